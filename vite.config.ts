@@ -1,0 +1,33 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  root: 'web',
+  publicDir: here('./public'),
+  plugins: [react()],
+  resolve: {
+    alias: {
+      '@model': here('./model'),
+      '@server': here('./server'),
+      '@web': here('./web'),
+    },
+  },
+  build: { outDir: here('./dist'), emptyOutDir: true, sourcemap: true },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+  test: {
+    root: here('.'),
+    include: ['{model,server,web,scripts}/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    setupFiles: ['web/testing/setup.ts'],
+    pool: 'threads',
+  },
+});
