@@ -39,6 +39,9 @@ export interface UiServerOptions {
 export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: UI_BODY_LIMIT, keepAliveTimeout: 65_000 });
 
+  // Bodies pass through to the upstream untouched, whatever their type.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     reply.header('x-content-type-options', 'nosniff');

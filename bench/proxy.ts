@@ -1,0 +1,133 @@
+// bench:proxy — throughput and latency of a small config GET straight to the config API versus
+// through the UI server's proxy, in the same run. The config API (embedded simulation) and the UI
+// server run as two separate processes, as they do when the UI explores a real Contrail cluster;
+// autocannon drives them from this process.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function startServer(env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(readyUrl)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error(`server at ${readyUrl} did not come up`);
+}
+
+interface Figures {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function load(url: string): Promise<Figures> {
+  await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, keep-alive pools
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  return {
+    rps: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** One keep-alive connection, one request at a time: the proxy's own added latency, in µs. */
+async function sequentialLatency(origin: string, path: string, count = 3000): Promise<{ p50Us: number; p99Us: number }> {
+  const pool = new Pool(origin, { connections: 1 });
+  const samples: number[] = [];
+  for (let i = 0; i < count + 300; i += 1) {
+    const start = process.hrtime.bigint();
+    const res = await pool.request({ path, method: 'GET' });
+    await res.body.text();
+    if (i >= 300) samples.push(Number(process.hrtime.bigint() - start) / 1000);
+  }
+  await pool.close();
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
+  return { p50Us: at(0.5), p99Us: at(0.99) };
+}
+
+const apiPort = await freePort();
+const simUiPort = await freePort();
+const uiPort = await freePort();
+const api = await startServer(
+  { CONFIG_API_PORT: String(apiPort), UI_PORT: String(simUiPort) },
+  `http://127.0.0.1:${apiPort}/`,
+);
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const ui = await startServer({ CONFIG_API_URL: apiUrl, UI_PORT: String(uiPort) }, `http://127.0.0.1:${uiPort}/api/info`);
+
+try {
+  const lbs = (await (await fetch(`${apiUrl}/loadbalancers`)).json()) as { loadbalancers: { uuid: string }[] };
+  const projects = (await (await fetch(`${apiUrl}/projects`)).json()) as { projects: { uuid: string }[] };
+  const target = lbs.loadbalancers[0]
+    ? `/loadbalancer/${lbs.loadbalancers[0].uuid}`
+    : `/project/${projects.projects[0]!.uuid}`;
+  const size = (await (await fetch(`${apiUrl}${target}`)).text()).length;
+  console.log(`GET ${target} (${size} bytes), ${CONNECTIONS} keep-alive connections, ${DURATION_S} s each`);
+
+  const directSeq = await sequentialLatency(apiUrl, target);
+  const proxiedSeq = await sequentialLatency(`http://127.0.0.1:${uiPort}`, `/api/config${target}`);
+  const addedP50Us = proxiedSeq.p50Us - directSeq.p50Us;
+  console.log(
+    `one connection: direct p50 ${directSeq.p50Us} µs p99 ${directSeq.p99Us} µs; proxied p50 ${proxiedSeq.p50Us} µs p99 ${proxiedSeq.p99Us} µs; added p50 ${addedP50Us} µs (goal ≤ 1000 µs)`,
+  );
+
+  const direct = await load(`${apiUrl}${target}`);
+  console.log(`direct   ${direct.rps} req/s  p50 ${direct.p50Ms} ms  p99 ${direct.p99Ms} ms  errors ${direct.errors}`);
+  const proxied = await load(`http://127.0.0.1:${uiPort}/api/config${target}`);
+  console.log(`proxied  ${proxied.rps} req/s  p50 ${proxied.p50Ms} ms  p99 ${proxied.p99Ms} ms  errors ${proxied.errors}`);
+
+  const throughputRatio = Number((proxied.rps / direct.rps).toFixed(3));
+  const addedP50Ms = Number((proxied.p50Ms - direct.p50Ms).toFixed(2));
+  console.log(
+    `${CONNECTIONS} connections: throughput ratio ${throughputRatio} (goal ≥ 0.8), added p50 ${addedP50Ms} ms — ` +
+      'load generator, proxy and upstream share the same cores here',
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'proxy',
+      target,
+      bodyBytes: size,
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      sequential: { direct: directSeq, proxied: proxiedSeq, addedP50Us },
+      direct,
+      proxied,
+      throughputRatio,
+      addedP50Ms,
+    }),
+  );
+} finally {
+  ui.kill('SIGTERM');
+  api.kill('SIGTERM');
+}

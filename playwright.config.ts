@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+
+const UI_PORT = Number(process.env.E2E_UI_PORT ?? 18080);
+const CONFIG_API_PORT = Number(process.env.E2E_CONFIG_API_PORT ?? 18082);
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 60_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${UI_PORT}`,
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--disable-gpu', '--disable-quic', '--disable-dev-shm-usage'],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node scripts/start.mjs',
+    url: `http://127.0.0.1:${UI_PORT}/api/info`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    env: { UI_PORT: String(UI_PORT), CONFIG_API_PORT: String(CONFIG_API_PORT), HOST: '127.0.0.1' },
+  },
+});
