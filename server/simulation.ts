@@ -6,7 +6,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { systemClock, type Clock } from './clock.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
 import { ConfigStore } from './config-api/store.ts';
+import { Dataplane } from './dataplane/dataplane.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { loadScenario } from './cluster/scenario.ts';
 import { randomIds, type IdSource } from './ids.ts';
+import { KubeManager } from './kube-manager/kube-manager.ts';
+import { clusterRoutes } from './ui-server/routes/cluster.ts';
+import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
 
 export interface SimulationOptions {
@@ -18,6 +24,12 @@ export interface SimulationOptions {
 
 export interface Simulation {
   readonly store: ConfigStore;
+  /** The embedded Kubernetes cluster the scenario was loaded into. */
+  readonly cluster: Cluster;
+  /** Reconciles `cluster` into `store`; fully reconciled when startSimulation resolves. */
+  readonly kubeManager: KubeManager;
+  /** One simulated vRouter per compute node, following the store's change feed. */
+  readonly dataplane: Dataplane;
   /** UI server route plugins over the simulation, each with its prefix. */
   readonly plugins: { prefix: string; plugin: FastifyPluginAsync }[];
   readonly info: Record<string, unknown>;
@@ -28,11 +40,26 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   const clock = opts.clock ?? systemClock;
   const store = new ConfigStore(clock, opts.ids ?? randomIds);
   createDefaultObjects(store);
-  const plugins: Simulation['plugins'] = [{ prefix: '/api/events', plugin: eventRoutes(store) }];
+  const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
+  loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
+  const dataplane = new Dataplane(store, { clock });
+  const kubeManager = new KubeManager(store, cluster);
+  kubeManager.start();
+  const plugins: Simulation['plugins'] = [
+    { prefix: '/api/events', plugin: eventRoutes(store) },
+    { prefix: '/api/cluster', plugin: clusterRoutes(cluster) },
+    { prefix: '/api/dataplane', plugin: dataplaneRoutes(dataplane) },
+  ];
   return {
     store,
+    cluster,
+    kubeManager,
+    dataplane,
     plugins,
     info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default' },
-    stop: () => undefined,
+    stop: () => {
+      kubeManager.stop();
+      dataplane.stop();
+    },
   };
 }

@@ -1,18 +1,37 @@
 // The VNC API's HTTP surface (port 8082) over the config store: a thin adapter that parses
 // requests, calls the store and renders responses and plain-text errors as contrail-api does.
+// Every deliberate difference from contrail-api is listed in docs/config-api.md.
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { OBJECT_TYPES, collectionName, parseTypeName, type ObjectType } from '@model/contrail/schema.ts';
-import { ConfigError, Conflict, Invalid, NotFound, PreconditionFailed } from './errors.ts';
-import { paginate, parseListRequest, flag, type QueryParams } from './list-query.ts';
-import { renderObject, toVncJson } from './render.ts';
-import { pyRepr, type ConfigStore, type ObjectBody } from './store.ts';
+import {
+  OBJECT_TYPES,
+  collectionName,
+  isObjectType,
+  parseTypeName,
+  type ObjectType,
+} from '@model/contrail/schema.ts';
+import { ConfigError, Conflict, DependentsExist, Invalid, NotFound, PreconditionFailed } from './errors.ts';
+import { isPresent, parseFields, parseListRequest, type QueryParams } from './list-query.ts';
+import { pyPformat, pyRepr } from './python-format.ts';
+import { renderListEntry, renderObject, toVncJson } from './render.ts';
+import type { ConfigStore, ObjectBody, StoredObject } from './store.ts';
 
-/** contrail-api's max_request_size (bottle MEMFILE_MAX). */
+/** contrail-api's max_request_size (bottle MEMFILE_MAX): larger bodies get 413. */
 export const MAX_REQUEST_BYTES = 1_024_000;
 
-const STATUS: ReadonlyArray<[new (...args: never[]) => ConfigError, number]> = [
+/** bottle's answer for a path no route serves. */
+class RouteNotFound extends ConfigError {}
+/** bottle's answer for a known path with the wrong method. */
+class MethodNotAllowed extends ConfigError {
+  constructor(readonly allowed: readonly string[]) {
+    super('Method not allowed.');
+  }
+}
+
+const STATUS: ReadonlyArray<[abstract new (...args: never[]) => ConfigError, number]> = [
+  [RouteNotFound, 404],
   [NotFound, 404],
+  [MethodNotAllowed, 405],
   [Conflict, 409],
   [Invalid, 400],
   [PreconditionFailed, 412],
@@ -20,11 +39,13 @@ const STATUS: ReadonlyArray<[new (...args: never[]) => ConfigError, number]> = [
 
 const BY_COLLECTION = new Map<string, ObjectType>(OBJECT_TYPES.map((t) => [collectionName(t), t]));
 
+/** The action links of `GET /` that this server implements, in contrail-api's order. */
 const ACTIONS = [
-  { uri: '/fqname-to-id', name: 'name-to-id', method: 'POST' },
-  { uri: '/id-to-fqname', name: 'id-to-name', method: 'POST' },
-  { uri: '/ref-update', name: 'ref-update', method: 'POST' },
+  { uri: '/ref-update', name: 'ref-update' },
+  { uri: '/fqname-to-id', name: 'name-to-id' },
+  { uri: '/id-to-fqname', name: 'id-to-name' },
 ] as const;
+const ACTION_PATHS = new Set<string>(ACTIONS.map((a) => a.uri));
 
 export interface ConfigApiOptions {
   store: ConfigStore;
@@ -34,12 +55,14 @@ export interface ConfigApiOptions {
 export function buildConfigApi({ store, logger = false }: ConfigApiOptions): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: MAX_REQUEST_BYTES, keepAliveTimeout: 65_000 });
 
-  // Clients send JSON with or without a Content-Type (curl -d sends form-urlencoded): read any
+  // Clients send JSON with or without a Content-Type (curl -d says form-urlencoded): read any
   // body as text and parse it ourselves so the error says what is wrong.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (error instanceof DependentsExist) return sendText(reply, 409, error.messageWithBase(baseUrl(req)));
+    if (error instanceof MethodNotAllowed) reply.header('allow', error.allowed.join(','));
     if (error instanceof ConfigError) {
       const status = STATUS.find(([cls]) => error instanceof cls)?.[1] ?? 400;
       return sendText(reply, status, error.message);
@@ -48,22 +71,23 @@ export function buildConfigApi({ store, logger = false }: ConfigApiOptions): Fas
       return sendText(reply, 413, `Request entity too large: the body exceeds ${MAX_REQUEST_BYTES} bytes`);
     if (error.statusCode && error.statusCode < 500) return sendText(reply, error.statusCode, error.message);
     reply.log.error(error);
-    return sendText(reply, 500, `Internal Server Error: ${error.message}`);
+    return sendText(reply, 500, 'Internal Server Error');
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendText(reply, 404, `Not Found: ${req.method} ${req.url.split('?')[0]}`),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const error = routeError(req);
+    if (error instanceof MethodNotAllowed) reply.header('allow', error.allowed.join(','));
+    return sendText(reply, error instanceof MethodNotAllowed ? 405 : 404, error.message);
+  });
 
   app.get('/', async (req, reply) => {
     const base = baseUrl(req);
+    const link = (rel: string, uri: string, name: string, method: string | null) => ({
+      link: { rel, href: `${base}${uri}`, name, method },
+    });
     const links = [
-      ...OBJECT_TYPES.flatMap((type) => [
-        { link: { rel: 'collection', href: `${base}/${collectionName(type)}`, name: type, method: null } },
-        { link: { rel: 'resource-base', href: `${base}/${type}`, name: type, method: null } },
-      ]),
-      ...ACTIONS.map((a) => ({
-        link: { rel: 'action', href: `${base}${a.uri}`, name: a.name, method: a.method },
-      })),
+      ...OBJECT_TYPES.map((type) => link('collection', `/${collectionName(type)}`, type, null)),
+      ...OBJECT_TYPES.map((type) => link('resource-base', `/${type}`, type, null)),
+      ...ACTIONS.map((a) => link('action', a.uri, a.name, 'POST')),
     ];
     return sendJson(reply, { href: base, links });
   });
@@ -71,80 +95,87 @@ export function buildConfigApi({ store, logger = false }: ConfigApiOptions): Fas
   app.post('/fqname-to-id', async (req, reply) => {
     const body = parseBody(req.body);
     const type = typeParam(body.type);
-    if (!Array.isArray(body.fq_name)) throw new Invalid('fq_name must be a list of strings');
-    const uuid = store.uuidOf(type, body.fq_name as string[]);
-    if (!uuid) throw new NotFound(`Name ${pyRepr(body.fq_name)} not found`);
+    const fqName = body.fq_name;
+    if (!Array.isArray(fqName) || !fqName.every((p) => typeof p === 'string'))
+      throw new Invalid('Bad Request, fq_name must be a list of strings');
+    const uuid = store.uuidOf(type, fqName);
+    if (!uuid) throw new NotFound(`Name ${pyPformat(fqName)} not found`);
     return sendJson(reply, { uuid });
   });
 
   app.post('/id-to-fqname', async (req, reply) => {
     const body = parseBody(req.body);
-    const uuid = String(body.uuid);
-    const obj = store.get(uuid);
-    if (!obj) throw new NotFound(`UUID ${uuid} not found`);
+    if (typeof body.uuid !== 'string') throw new Invalid('Bad Request, uuid must be a string');
+    const obj = store.get(body.uuid);
+    if (!obj) throw new NotFound(`UUID ${body.uuid} not found`);
     return sendJson(reply, { fq_name: obj.fqName, type: obj.type });
   });
 
   app.post('/ref-update', async (req, reply) => {
     const body = parseBody(req.body);
     const type = typeParam(body.type);
-    const refType = typeParam(body['ref-type']);
-    const operation = body.operation;
-    if (operation !== 'ADD' && operation !== 'DELETE')
-      throw new Invalid(`Bad Request, operation must be ADD or DELETE, not ${String(operation)}`);
-    if (typeof body.uuid !== 'string') throw new Invalid('Bad Request, no uuid in ref-update body');
-    let refUuid = body['ref-uuid'];
-    if (typeof refUuid !== 'string') {
-      if (!Array.isArray(body['ref-fq-name']))
-        throw new Invalid('Bad Request, ref-uuid or ref-fq-name required');
-      refUuid = store.uuidOf(refType, body['ref-fq-name'] as string[]);
-      if (typeof refUuid !== 'string') throw new NotFound(`Name ${pyRepr(body['ref-fq-name'])} not found`);
+    const { uuid, operation } = body;
+    const refTypeName = body['ref-type'];
+    if (uuid == null || refTypeName == null || operation == null) {
+      const refShown = typeof refTypeName === 'string' ? refTypeName.replace(/_/g, '-') : shown(refTypeName);
+      throw new Invalid(
+        `Bad Request: type/uuid/ref-type/operation is null: ${type}, ${shown(uuid)}, ${refShown}, ${shown(operation)}.`,
+      );
     }
-    const obj = store.get(body.uuid);
-    if (!obj) throw new NotFound(`Unknown id: ${body.uuid}`);
-    if (obj.type !== type) throw new NotFound(`No ${type} object found for id ${body.uuid}`);
-    store.updateRef(type, body.uuid, refType, refUuid, operation, body.attr ?? null);
-    return sendJson(reply, { uuid: body.uuid });
+    const refType = typeParam(refTypeName);
+    const op = String(operation).toUpperCase();
+    if (op !== 'ADD' && op !== 'DELETE')
+      throw new Invalid(`Bad Request: operation should be add or delete: ${op}`);
+    const refUuidGiven = body['ref-uuid'];
+    const refFqName = body['ref-fq-name'];
+    if (refUuidGiven == null && refFqName == null)
+      throw new Invalid('Bad Request: ref-uuid or ref-fq-name must be specified');
+    const objUuid = String(uuid);
+    const obj = store.get(objUuid);
+    if (!obj || obj.type !== type) throw new NotFound(`Unknown id: ${objUuid}`);
+    let refUuid: string;
+    if (refUuidGiven != null) {
+      refUuid = String(refUuidGiven);
+    } else {
+      if (!Array.isArray(refFqName)) throw new Invalid('Bad Request: ref-fq-name must be a list of strings');
+      const found = store.uuidOf(refType, refFqName as string[]);
+      if (!found) throw new NotFound(`Name ${pyPformat(refFqName)} not found`);
+      refUuid = found;
+    }
+    store.updateRef(type, objUuid, refType, refUuid, op, body.attr ?? null);
+    return sendJson(reply, { uuid: objUuid });
   });
 
   app.get<{ Params: { collection: string }; Querystring: QueryParams }>(
     '/:collection',
     async (req, reply) => {
-      const type = collectionType(req.params.collection);
+      const type = collectionType(req);
       const list = parseListRequest(req.query);
-      const objects = store.list(type, list.query);
       const key = collectionName(type);
-      if (list.count) return sendJson(reply, { [key]: { count: objects.length } });
-      const base = list.excludeHrefs ? null : baseUrl(req);
-      const { page, marker } =
-        list.pageLimit === undefined
-          ? { page: objects, marker: undefined }
-          : paginate(objects, list.anchored, list.pageLimit, list.pageMarker);
-      const entries = page.map((obj) => {
-        if (list.detail)
-          return {
-            [type]: renderObject(store, obj, {
-              baseUrl: base,
-              detail: true,
-              ...(list.fields ? { fields: list.fields } : {}),
-            }),
-          };
-        const entry: Record<string, unknown> = base === null ? {} : { href: `${base}/${type}/${obj.uuid}` };
-        entry.fq_name = obj.fqName;
-        entry.uuid = obj.uuid;
-        if (list.fields) {
-          const rendered = renderObject(store, obj, { baseUrl: base, fields: list.fields });
-          for (const field of list.fields) if (field in rendered) entry[field] = rendered[field];
-        }
-        return entry;
-      });
-      return sendJson(reply, marker === undefined ? { [key]: entries } : { [key]: entries, marker });
+      if (list.count) {
+        // With paging, contrail-api's early count return carries no marker (AS:4159-4161).
+        const count = list.page
+          ? store.query(type, list.query, list.page).objects.length
+          : store.listCount(type, list.query);
+        return sendJson(reply, { [key]: { count } });
+      }
+      const result = store.query(type, list.query, list.page);
+      const opts = {
+        baseUrl: list.excludeHrefs ? null : baseUrl(req),
+        detail: list.detail,
+        fields: list.fields,
+      };
+      const entries = result.objects.map((obj) => renderListEntry(store, obj, opts));
+      return sendJson(
+        reply,
+        result.marker === undefined ? { [key]: entries } : { [key]: entries, marker: result.marker },
+      );
     },
   );
 
   app.post<{ Params: { collection: string } }>('/:collection', async (req, reply) => {
-    const type = collectionType(req.params.collection);
-    const inner = unwrap(type, parseBody(req.body));
+    const type = collectionType(req);
+    const inner = unwrap(type, parseBody(req.body), 'POST');
     const obj = store.create(type, inner);
     const base = baseUrl(req);
     const created: Record<string, unknown> = {
@@ -165,55 +196,70 @@ export function buildConfigApi({ store, logger = false }: ConfigApiOptions): Fas
   app.get<{ Params: { type: string; uuid: string }; Querystring: QueryParams }>(
     '/:type/:uuid',
     async (req, reply) => {
-      const type = resourceType(req.params.type);
+      const type = resourceType(req);
       const obj = store.read(type, req.params.uuid);
       const etag = store.etag(obj);
       reply.header('etag', etag);
-      const inm = req.headers['if-none-match'];
-      if (inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-        return reply.code(304).send();
-      }
-      const fields =
-        req.query.fields === undefined ? undefined : String(req.query.fields).split(',').filter(Boolean);
+      if (matchesEtag(req.headers['if-none-match'], etag)) return reply.code(304).send();
       const rendered = renderObject(store, obj, {
-        baseUrl: flag(req.query, 'exclude_hrefs') ? null : baseUrl(req),
-        ...(fields ? { fields: new Set(fields) } : {}),
-        excludeBackRefs: flag(req.query, 'exclude_back_refs'),
-        excludeChildren: flag(req.query, 'exclude_children'),
+        baseUrl: isPresent(req.query, 'exclude_hrefs') ? null : baseUrl(req),
+        fields: parseFields(req.query),
+        excludeBackRefs: isPresent(req.query, 'exclude_back_refs'),
+        excludeChildren: isPresent(req.query, 'exclude_children'),
       });
       return sendJson(reply, { [type]: rendered });
     },
   );
 
   app.put<{ Params: { type: string; uuid: string } }>('/:type/:uuid', async (req, reply) => {
-    const type = resourceType(req.params.type);
-    store.read(type, req.params.uuid);
-    const inner = unwrap(type, parseBody(req.body));
-    const obj = store.update(type, req.params.uuid, inner, req.headers['if-match']);
+    const type = resourceType(req);
+    const inner = unwrap(type, parseBody(req.body), 'PUT');
+    const obj: StoredObject = store.update(type, req.params.uuid, inner, req.headers['if-match']);
     reply.header('etag', store.etag(obj));
     return sendJson(reply, { [type]: { uuid: obj.uuid, href: `${baseUrl(req)}/${type}/${obj.uuid}` } });
   });
 
   app.delete<{ Params: { type: string; uuid: string } }>('/:type/:uuid', async (req, reply) => {
-    const type = resourceType(req.params.type);
+    const type = resourceType(req);
     store.delete(type, req.params.uuid, req.headers['if-match']);
-    return reply.code(200).type('text/html; charset=UTF-8').send('');
+    return reply.code(200).send();
   });
 
   return app;
 }
 
-/** hrefs are built from the Host the client used, as contrail-api does. */
+/** hrefs are built from the Host the client used, as contrail-api does (AS:4258-4267). */
 function baseUrl(req: FastifyRequest): string {
   return `${req.protocol}://${req.headers.host ?? 'localhost:8082'}`;
 }
 
-function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
-  return reply.type('application/json; charset=UTF-8').send(toVncJson(value));
+/** Python's `'%s' % value` for the ref-update null message. */
+function shown(value: unknown): string {
+  return value == null ? 'None' : String(value);
 }
 
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
+}
+
+/** contrail-api's exact `application/json` (no charset; the text is ASCII): sent as bytes so
+ * fastify does not append one. */
+function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.header('content-type', 'application/json').send(Buffer.from(toVncJson(value), 'latin1'));
+}
+
+/** Errors are the bare message text. contrail-api labels it text/html; we say text/plain so a
+ * reflected id can never be read as markup (see docs/config-api.md). */
 function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return reply.code(status).type('text/html; charset=UTF-8').send(text);
+  return reply
+    .code(status)
+    .header('x-content-type-options', 'nosniff')
+    .type('text/plain; charset=utf-8')
+    .send(text);
 }
 
 function parseBody(raw: unknown): ObjectBody {
@@ -223,7 +269,7 @@ function parseBody(raw: unknown): ObjectBody {
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    throw new Invalid(`Bad Request, body is not valid JSON: ${(err as Error).message}`);
+    throw new Invalid(`Bad Request, invalid JSON in body: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new Invalid('Bad Request, body must be a JSON object');
@@ -231,27 +277,52 @@ function parseBody(raw: unknown): ObjectBody {
 }
 
 /** `{"loadbalancer": {...}}` → the inner object; the key may be hyphenated or underscored. */
-function unwrap(type: ObjectType, body: ObjectBody): ObjectBody {
+function unwrap(type: ObjectType, body: ObjectBody, method: 'POST' | 'PUT'): ObjectBody {
   const inner = body[type] ?? body[type.replace(/-/g, '_')];
-  if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
-    throw new Invalid(`Bad Request, body must be {"${type}": {...}}`);
+  if (inner === undefined || inner === null) throw new Invalid(`Bad Request, no ${type} in ${method} body`);
+  if (typeof inner !== 'object' || Array.isArray(inner))
+    throw new Invalid(`Bad Request, ${type} in ${method} body must be an object`);
   return inner as ObjectBody;
 }
 
 function typeParam(value: unknown): ObjectType {
   const type = typeof value === 'string' ? parseTypeName(value) : undefined;
-  if (!type) throw new NotFound(`Resource type '${String(value)}' not found`);
+  if (!type) throw new NotFound(`Resource type '${value == null ? 'None' : String(value)}' not found`);
   return type;
 }
 
-function collectionType(segment: string): ObjectType {
-  const type = BY_COLLECTION.get(segment);
-  if (!type) throw new NotFound(`Resource type '${segment.replace(/s$/, '')}' not found`);
+function collectionType(req: FastifyRequest<{ Params: { collection: string } }>): ObjectType {
+  const type = BY_COLLECTION.get(req.params.collection);
+  if (!type) throw routeError(req);
   return type;
 }
 
-function resourceType(segment: string): ObjectType {
-  const type = parseTypeName(segment);
-  if (!type || segment.includes('_')) throw new NotFound(`Resource type '${segment}' not found`);
-  return type;
+function resourceType(req: FastifyRequest<{ Params: { type: string } }>): ObjectType {
+  const segment = req.params.type;
+  if (!isObjectType(segment)) throw routeError(req);
+  return segment;
+}
+
+/** bottle's router: 405 with Allow for a served path, else 404 `Not found: '<path>'`. */
+function routeError(req: FastifyRequest): ConfigError {
+  const rawPath = req.url.split('?')[0]!;
+  let path = rawPath;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    path = rawPath;
+  }
+  const allowed = allowedMethods(rawPath);
+  if (allowed && !allowed.includes(req.method)) return new MethodNotAllowed(allowed);
+  return new RouteNotFound(`Not found: ${pyRepr(path)}`);
+}
+
+function allowedMethods(path: string): string[] | undefined {
+  if (path === '/') return ['GET'];
+  if (ACTION_PATHS.has(path)) return ['POST'];
+  const segments = path.split('/').slice(1);
+  if (segments.length === 1 && BY_COLLECTION.has(segments[0]!)) return ['GET', 'POST'];
+  if (segments.length === 2 && isObjectType(segments[0]!) && segments[1]!.length > 0)
+    return ['DELETE', 'GET', 'PUT'];
+  return undefined;
 }

@@ -1,9 +1,10 @@
-// Parses the query string of `GET /<type>s` into a store query and render options, with the
-// API server's 400s for bad values. Pure: no HTTP types.
+// Parses the query string of `GET /<type>s` (and the flags of `GET /<type>/<uuid>`) into a store
+// query, paging and render options, with contrail-api's 400 texts. Pure: no HTTP types.
 
 import { parseTypeName } from '@model/contrail/schema.ts';
-import { Invalid } from './errors.ts';
-import type { ListQuery, StoredObject } from './store.ts';
+import { Invalid, NotFound } from './errors.ts';
+import { pyRepr } from './python-format.ts';
+import type { ListQuery, PageRequest } from './store.ts';
 
 export type QueryParams = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -12,50 +13,84 @@ export interface ListRequest {
   detail: boolean;
   count: boolean;
   excludeHrefs: boolean;
-  excludeBackRefs: boolean;
-  excludeChildren: boolean;
-  fields: Set<string> | undefined;
-  pageLimit: number | undefined;
-  pageMarker: string | undefined;
-  anchored: boolean;
+  fields: ReadonlySet<string> | undefined;
+  /** Set only when the request pages (`page_marker` present). */
+  page: PageRequest | undefined;
 }
 
-/** Contrail's default page when a client asks for pages without a size. */
+/** contrail-api's `paginate_count`: the page size when a client pages without page_limit. */
 export const DEFAULT_PAGE_LIMIT = 256;
 
-function param(params: QueryParams, key: string): string | undefined {
+/** bottle's `query.get`: the last of repeated values. */
+export function param(params: QueryParams, key: string): string | undefined {
   const value = params[key];
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-/** Presence flags: `?detail`, `?detail=true`, `?detail=True` are on; `false`/`0`/`no` are off. */
-export function flag(params: QueryParams, key: string): boolean {
-  const value = param(params, key);
-  if (value === undefined) return false;
-  return !['false', 'False', '0', 'no', 'off'].includes(value);
+/** `exclude_hrefs`, `exclude_back_refs`, `exclude_children`: on when present, whatever the value. */
+export function isPresent(params: QueryParams, key: string): boolean {
+  return params[key] !== undefined;
+}
+
+/** `detail`, `count`, `shared`: on iff the value contains `true`, any case (AS:1730-1746). */
+export function isTrue(params: QueryParams, key: string): boolean {
+  return param(params, key)?.toLowerCase().includes('true') ?? false;
 }
 
 function csv(value: string | undefined): string[] | undefined {
-  return value === undefined
-    ? undefined
-    : value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
+  if (value === undefined) return undefined;
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return items;
 }
 
-export function parseFilters(value: string): [string, unknown][] {
-  return value.split(',').map((item) => {
-    const at = item.indexOf('==');
-    if (at <= 0) throw new Invalid(`Invalid filter ${item}`);
-    const key = item.slice(0, at);
-    const raw = item.slice(at + 2);
+/** `fields=a,b`: the extra fields to render. */
+export function parseFields(params: QueryParams): ReadonlySet<string> | undefined {
+  const fields = csv(param(params, 'fields'));
+  return fields && fields.length > 0 ? new Set(fields) : undefined;
+}
+
+/**
+ * `filters=key==value,key==value` (utils.get_filters): each value is JSON-decoded when it parses
+ * (`5`, `true`, `"x"`), else kept as text. Objects and lists cannot be compared: 400.
+ */
+export function parseFilters(text: string): [string, unknown][] {
+  return text.split(',').map((item) => {
+    const parts = item.split('==');
+    if (parts.length !== 2) throw new Invalid(`Invalid filter ${text}`);
+    const [key, raw] = parts as [string, string];
+    let value: unknown = raw;
     try {
-      return [key, JSON.parse(raw)];
+      value = JSON.parse(raw);
     } catch {
-      return [key, raw];
+      value = raw;
     }
+    if (typeof value === 'object' && value !== null) throw new Invalid(`Invalid filter ${text}`);
+    return [key, value];
   });
+}
+
+/** Python's int() on the page_limit text, with its error wording. */
+function parsePageLimit(text: string): number {
+  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(text))
+    throw new Invalid(`Invalid page_limit ${text}: invalid literal for int() with base 10: ${pyRepr(text)}`);
+  const value = Number(text.replace(/_/g, '').trim());
+  if (value <= 0) throw new Invalid(`Invalid page_limit ${text}: page_limit has to be greater than zero`);
+  return value;
+}
+
+/** The last ':'-part of a marker must be a uuid that Python's uuid.UUID() accepts. */
+function checkPageMarker(marker: string): void {
+  const last = marker.slice(marker.lastIndexOf(':') + 1);
+  const hex = last.replace(/^[{}]+|[{}]+$/g, '').replace(/-/g, '');
+  if (hex.length !== 32)
+    throw new Invalid(`Invalid page_marker ${marker}: badly formed hexadecimal UUID string`);
+  if (!/^[0-9a-fA-F]{32}$/.test(hex))
+    throw new Invalid(
+      `Invalid page_marker ${marker}: invalid literal for int() with base 16: ${pyRepr(hex)}`,
+    );
 }
 
 export function parseListRequest(params: QueryParams): ListRequest {
@@ -63,11 +98,10 @@ export function parseListRequest(params: QueryParams): ListRequest {
   const parentIds = csv(param(params, 'parent_id'));
   if (parentIds) query.parentUuids = parentIds;
   const parentFq = param(params, 'parent_fq_name_str');
-  if (parentFq !== undefined) {
+  if (parentFq !== undefined && parentFq !== '') {
     const parentTypeName = param(params, 'parent_type');
-    const parentType = parentTypeName === undefined ? undefined : parseTypeName(parentTypeName);
-    if (parentTypeName !== undefined && !parentType)
-      throw new Invalid(`Invalid parent_type ${parentTypeName}`);
+    const parentType = parentTypeName ? parseTypeName(parentTypeName) : undefined;
+    if (parentTypeName && !parentType) throw new NotFound(`Resource type '${parentTypeName}' not found`);
     query.parentFqName = { fqName: parentFq.split(':'), ...(parentType ? { type: parentType } : {}) };
   }
   const backRefs = csv(param(params, 'back_ref_id'));
@@ -77,56 +111,25 @@ export function parseListRequest(params: QueryParams): ListRequest {
   const fqNames = csv(param(params, 'fq_names'));
   if (fqNames) query.fqNames = fqNames.map((s) => s.split(':'));
   const filters = param(params, 'filters');
-  if (filters !== undefined && filters.length > 0) query.filters = parseFilters(filters);
+  if (filters) query.filters = parseFilters(filters);
 
-  let pageLimit: number | undefined;
   const limitText = param(params, 'page_limit');
-  if (limitText !== undefined) {
-    pageLimit = Number(limitText);
-    if (!Number.isInteger(pageLimit) || pageLimit <= 0)
-      throw new Invalid(`Invalid page_limit ${limitText}: must be a positive integer`);
-  }
+  const limit = limitText === undefined ? DEFAULT_PAGE_LIMIT : parsePageLimit(limitText);
   const markerText = param(params, 'page_marker');
-  const pageMarker = markerText === undefined || markerText === 'None' ? undefined : markerText;
-  if (pageMarker !== undefined && pageLimit === undefined) pageLimit = DEFAULT_PAGE_LIMIT;
-  const fields = csv(param(params, 'fields'));
+  let page: PageRequest | undefined;
+  // page_limit alone does not page: only a page_marker does (AS:4127-4136).
+  if (markerText !== undefined) {
+    const fromStart = markerText === '' || markerText === 'None';
+    if (!fromStart) checkPageMarker(markerText);
+    page = { limit, marker: fromStart ? undefined : markerText };
+  }
 
   return {
     query,
-    detail: flag(params, 'detail'),
-    count: flag(params, 'count'),
-    excludeHrefs: flag(params, 'exclude_hrefs'),
-    excludeBackRefs: flag(params, 'exclude_back_refs'),
-    excludeChildren: flag(params, 'exclude_children'),
-    fields: fields ? new Set(fields) : undefined,
-    pageLimit,
-    pageMarker,
-    anchored: Boolean(
-      query.parentUuids || query.parentFqName || query.backRefUuids || query.objUuids || query.fqNames,
-    ),
+    detail: isTrue(params, 'detail'),
+    count: isTrue(params, 'count'),
+    excludeHrefs: isPresent(params, 'exclude_hrefs'),
+    fields: parseFields(params),
+    page,
   };
-}
-
-/** One page of a sorted list; the marker is the sort key of the page's last object. */
-export function paginate(
-  objects: readonly StoredObject[],
-  anchored: boolean,
-  limit: number,
-  marker: string | undefined,
-): { page: readonly StoredObject[]; marker: string | null } {
-  const key = anchored ? (o: StoredObject) => o.uuid : (o: StoredObject) => o.fqKey;
-  let start = 0;
-  if (marker !== undefined) {
-    let lo = 0;
-    let hi = objects.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (key(objects[mid]!) <= marker) lo = mid + 1;
-      else hi = mid;
-    }
-    start = lo;
-  }
-  const page = objects.slice(start, start + limit);
-  const more = start + limit < objects.length;
-  return { page, marker: more && page.length > 0 ? key(page[page.length - 1]!) : null };
 }

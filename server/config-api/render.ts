@@ -1,8 +1,10 @@
-// Renders stored objects as the VNC API server does (vnc_cassandra `_render_obj_from_db`):
-// envelope, every declared property with its defaults, refs, back-refs and children.
+// Renders stored objects as the VNC API server does (vnc_cassandra `_render_obj_from_db`, AS
+// http_resource_read and list): envelope, every declared property with defaults, refs,
+// back-refs and children, and the JSON text with exact 64-bit integers. Reads the store only.
 
 import {
   CHILD_TYPES,
+  REFERRING_TYPES,
   SCHEMA,
   backRefField,
   childField,
@@ -21,99 +23,173 @@ export class U64 {
 }
 
 const U64_MARK = /"\\u0000u64:(\d+)"/g;
+const NON_ASCII = /[\u0080-\uffff]/g;
 
-/** JSON text in which every U64 is a bare integer literal, never rounded through a double. */
+/**
+ * JSON text as contrail-api sends it: every U64 a bare integer literal (never rounded through a
+ * double) and non-ASCII escaped as \uXXXX (Python's ensure_ascii).
+ */
 export function toVncJson(value: unknown): string {
-  return JSON.stringify(value).replace(U64_MARK, '$1');
+  const text = JSON.stringify(value).replace(U64_MARK, '$1');
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(text)
+    ? text.replace(NON_ASCII, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
 }
 
 export interface RenderOptions {
   /** `http://host:port` for hrefs, or null for `exclude_hrefs`. */
   baseUrl: string | null;
-  /** `fields=`: only these props/refs/back-refs/children (envelope always present). */
-  fields?: ReadonlySet<string>;
+  /** `fields=`: only these props/refs/back-refs/children (the envelope is always present). */
+  fields?: ReadonlySet<string> | undefined;
   excludeBackRefs?: boolean;
   excludeChildren?: boolean;
-  /** List detail mode: props and refs only, refs without href (unless fields name more). */
-  detail?: boolean;
 }
 
-export function renderObject(
-  store: ConfigStore,
-  obj: StoredObject,
-  opts: RenderOptions,
-): Record<string, unknown> {
-  const { baseUrl, fields } = opts;
-  const href = (type: ObjectType, uuid: string) => `${baseUrl}/${type}/${uuid}`;
-  const want = (key: string) => fields === undefined || fields.has(key);
-  const out: Record<string, unknown> = {};
+type Out = Record<string, unknown>;
 
-  out.uuid = obj.uuid;
-  out.name = obj.fqName[obj.fqName.length - 1];
-  out.fq_name = obj.fqName;
+/**
+ * `GET /<type>/<uuid>`: uuid, name, fq_name, parent_type, parent_uuid, props, children, refs,
+ * back-refs, href, parent_href (the key order of AS:1346-1361). With `fields`, only the named
+ * props and links plus id_perms and perms2.
+ */
+export function renderObject(store: ConfigStore, obj: StoredObject, opts: RenderOptions): Out {
+  const { baseUrl, fields } = opts;
+  const out: Out = { uuid: obj.uuid, name: obj.fqName[obj.fqName.length - 1], fq_name: obj.fqName };
   if (obj.parent) {
     out.parent_type = obj.parent.type;
     out.parent_uuid = obj.parent.uuid;
-    if (baseUrl !== null) out.parent_href = href(obj.parent.type, obj.parent.uuid);
   }
-  if (baseUrl !== null) out.href = href(obj.type, obj.uuid);
-  if (want('display_name')) out.display_name = obj.displayName;
-  out.id_perms = {
-    enable: obj.idPerms.enable,
-    uuid: { uuid_mslong: new U64(obj.uuidMslong), uuid_lslong: new U64(obj.uuidLslong) },
-    created: obj.created,
-    last_modified: obj.lastModified,
-    description: obj.idPerms.description,
-    creator: obj.idPerms.creator,
-    user_visible: obj.idPerms.userVisible,
-    permissions: obj.idPerms.permissions,
-  };
-  out.perms2 = { owner: obj.perms2Owner, owner_access: 7, global_access: 0, share: [] };
-  if (want('annotations')) out.annotations = obj.annotations ? { key_value_pair: obj.annotations } : null;
-
-  const schema = SCHEMA[obj.type];
-  for (const [key, spec] of Object.entries(schema.props)) {
-    if (want(key)) out[key] = renderField(spec, obj.props[key]);
-  }
-
-  const refHref = baseUrl !== null && !(opts.detail && fields === undefined);
-  for (const target of Object.keys(schema.refs) as ObjectType[]) {
-    const key = refField(target);
-    const refs = obj.refs.get(target);
-    if (!refs || refs.length === 0 || !want(key)) continue;
-    out[key] = refs.map((ref) => {
-      const to = store.get(ref.uuid)?.fqName ?? [];
-      return refHref
-        ? { to, attr: ref.attr, uuid: ref.uuid, href: href(target, ref.uuid) }
-        : { to, attr: ref.attr, uuid: ref.uuid };
-    });
-  }
-
-  const linksByDefault = !opts.detail;
-  if (!opts.excludeBackRefs) {
-    for (const source of store.backRefTypes(obj.uuid)) {
-      const key = backRefField(source);
-      if (fields ? !fields.has(key) : !linksByDefault) continue;
-      out[key] = store
-        .backRefs(obj.uuid, source)
-        .sort((a, b) => a.object.seq - b.object.seq)
-        .map(({ object, attr }) => withHref({ to: object.fqName, attr, uuid: object.uuid }, baseUrl, source));
-    }
-  }
-  if (!opts.excludeChildren) {
-    for (const childType of CHILD_TYPES[obj.type]) {
-      const key = childField(childType);
-      if (fields ? !fields.has(key) : !linksByDefault) continue;
-      const children = store.children(obj.uuid, childType);
-      if (children.length === 0) continue;
-      out[key] = children.map((c) => withHref({ to: c.fqName, uuid: c.uuid }, baseUrl, childType));
-    }
+  renderProps(obj, out, fields, true);
+  if (!opts.excludeChildren) renderChildren(store, obj, out, fields, baseUrl);
+  renderRefs(store, obj, out, fields, baseUrl);
+  if (!opts.excludeBackRefs) renderBackRefs(store, obj, out, fields, baseUrl);
+  if (baseUrl !== null) {
+    out.href = `${baseUrl}/${obj.type}/${obj.uuid}`;
+    if (obj.parent) out.parent_href = `${baseUrl}/${obj.parent.type}/${obj.parent.uuid}`;
   }
   return out;
 }
 
-function withHref<T extends { uuid: string }>(link: T, baseUrl: string | null, type: ObjectType): T {
-  return baseUrl === null ? link : { ...link, href: `${baseUrl}/${type}/${link.uuid}` };
+export interface ListEntryOptions {
+  baseUrl: string | null;
+  detail: boolean;
+  fields: ReadonlySet<string> | undefined;
+}
+
+/**
+ * One element of `GET /<type>s`. Plain: uuid, fq_name, [parent_*, fields…], href. Detail: the
+ * object with props and refs (plus links named in `fields`), then href and name (VDB:2363-2372).
+ * Links in lists carry no href; only the object's own href is added.
+ */
+export function renderListEntry(store: ConfigStore, obj: StoredObject, opts: ListEntryOptions): Out {
+  const { fields } = opts;
+  const out: Out = { uuid: obj.uuid, fq_name: obj.fqName };
+  if (opts.detail || fields) {
+    if (obj.parent) {
+      out.parent_type = obj.parent.type;
+      out.parent_uuid = obj.parent.uuid;
+    }
+    const selected = opts.detail ? undefined : fields;
+    renderProps(obj, out, selected, false);
+    renderRefs(store, obj, out, selected, null);
+    if (fields) {
+      renderChildren(store, obj, out, fields, null);
+      renderBackRefs(store, obj, out, fields, null);
+    }
+  }
+  if (opts.baseUrl !== null) out.href = `${opts.baseUrl}/${obj.type}/${obj.uuid}`;
+  if (opts.detail) {
+    out.name = obj.fqName[obj.fqName.length - 1];
+    return { [obj.type]: out };
+  }
+  return out;
+}
+
+function renderProps(
+  obj: StoredObject,
+  out: Out,
+  fields: ReadonlySet<string> | undefined,
+  permsAlways: boolean,
+): void {
+  const want = (key: string) => fields === undefined || fields.has(key);
+  if (want('display_name')) out.display_name = obj.displayName;
+  if (permsAlways || want('id_perms'))
+    out.id_perms = {
+      enable: obj.idPerms.enable,
+      uuid: { uuid_mslong: new U64(obj.uuidMslong), uuid_lslong: new U64(obj.uuidLslong) },
+      created: obj.created,
+      last_modified: obj.lastModified,
+      description: obj.idPerms.description,
+      creator: obj.idPerms.creator,
+      user_visible: obj.idPerms.userVisible,
+      permissions: obj.idPerms.permissions,
+    };
+  if (permsAlways || want('perms2'))
+    out.perms2 = { owner: obj.perms2Owner, owner_access: 7, global_access: 0, share: [] };
+  if (want('annotations')) out.annotations = obj.annotations ? { key_value_pair: obj.annotations } : null;
+  const props = SCHEMA[obj.type].props;
+  for (const key in props) if (want(key)) out[key] = renderField(props[key]!, obj.props[key]);
+}
+
+function renderRefs(
+  store: ConfigStore,
+  obj: StoredObject,
+  out: Out,
+  fields: ReadonlySet<string> | undefined,
+  baseUrl: string | null,
+): void {
+  for (const target of Object.keys(SCHEMA[obj.type].refs) as ObjectType[]) {
+    const refs = obj.refs.get(target);
+    const key = refField(target);
+    if (!refs || refs.length === 0 || (fields !== undefined && !fields.has(key))) continue;
+    out[key] = refs.map((ref) => {
+      const to = store.get(ref.uuid)?.fqName ?? [];
+      return baseUrl === null
+        ? { to, attr: ref.attr, uuid: ref.uuid }
+        : { to, attr: ref.attr, uuid: ref.uuid, href: `${baseUrl}/${target}/${ref.uuid}` };
+    });
+  }
+}
+
+function renderBackRefs(
+  store: ConfigStore,
+  obj: StoredObject,
+  out: Out,
+  fields: ReadonlySet<string> | undefined,
+  baseUrl: string | null,
+): void {
+  for (const source of REFERRING_TYPES[obj.type]) {
+    const key = backRefField(source);
+    if (fields !== undefined && !fields.has(key)) continue;
+    const links = store.backRefs(obj.uuid, source);
+    if (links.length === 0) continue;
+    out[key] = links.map(({ object, attr }) =>
+      baseUrl === null
+        ? { to: object.fqName, attr, uuid: object.uuid }
+        : { to: object.fqName, attr, uuid: object.uuid, href: `${baseUrl}/${source}/${object.uuid}` },
+    );
+  }
+}
+
+function renderChildren(
+  store: ConfigStore,
+  obj: StoredObject,
+  out: Out,
+  fields: ReadonlySet<string> | undefined,
+  baseUrl: string | null,
+): void {
+  for (const childType of CHILD_TYPES[obj.type]) {
+    const key = childField(childType);
+    if (fields !== undefined && !fields.has(key)) continue;
+    const children = store.children(obj.uuid, childType);
+    if (children.length === 0) continue;
+    out[key] = children.map((c) =>
+      baseUrl === null
+        ? { to: c.fqName, uuid: c.uuid }
+        : { to: c.fqName, uuid: c.uuid, href: `${baseUrl}/${childType}/${c.uuid}` },
+    );
+  }
 }
 
 /** A property as generateDS serialises it: structs with every field, lists as [], unset as null. */
@@ -126,8 +202,8 @@ function renderField(spec: FieldSpec, value: unknown): unknown {
     case 'struct': {
       if (value === undefined || value === null) return null;
       const given = value as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const [key, field] of Object.entries(spec.fields)) out[key] = renderField(field, given[key]);
+      const out: Out = {};
+      for (const key in spec.fields) out[key] = renderField(spec.fields[key]!, given[key]);
       return out;
     }
   }

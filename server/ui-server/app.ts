@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { proxyError, registerConfigProxy } from './proxy.ts';
+import { explorerRoutes, type ExplorerOptions } from './routes/explorer.ts';
 
 /** The same 1,024,000-byte limit contrail-api applies. */
 export const UI_BODY_LIMIT = 1_024_000;
@@ -33,6 +34,8 @@ export interface UiServerOptions {
   plugins?: readonly { prefix: string; plugin: FastifyPluginAsync }[];
   /** What GET /api/info tells the SPA about where its data comes from. */
   info?: Record<string, unknown>;
+  /** Tuning of the /api/explorer tree routes (always registered; they read the same upstream). */
+  explorer?: Pick<ExplorerOptions, 'defaultPageLimit'>;
   logger?: boolean;
 }
 
@@ -74,6 +77,15 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
     ...opts.info,
   }));
 
+  await app.register(
+    explorerRoutes({
+      upstream: opts.configApiUrl,
+      token: opts.configApiToken,
+      ...(opts.proxyTimeoutMs ? { timeoutMs: opts.proxyTimeoutMs } : {}),
+      ...opts.explorer,
+    }),
+    { prefix: '/api/explorer' },
+  );
   for (const { prefix, plugin } of opts.plugins ?? []) await app.register(plugin, { prefix });
 
   const staticDir = opts.staticDir;

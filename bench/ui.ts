@@ -1,0 +1,229 @@
+// UI benchmark: Playwright in Chromium against the real server started on a generated scenario of
+// 10 vs 10,000 Kubernetes Services (load balancers). Measures time to first rows, filter keystroke
+// to repaint and expand to repaint; prints readable lines, then one JSON line with the figures.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SIZES = [10, 10_000];
+/** Pods shared by the Services, so every load balancer has one member. */
+const DEPLOYMENTS = 50;
+const KEYSTROKES = 'svc-0123';
+const EXPANDS = 5;
+
+function scenarioYaml(services: number): string {
+  const docs: string[] = [];
+  for (const node of ['bench-node1', 'bench-node2'])
+    docs.push(`apiVersion: v1
+kind: Node
+metadata: { name: ${node} }
+status:
+  addresses:
+    - { type: Hostname, address: ${node} }`);
+  docs.push('apiVersion: v1\nkind: Namespace\nmetadata: { name: bench }');
+  const deployments = Math.min(DEPLOYMENTS, services);
+  for (let d = 0; d < deployments; d++)
+    docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web-${d}, namespace: bench }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web-${d} } }
+  template:
+    metadata: { labels: { app: web-${d} } }
+    spec:
+      containers:
+        - { name: web, image: nginx, ports: [{ containerPort: 80, protocol: TCP }] }`);
+  for (let i = 0; i < services; i++)
+    docs.push(`apiVersion: v1
+kind: Service
+metadata: { name: svc-${String(i).padStart(5, '0')}, namespace: bench }
+spec:
+  type: ClusterIP
+  selector: { app: web-${i % deployments} }
+  ports: [{ protocol: TCP, port: 8080, targetPort: 80 }]`);
+  return `${docs.join('\n---\n')}\n`;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startServer(scenario: string): Promise<{ proc: ChildProcess; base: string; startupMs: number }> {
+  const uiPort = await freePort();
+  const apiPort = await freePort();
+  const started = performance.now();
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, SCENARIO: scenario, UI_PORT: String(uiPort), CONFIG_API_PORT: String(apiPort), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const base = `http://127.0.0.1:${uiPort}`;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(`${base}/api/info`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { proc, base, startupMs: performance.now() - started };
+}
+
+/** ms from navigation start until the first grid row is in the DOM and a frame has painted. */
+async function timeToFirstRows(page: Page, base: string): Promise<number> {
+  await page.goto(`${base}/loadbalancers`, { waitUntil: 'commit' });
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const check = () => {
+          if (document.querySelector('[role="row"][aria-level="1"]')) requestAnimationFrame(() => resolve(performance.now()));
+          else requestAnimationFrame(check);
+        };
+        check();
+      }),
+  );
+}
+
+async function waitAllLoaded(page: Page, total: number): Promise<void> {
+  await page.getByRole('status').filter({ hasText: new RegExp(`^${total} load balancers$`) }).waitFor({ timeout: 120_000 });
+}
+
+/** Per keystroke: keydown until the grid has rendered that filter and a frame has painted. */
+async function filterKeystrokes(page: Page): Promise<number[]> {
+  const filter = page.getByRole('searchbox', { name: 'Filter load balancers' });
+  await filter.click();
+  const times: number[] = [];
+  for (const ch of KEYSTROKES) {
+    const done = page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const input = document.querySelector<HTMLInputElement>('input[aria-label="Filter load balancers"]')!;
+          const root = document.querySelector<HTMLElement>('[data-filter]')!;
+          let t0 = 0;
+          input.addEventListener('keydown', () => (t0 = performance.now()), { once: true, capture: true });
+          const check = () => {
+            if (t0 > 0 && root.dataset.filter === input.value) requestAnimationFrame(() => resolve(performance.now() - t0));
+            else requestAnimationFrame(check);
+          };
+          requestAnimationFrame(check);
+        }),
+    );
+    await page.keyboard.type(ch);
+    times.push(await done);
+  }
+  await filter.fill('');
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-filter]')?.dataset.filter === '');
+  return times;
+}
+
+/** Per expand: click on a row's triangle until its listener row is rendered and painted. */
+async function expands(page: Page): Promise<number[]> {
+  const times: number[] = [];
+  const toggles = page.getByRole('treegrid', { name: 'Load balancers' }).getByRole('button', { name: /^Expand / });
+  for (let i = 0; i < EXPANDS; i++) {
+    const toggle = toggles.nth(i * 3);
+    const name = (await toggle.getAttribute('aria-label'))!;
+    const done = page.evaluate(
+      (label) =>
+        new Promise<number>((resolve) => {
+          const button = document.querySelector<HTMLElement>(`button[aria-label="${label}"]`)!;
+          let t0 = 0;
+          button.addEventListener('click', () => (t0 = performance.now()), { once: true, capture: true });
+          const check = () => {
+            if (t0 > 0 && document.querySelector('[role="row"][aria-level="2"]')) requestAnimationFrame(() => resolve(performance.now() - t0));
+            else requestAnimationFrame(check);
+          };
+          requestAnimationFrame(check);
+        }),
+      name,
+    );
+    await toggle.click();
+    times.push(await done);
+    await page.getByRole('button', { name, exact: true }).click();
+    await page.waitForFunction(() => !document.querySelector('[role="row"][aria-level="2"]'));
+  }
+  return times;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+async function measure(size: number, dir: string) {
+  const scenario = join(dir, `scenario-${size}.yaml`);
+  writeFileSync(scenario, scenarioYaml(size));
+  const { proc, base, startupMs } = await startServer(scenario);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await timeToFirstRows(page, base); // warm-up: server JIT and browser cache
+    const firstRows: number[] = [];
+    for (let i = 0; i < 3; i++) firstRows.push(await timeToFirstRows(page, base));
+    await waitAllLoaded(page, size);
+    const keys = await filterKeystrokes(page);
+    const exp = await expands(page);
+    const result = {
+      size,
+      startupMs: Math.round(startupMs),
+      firstRowsMs: round(median(firstRows)),
+      filterKeystrokeMs: round(median(keys)),
+      filterKeystrokeMaxMs: round(Math.max(...keys)),
+      expandMs: round(median(exp)),
+      expandMaxMs: round(Math.max(...exp)),
+    };
+    process.stdout.write(
+      `${String(size).padStart(6)} LBs: server up ${result.startupMs} ms; first rows ${result.firstRowsMs} ms; ` +
+        `filter keystroke→repaint p50 ${result.filterKeystrokeMs} ms (max ${result.filterKeystrokeMaxMs}); ` +
+        `expand→repaint p50 ${result.expandMs} ms (max ${result.expandMaxMs})\n`,
+    );
+    return result;
+  } finally {
+    await browser.close();
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
+try {
+  process.stdout.write('bench:ui — Chromium against the real server (production build in dist/)\n');
+  const [small, large] = [await measure(SIZES[0]!, dir), await measure(SIZES[1]!, dir)];
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const figures = {
+    lbsSmall: small.size,
+    lbsLarge: large.size,
+    firstRowsMsSmall: small.firstRowsMs,
+    firstRowsMsLarge: large.firstRowsMs,
+    filterKeystrokeMsSmall: small.filterKeystrokeMs,
+    filterKeystrokeMsLarge: large.filterKeystrokeMs,
+    expandMsSmall: small.expandMs,
+    expandMsLarge: large.expandMs,
+    firstRowsRatio: ratio(large.firstRowsMs, small.firstRowsMs),
+    filterRatio: ratio(large.filterKeystrokeMs, small.filterKeystrokeMs),
+    expandRatio: ratio(large.expandMs, small.expandMs),
+    serverStartupMsLarge: large.startupMs,
+    goals: { firstRowsMs: 1000, filterKeystrokeMs: 100, expandMs: 100, ratio: 1.5 },
+  };
+  process.stdout.write(
+    `ratios 10k/10: first rows ${figures.firstRowsRatio}, filter ${figures.filterRatio}, expand ${figures.expandRatio}\n`,
+  );
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,42 @@
+// Python's repr/pformat of strings and lists, because contrail-api puts them verbatim into its
+// error texts (`['default-domain', 'p'] already exists …`). Pure formatting, no store access.
+
+const PFORMAT_WIDTH = 80;
+
+/** `repr(str)` as CPython prints it: single quotes unless the text holds only `'`. */
+export function pyStr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** `repr(value)` for the strings, numbers, None and lists that appear in API messages. */
+export function pyRepr(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v)).join(', ')}]`;
+  if (typeof value === 'string') return pyStr(value);
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  return String(value);
+}
+
+/**
+ * `pprint.pformat(list)` (width 80): the repr when it fits, otherwise one element per line.
+ * CPython would also split a single over-long element at whitespace; fq_name parts carry none
+ * in practice, so that case is not reproduced.
+ */
+export function pyPformat(value: unknown): string {
+  const flat = pyRepr(value);
+  if (!Array.isArray(value) || flat.length <= PFORMAT_WIDTH || value.length < 2) return flat;
+  return `[${value.map((v) => pyRepr(v)).join(',\n ')}]`;
+}

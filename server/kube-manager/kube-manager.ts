@@ -1,0 +1,508 @@
+// The controller around the pure core: watches the cluster, marks what a change affects, and on
+// each drain diffs only those units against the store and applies the result. Never reads HTTP.
+
+import type { ObjectType } from '@model/contrail/schema.ts';
+import type { ConfigStore, StoredObject } from '@server/config-api/store.ts';
+import { internalIp, isComputeNode, type Cluster } from '@server/cluster/cluster.ts';
+import { IpPool } from '@server/cluster/ip-pool.ts';
+import type { ClusterEvent, Pod } from '@server/cluster/types.ts';
+import { applyPlan, type ApplyError, type ApplyResult } from './applier.ts';
+import {
+  desiredNamespaceObjects,
+  desiredNodeObjects,
+  desiredPodObjects,
+  desiredServiceObjects,
+  desiredStartupObjects,
+  isLoadBalanced,
+  projectFq,
+  publicPoolUuid,
+  type DesiredContext,
+  type DesiredObject,
+} from './desired.ts';
+import { diffObjects, emptyPlan, mergeInto, type Plan } from './diff.ts';
+import {
+  DEFAULT_CONFIG,
+  GLOBAL_SYSTEM_CONFIG,
+  LB_DEVICE_OWNER,
+  StableUuidCache,
+  type KubeManagerConfig,
+} from './names.ts';
+
+export interface KubeManagerOptions {
+  config?: Partial<KubeManagerConfig>;
+  /** How a drain is scheduled after a change; the default runs it as a microtask. */
+  schedule?: (drain: () => void) => void;
+  /** Full resync period (kube-manager's audit timer); 0 turns it off. */
+  resyncIntervalMs?: number;
+}
+
+export interface KubeManagerStats {
+  drains: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  /** The last drain's failed writes; their units are retried by the next resync. */
+  lastErrors: ApplyError[];
+}
+
+const splitKey = (key: string): [string, string] => {
+  const at = key.indexOf('/');
+  return [key.slice(0, at), key.slice(at + 1)];
+};
+
+export class KubeManager {
+  readonly config: KubeManagerConfig;
+  private readonly ctx: DesiredContext;
+  private readonly schedule: (drain: () => void) => void;
+  private readonly resyncIntervalMs: number;
+  private readonly publicIps: IpPool;
+  private readonly uuids: StableUuidCache;
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private scheduled = false;
+  private draining = false;
+
+  private dirtyStartup = false;
+  private readonly dirtyServices = new Set<string>();
+  private readonly dirtyPods = new Set<string>();
+  private readonly dirtyNodes = new Set<string>();
+  private readonly dirtyNamespaces = new Set<string>();
+
+  /** Service key (`ns/name`) → uuids of loadbalancers this cluster owns for it. */
+  private readonly lbsByService = new Map<string, Set<string>>();
+  /** Pod uid → Services whose Endpoints name it, and the reverse. */
+  private readonly servicesByPod = new Map<string, Set<string>>();
+  private readonly podsByService = new Map<string, Set<string>>();
+  /** Pod uid → where the pod was last seen scheduled, to notice binding changes. */
+  private readonly podPlacement = new Map<string, string>();
+
+  readonly stats: KubeManagerStats = { drains: 0, created: 0, updated: 0, deleted: 0, lastErrors: [] };
+
+  constructor(
+    private readonly store: ConfigStore,
+    private readonly cluster: Cluster,
+    opts: KubeManagerOptions = {},
+  ) {
+    this.config = { ...DEFAULT_CONFIG, ...opts.config };
+    this.schedule = opts.schedule ?? ((drain) => queueMicrotask(drain));
+    this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
+    this.publicIps = new IpPool(this.config.publicSubnet, 'up', 2);
+    this.uuids = new StableUuidCache(this.config);
+    this.ctx = {
+      config: this.config,
+      resolve: (type, fqName, fallbackKey) => this.store.uuidOf(type, fqName) ?? this.uuids.get(fallbackKey),
+      uuid: (key) => this.uuids.get(key),
+    };
+  }
+
+  /**
+   * Subscribes and reconciles everything once before returning, so no event is acted on before
+   * the store has been read (K3: kube-manager once acted on events before its sync finished).
+   */
+  start(): ApplyResult {
+    if (this.started) throw new Error('kube-manager already started');
+    this.started = true;
+    this.unsubscribe = this.cluster.subscribe((event) => this.onClusterEvent(event));
+    const result = this.resync();
+    if (this.resyncIntervalMs > 0) {
+      this.timer = setInterval(() => this.resync(), this.resyncIntervalMs);
+      this.timer.unref();
+    }
+    return result;
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.started = false;
+  }
+
+  /** Marks every unit dirty (including owned objects whose Kubernetes object is gone) and drains. */
+  resync(): ApplyResult {
+    this.rebuildIndexes();
+    this.dirtyStartup = true;
+    for (const ns of this.cluster.values('Namespace')) this.dirtyNamespaces.add(ns.metadata.name);
+    for (const node of this.cluster.values('Node')) this.dirtyNodes.add(node.metadata.name);
+    for (const pod of this.cluster.values('Pod')) this.dirtyPods.add(pod.metadata.uid);
+    for (const svc of this.cluster.values('Service'))
+      this.dirtyServices.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+    for (const key of this.lbsByService.keys()) this.dirtyServices.add(key);
+    // Owned objects whose Kubernetes object disappeared while we were not watching.
+    for (const vm of this.store.all('virtual-machine'))
+      if (this.isOwned(vm, 'Pod') && !this.cluster.podByUid(vm.uuid)) this.dirtyPods.add(vm.uuid);
+    for (const vr of this.store.all('virtual-router'))
+      if (this.isOwned(vr, 'Node')) this.dirtyNodes.add(vr.fqName[1]!);
+    for (const project of this.store.all('project'))
+      if (this.isOwned(project, 'Namespace')) {
+        const ns = project.annotations?.find((a) => a.key === 'name')?.value;
+        if (ns) this.dirtyNamespaces.add(ns);
+      }
+    return this.flush();
+  }
+
+  /** Runs a drain now (tests and the benchmark call this instead of waiting for the microtask). */
+  flush(): ApplyResult {
+    const total: ApplyResult = { created: [], updated: [], deleted: [], errors: [] };
+    // A drain can make more work (a status patch on a Service); loop until quiet.
+    for (let round = 0; round < 10 && this.hasWork(); round++) {
+      const result = this.drain();
+      for (const obj of result.created) total.created.push(obj);
+      for (const obj of result.updated) total.updated.push(obj);
+      for (const obj of result.deleted) total.deleted.push(obj);
+      for (const err of result.errors) total.errors.push(err);
+    }
+    return total;
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  private onClusterEvent(event: ClusterEvent): void {
+    const obj = event.object;
+    switch (obj.kind) {
+      case 'Service':
+      case 'Endpoints':
+        this.dirtyServices.add(`${obj.metadata.namespace}/${obj.metadata.name}`);
+        break;
+      case 'Pod':
+        this.onPodEvent(obj, event.type === 'DELETED');
+        break;
+      case 'Node':
+        this.dirtyNodes.add(obj.metadata.name);
+        break;
+      case 'Namespace':
+        this.dirtyNamespaces.add(obj.metadata.name);
+        break;
+      case 'Deployment':
+        return;
+    }
+    this.requestDrain();
+  }
+
+  private onPodEvent(pod: Pod, deleted: boolean): void {
+    const uid = pod.metadata.uid;
+    this.dirtyPods.add(uid);
+    const placement = deleted || !pod.status.podIP ? '' : (pod.spec.nodeName ?? '');
+    const previous = this.podPlacement.get(uid) ?? '';
+    if (placement !== previous) {
+      if (previous) this.dirtyNodes.add(previous);
+      if (placement) this.dirtyNodes.add(placement);
+      // Services whose Endpoints named this pod before it had an interface (or after it lost it).
+      for (const svc of this.servicesByPod.get(uid) ?? []) this.dirtyServices.add(svc);
+    }
+    if (placement) this.podPlacement.set(uid, placement);
+    else this.podPlacement.delete(uid);
+  }
+
+  private requestDrain(): void {
+    if (!this.started || this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private hasWork(): boolean {
+    return (
+      this.dirtyStartup ||
+      this.dirtyServices.size + this.dirtyPods.size + this.dirtyNodes.size + this.dirtyNamespaces.size > 0
+    );
+  }
+
+  // ---- the drain ------------------------------------------------------------------------------
+
+  private drain(): ApplyResult {
+    if (this.draining) return { created: [], updated: [], deleted: [], errors: [] };
+    this.draining = true;
+    try {
+      const plan = emptyPlan();
+      const lbServices: string[] = [];
+      if (this.dirtyStartup) {
+        this.dirtyStartup = false;
+        mergeInto(plan, this.planEnsure(desiredStartupObjects(this.ctx)));
+      }
+      const namespaces = [...this.dirtyNamespaces];
+      this.dirtyNamespaces.clear();
+      for (const ns of namespaces) mergeInto(plan, this.planNamespace(ns));
+      const pods = new Set(this.dirtyPods);
+      this.dirtyPods.clear();
+      for (const uid of pods) mergeInto(plan, this.planPod(uid, pods));
+      const nodes = [...this.dirtyNodes];
+      this.dirtyNodes.clear();
+      for (const node of nodes) mergeInto(plan, this.planNode(node));
+      const services = [...this.dirtyServices];
+      this.dirtyServices.clear();
+      for (const key of services) {
+        mergeInto(plan, this.planService(key));
+        lbServices.push(key);
+      }
+
+      const result = applyPlan(this.store, plan);
+      this.afterApply(result, lbServices);
+      this.stats.drains++;
+      this.stats.created += result.created.length;
+      this.stats.updated += result.updated.length;
+      this.stats.deleted += result.deleted.length;
+      this.stats.lastErrors = result.errors;
+      return result;
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private afterApply(result: ApplyResult, services: readonly string[]): void {
+    for (const obj of result.created)
+      if (obj.type === 'loadbalancer' && this.isOwned(obj, 'Service')) this.indexLb(obj);
+    for (const obj of result.deleted) {
+      if (obj.type === 'loadbalancer') this.unindexLb(obj);
+      if (obj.type === 'floating-ip' && obj.parent?.type === 'floating-ip-pool') {
+        const address = obj.props.floating_ip_address;
+        if (typeof address === 'string' && this.publicIps.contains(address)) this.publicIps.release(address);
+      }
+    }
+    // kube-manager writes the allocated external address back to the Service (vnc_service.py
+    // _update_service_external_ip). It patches spec.externalIPs; we set status.loadBalancer.ingress,
+    // as Kubernetes' own LB controllers do, so a type change back to ClusterIP leaves no external IP.
+    for (const key of services) {
+      const [ns, name] = splitKey(key);
+      const service = this.cluster.get('Service', ns, name);
+      if (!service || service.spec.type !== 'LoadBalancer' || !isLoadBalanced(service)) continue;
+      const lbRequest = service.spec.loadBalancerIP ?? null;
+      const fip = this.store.get(this.externalFipUuid(service.metadata.uid, lbRequest));
+      const address = fip?.props.floating_ip_address;
+      this.cluster.setServiceLoadBalancerIngress(ns, name, typeof address === 'string' ? [address] : []);
+    }
+  }
+
+  // ---- ownership and indexes ------------------------------------------------------------------
+
+  private annotation(obj: StoredObject, key: string): string | undefined {
+    return obj.annotations?.find((a) => a.key === key)?.value;
+  }
+
+  /** Objects this cluster made carry `owner` and `cluster` annotations (K8: never touch others). */
+  private isOwned(obj: StoredObject, kind: string): boolean {
+    return (
+      this.annotation(obj, 'owner') === this.config.owner &&
+      this.annotation(obj, 'cluster') === this.config.clusterName &&
+      this.annotation(obj, 'kind') === kind
+    );
+  }
+
+  private indexLb(lb: StoredObject): void {
+    const key = `${this.annotation(lb, 'namespace')}/${this.annotation(lb, 'name')}`;
+    let set = this.lbsByService.get(key);
+    if (!set) this.lbsByService.set(key, (set = new Set()));
+    set.add(lb.uuid);
+  }
+
+  private unindexLb(lb: StoredObject): void {
+    const key = `${this.annotation(lb, 'namespace')}/${this.annotation(lb, 'name')}`;
+    this.lbsByService.get(key)?.delete(lb.uuid);
+    if (this.lbsByService.get(key)?.size === 0) this.lbsByService.delete(key);
+  }
+
+  /** Startup and resync only: the one place that reads whole types from the store. */
+  private rebuildIndexes(): void {
+    this.lbsByService.clear();
+    for (const lb of this.store.all('loadbalancer')) if (this.isOwned(lb, 'Service')) this.indexLb(lb);
+    const poolUuid = publicPoolUuid(this.ctx);
+    for (const fip of this.store.children(poolUuid, 'floating-ip')) {
+      const address = fip.props.floating_ip_address;
+      if (typeof address === 'string' && this.publicIps.contains(address)) this.publicIps.reserve(address);
+    }
+    this.podPlacement.clear();
+    for (const pod of this.cluster.values('Pod'))
+      if (pod.status.podIP && pod.spec.nodeName) this.podPlacement.set(pod.metadata.uid, pod.spec.nodeName);
+  }
+
+  private setServicePods(key: string, uids: ReadonlySet<string>): void {
+    for (const uid of this.podsByService.get(key) ?? [])
+      if (!uids.has(uid)) {
+        const set = this.servicesByPod.get(uid);
+        set?.delete(key);
+        if (set?.size === 0) this.servicesByPod.delete(uid);
+      }
+    for (const uid of uids) {
+      let set = this.servicesByPod.get(uid);
+      if (!set) this.servicesByPod.set(uid, (set = new Set()));
+      set.add(key);
+    }
+    if (uids.size > 0) this.podsByService.set(key, new Set(uids));
+    else this.podsByService.delete(key);
+  }
+
+  // ---- planning per unit ----------------------------------------------------------------------
+
+  /** Startup and namespace objects are made when missing and never rewritten (they may be shared). */
+  private planEnsure(desired: readonly DesiredObject[]): Plan {
+    const plan = emptyPlan();
+    for (const d of desired) if (!this.store.uuidOf(d.type, d.fqName)) plan.creates.push(d);
+    return plan;
+  }
+
+  private planNamespace(ns: string): Plan {
+    const namespace = this.cluster.get('Namespace', undefined, ns);
+    if (namespace) return this.planEnsure(desiredNamespaceObjects(this.ctx, namespace));
+    const plan = emptyPlan();
+    if (ns === 'default') return plan;
+    const fq = projectFq(this.ctx, ns);
+    const project = this.store.byFqName('project', fq);
+    if (!project || !this.isOwned(project, 'Namespace')) return plan;
+    for (const sg of this.store.children(project.uuid, 'security-group'))
+      if (this.isOwned(sg, 'Namespace')) plan.deletes.push(sg);
+    plan.deletes.push(project);
+    return plan;
+  }
+
+  private ownedByUuid(uuid: string, type: ObjectType): StoredObject | undefined {
+    const obj = this.store.get(uuid);
+    return obj && obj.type === type ? obj : undefined;
+  }
+
+  private planPod(uid: string, batch: Set<string>): Plan {
+    const pod = this.cluster.podByUid(uid);
+    const desired = pod ? desiredPodObjects(this.ctx, pod) : [];
+    const current: StoredObject[] = [];
+    const vm = this.ownedByUuid(uid, 'virtual-machine');
+    if (vm && this.isOwned(vm, 'Pod')) current.push(vm);
+    if (vm || pod) {
+      const vmi = this.ownedByUuid(this.uuids.get(`vmi:${uid}`), 'virtual-machine-interface');
+      const iip = this.ownedByUuid(this.uuids.get(`iip:${uid}`), 'instance-ip');
+      if (vmi) current.push(vmi);
+      if (iip) current.push(iip);
+    }
+    // Contrail's _check_pod_uuid_change: a pod recreated under the same name finds the old VM
+    // still holding the name; tear the old one down in this same drain.
+    const wantedVm = desired.find((d) => d.type === 'virtual-machine');
+    if (wantedVm) {
+      const holder = this.store.byFqName('virtual-machine', wantedVm.fqName);
+      if (holder && holder.uuid !== uid && this.isOwned(holder, 'Pod') && !batch.has(holder.uuid)) {
+        batch.add(holder.uuid);
+        const stale = this.planPod(holder.uuid, batch);
+        const plan = diffObjects(desired, current);
+        mergeInto(plan, stale);
+        return plan;
+      }
+    }
+    return diffObjects(desired, current);
+  }
+
+  private planNode(name: string): Plan {
+    const node = this.cluster.get('Node', undefined, name);
+    const vmUuids: string[] = [];
+    if (node)
+      for (const pod of this.cluster.podsOnNode(name)) if (pod.status.podIP) vmUuids.push(pod.metadata.uid);
+    const desired = node ? desiredNodeObjects(this.ctx, node, isComputeNode(node), vmUuids) : [];
+    if (node && desired.length === 0 && !internalIp(node)) return emptyPlan();
+    const existing = this.store.byFqName('virtual-router', [GLOBAL_SYSTEM_CONFIG, name]);
+    if (!existing || this.isOwned(existing, 'Node')) return diffObjects(desired, existing ? [existing] : []);
+    // A virtual-router provisioned by someone else: only our VM refs are ours to change.
+    const foreign = (existing.refs.get('virtual-machine') ?? []).filter((ref) => {
+      const target = this.store.get(ref.uuid);
+      return !target || !this.isOwned(target, 'Pod');
+    });
+    const ours = desired[0]?.refs['virtual-machine'] ?? [];
+    const shared: DesiredObject = {
+      type: 'virtual-router',
+      uuid: existing.uuid,
+      fqName: existing.fqName,
+      parentType: 'global-system-config',
+      displayName: existing.displayName,
+      props: {},
+      refs: { 'virtual-machine': [...foreign.map((r) => ({ uuid: r.uuid })), ...ours] },
+      annotations: null,
+    };
+    return diffObjects([shared], [existing]);
+  }
+
+  private externalFipUuid(serviceUid: string, requested: string | null): string {
+    return this.uuids.get(`external-fip:${serviceUid}:${requested ?? 'None'}`);
+  }
+
+  private planService(key: string): Plan {
+    const [ns, name] = splitKey(key);
+    const service = this.cluster.get('Service', ns, name);
+    const endpoints = this.cluster.get('Endpoints', ns, name);
+    const uids = new Set(this.lbsByService.get(key) ?? []);
+    if (service) uids.add(service.metadata.uid);
+
+    const referenced = new Set<string>();
+    for (const subset of endpoints?.subsets ?? [])
+      for (const list of [subset.addresses, subset.notReadyAddresses])
+        for (const address of list ?? []) if (address.targetRef?.uid) referenced.add(address.targetRef.uid);
+    this.setServicePods(key, referenced);
+
+    let desired: DesiredObject[] = [];
+    if (service && isLoadBalanced(service)) {
+      const uid = service.metadata.uid;
+      desired = desiredServiceObjects(this.ctx, {
+        service,
+        endpoints,
+        hasPodInterface: (podUid) => {
+          const pod = this.cluster.podByUid(podUid);
+          return !!pod && !!pod.status.podIP && !!pod.spec.nodeName;
+        },
+        externalAddress: (requested) => {
+          if (requested !== null) {
+            if (this.publicIps.contains(requested)) this.publicIps.reserve(requested);
+            return requested;
+          }
+          const existing = this.store.get(this.externalFipUuid(uid, null))?.props.floating_ip_address;
+          if (typeof existing === 'string') return existing;
+          try {
+            return this.publicIps.allocate();
+          } catch {
+            return undefined;
+          }
+        },
+      });
+    }
+    const current = new Map<string, StoredObject>();
+    for (const uid of uids) this.collectServiceObjects(uid, current);
+    return diffObjects(desired, current.values());
+  }
+
+  /**
+   * The objects this cluster owns for one Service uid: the owned loadbalancer and what hangs off
+   * it, plus anything under the stable uuids (a create interrupted before the loadbalancer).
+   */
+  private collectServiceObjects(uid: string, out: Map<string, StoredObject>): void {
+    const add = (obj: StoredObject | undefined) => {
+      if (obj) out.set(obj.uuid, obj);
+    };
+    const lb = this.ownedByUuid(uid, 'loadbalancer');
+    const vmis = new Set<string>([this.uuids.get(`lb-vmi:${uid}`)]);
+    if (lb && this.isOwned(lb, 'Service')) {
+      add(lb);
+      for (const ref of lb.refs.get('virtual-machine-interface') ?? []) vmis.add(ref.uuid);
+      const prefix = `${lb.fqName[lb.fqName.length - 1]}-`;
+      for (const { object: listener } of this.store.backRefs(uid, 'loadbalancer-listener')) {
+        if (!listener.fqName[listener.fqName.length - 1]!.startsWith(prefix)) continue;
+        add(listener);
+        for (const { object: pool } of this.store.backRefs(listener.uuid, 'loadbalancer-pool')) {
+          add(pool);
+          for (const member of this.store.children(pool.uuid, 'loadbalancer-member')) add(member);
+        }
+      }
+    }
+    for (const vmiUuid of vmis) {
+      const vmi = this.ownedByUuid(vmiUuid, 'virtual-machine-interface');
+      if (!vmi || vmi.props.virtual_machine_interface_device_owner !== LB_DEVICE_OWNER) continue;
+      add(vmi);
+      for (const { object: iip } of this.store.backRefs(vmiUuid, 'instance-ip')) {
+        add(iip);
+        for (const fip of this.store.children(iip.uuid, 'floating-ip')) add(fip);
+      }
+      for (const { object: fip } of this.store.backRefs(vmiUuid, 'floating-ip')) add(fip);
+    }
+    const vipIip = this.ownedByUuid(this.uuids.get(`vip-iip:${uid}`), 'instance-ip');
+    if (vipIip) {
+      add(vipIip);
+      for (const fip of this.store.children(vipIip.uuid, 'floating-ip')) add(fip);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock.ts';
+import { Cluster } from '../../cluster/cluster.ts';
+import { loadScenario } from '../../cluster/scenario.ts';
+import { sequentialIds } from '../../ids.ts';
+import { clusterRoutes } from './cluster.ts';
+
+async function build() {
+  const cluster = new Cluster({ clock: new ManualClock(), ids: sequentialIds() });
+  loadScenario(cluster);
+  const app = Fastify();
+  await app.register(clusterRoutes(cluster), { prefix: '/api/cluster' });
+  return { app, cluster };
+}
+
+describe('/api/cluster', () => {
+  it('lists each kind as {items}', async () => {
+    const { app } = await build();
+    const res = await app.inject({ url: '/api/cluster/services' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual([
+      'service-web-clusterip',
+      'service-web-clusterip-mp',
+      'service-web-lb',
+    ]);
+    const nodes = await app.inject({ url: '/api/cluster/nodes' });
+    expect(nodes.json().items).toHaveLength(3);
+    expect((await app.inject({ url: '/api/cluster/secrets' })).statusCode).toBe(404);
+  });
+
+  it('reads one object, with and without a namespace segment', async () => {
+    const { app } = await build();
+    const svc = await app.inject({ url: '/api/cluster/services/ns-user-1/service-web-clusterip' });
+    expect(svc.json().spec.clusterIP).toBe('10.105.53.64');
+    expect((await app.inject({ url: '/api/cluster/nodes/k8s-node1' })).json().metadata.name).toBe(
+      'k8s-node1',
+    );
+    const missing = await app.inject({ url: '/api/cluster/pods/ns-user-1/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().detail).toBe('Pod ns-user-1/nope not found');
+  });
+
+  it('applies YAML and JSON, and rejects bad manifests with 400 naming the field', async () => {
+    const { app, cluster } = await build();
+    const yaml = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: extra}\n',
+    });
+    expect(yaml.json()).toEqual({ applied: [{ kind: 'Namespace', name: 'extra', action: 'created' }] });
+    const json = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      payload: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'p', namespace: 'extra' },
+          spec: { containers: [{ name: 'c' }] },
+        },
+      ],
+    });
+    expect(json.json().applied).toEqual([{ kind: 'Pod', namespace: 'extra', name: 'p', action: 'created' }]);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'text/yaml' },
+      payload:
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec: {containers: []}\n',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toBe('document 1 (Pod q): spec.containers: a pod needs at least one container');
+    expect(cluster.get('Namespace', undefined, 'ok')).toBeUndefined();
+  });
+
+  it('deletes, scales and sets readiness', async () => {
+    const { app, cluster } = await build();
+    const scale = await app.inject({
+      method: 'PUT',
+      url: '/api/cluster/deployments/ns-user-1/webserver/scale',
+      payload: { replicas: 3 },
+    });
+    expect(scale.json().spec.replicas).toBe(3);
+    expect(cluster.list('Pod', 'ns-user-1')).toHaveLength(4);
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/api/cluster/deployments/ns-user-1/webserver/scale',
+      payload: { replicas: 'x' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const ready = await app.inject({
+      method: 'PUT',
+      url: '/api/cluster/pods/ns-user-1/client/readiness',
+      payload: { ready: false },
+    });
+    expect(ready.json().status.conditions).toContainEqual({ type: 'Ready', status: 'False' });
+    const del = await app.inject({ method: 'DELETE', url: '/api/cluster/services/ns-user-1/service-web-lb' });
+    expect(del.statusCode).toBe(200);
+    expect(cluster.get('Service', 'ns-user-1', 'service-web-lb')).toBeUndefined();
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/api/cluster/services/ns-user-1/service-web-lb' }))
+        .statusCode,
+    ).toBe(404);
+  });
+});

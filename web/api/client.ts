@@ -1,0 +1,61 @@
+// The only place in web/ that calls fetch: prefixes /api, parses JSON (exactly, for 64-bit
+// integers) and throws ApiError with what the server said on any non-2xx answer.
+
+import { parseExactJson } from './exact-json.ts';
+
+export interface ApiErrorBody {
+  error?: string;
+  detail?: string;
+  status?: number;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly detail: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
+  const url = `/api${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  } catch (err) {
+    throw new ApiError(0, 'The UI server is unreachable', (err as Error).message, url);
+  }
+  const text = await res.text();
+  if (!res.ok) throw errorFrom(res, text, url);
+  try {
+    return parseExactJson(text) as T;
+  } catch {
+    throw new ApiError(res.status, 'The server sent a body that is not JSON', text.slice(0, 300), url);
+  }
+}
+
+export function postJson<T>(path: string, body: unknown): Promise<T> {
+  return apiFetch<T>(path, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+function errorFrom(res: Response, text: string, url: string): ApiError {
+  // The proxy and explorer answer {error, detail, status}; the config API itself answers plain text.
+  if ((res.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      const body = JSON.parse(text) as ApiErrorBody;
+      if (body && typeof body === 'object' && (body.error || body.detail))
+        return new ApiError(res.status, body.error ?? res.statusText, body.detail ?? '', url);
+    } catch {
+      // fall through to the plain-text form
+    }
+  }
+  return new ApiError(res.status, res.statusText || `HTTP ${res.status}`, text.trim().slice(0, 500), url);
+}

@@ -1,0 +1,72 @@
+// Keeps what is on screen current: in embedded mode the UI server streams config changes over SSE
+// (/api/events) and only the affected queries refetch; otherwise (a real Contrail, or the stream
+// is gone) the visible queries are polled.
+
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { explorerQueries } from '@web/api/explorer.ts';
+import { infoQueries } from '@web/api/info.ts';
+
+export const POLL_INTERVAL_MS = 15_000;
+
+export type LiveMode = 'connecting' | 'events' | 'polling';
+
+interface ConfigEvent {
+  kind: 'create' | 'update' | 'delete';
+  type: string;
+  uuid: string;
+}
+
+/** Types whose changes alter the load balancer tree's rows (members resolve VMIs, IPs, VMs). */
+const TREE_TYPES = /^(loadbalancer.*|virtual-machine-interface|instance-ip|virtual-machine|virtual-router)$/;
+
+export function applyConfigEvents(queryClient: QueryClient, data: ConfigEvent[] | { resync: true }): void {
+  if (!Array.isArray(data)) {
+    void queryClient.invalidateQueries();
+    return;
+  }
+  if (data.some((e) => TREE_TYPES.test(e.type))) void queryClient.invalidateQueries({ queryKey: explorerQueries.all() });
+  for (const e of data) {
+    void queryClient.invalidateQueries({ queryKey: ['config', 'object', e.type, e.uuid] });
+    if (e.kind !== 'update') void queryClient.invalidateQueries({ queryKey: ['config', 'list', e.type] });
+  }
+  // Refs changed on one object show up as back-refs on others: refresh the open JSON views.
+  if (data.length > 0) void queryClient.invalidateQueries({ queryKey: ['config', 'object'], refetchType: 'active' });
+}
+
+export function useLiveUpdates(): LiveMode {
+  const queryClient = useQueryClient();
+  const info = useQuery(infoQueries.detail());
+  const [streamState, setStreamState] = useState<'connecting' | 'open' | 'closed'>('connecting');
+  const canStream = info.data?.mode === 'embedded' && typeof EventSource !== 'undefined';
+  const mode: LiveMode = info.isPending ? 'connecting' : !canStream || streamState === 'closed' ? 'polling' : streamState === 'open' ? 'events' : 'connecting';
+
+  useEffect(() => {
+    if (!canStream) return;
+    const source = new EventSource('/api/events');
+    source.addEventListener('open', () => setStreamState('open'));
+    source.addEventListener('config', (event) => {
+      try {
+        applyConfigEvents(queryClient, JSON.parse((event as MessageEvent<string>).data));
+      } catch {
+        void queryClient.invalidateQueries();
+      }
+    });
+    // EventSource reconnects by itself after a drop; CLOSED means it gave up.
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) setStreamState('closed');
+    });
+    return () => source.close();
+  }, [canStream, queryClient]);
+
+  useEffect(() => {
+    if (mode !== 'polling') return;
+    const timer = setInterval(() => {
+      void queryClient.invalidateQueries({ queryKey: explorerQueries.all() });
+      void queryClient.invalidateQueries({ queryKey: ['config', 'object'] });
+    }, POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [mode, queryClient]);
+
+  return mode;
+}

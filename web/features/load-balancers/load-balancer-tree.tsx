@@ -1,0 +1,220 @@
+// The virtualized treegrid: load balancers (or one object's children) that expand in place into
+// listeners, pools and members, each with a detail panel. Keyboard: ↑/↓ move, →/← expand/collapse,
+// Enter opens the row's page. Expansion and the detail view live in the URL.
+
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
+import { ObjectDetail } from '@web/components/object-detail.tsx';
+import { objectUrl } from '@web/components/object-url.ts';
+import { CONFIG_TYPE, flattenTree, type FlatRow, type TreeNode } from './tree-model.ts';
+import { LB_COLUMNS, NodeCells } from './tree-rows.tsx';
+import { useTreeLevels } from './use-tree-levels.ts';
+import { useTreeUrlState } from './tree-url-state.ts';
+
+const ROW_HEIGHT_PX = 36;
+const DETAIL_HEIGHT_PX = 320;
+
+export interface LoadBalancerTreeProps {
+  label: string;
+  roots: readonly TreeNode[];
+  /** Grid columns: the load balancer grid, or one object's children. */
+  columns: 'loadbalancers' | 'children';
+  /** aria-level of the roots (children of an object page start below it). */
+  firstLevel?: number;
+}
+
+const CHILD_COLUMNS = ['Name', 'Details'];
+
+export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: LoadBalancerTreeProps) {
+  const { entries, expanded, jsonViews, setExpanded, setView } = useTreeUrlState();
+  const levels = useTreeLevels(entries);
+  const rows = useMemo(() => flattenTree(roots, expanded, levels, firstLevel), [roots, expanded, levels, firstLevel]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const navigate = useNavigate();
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const focusPending = useRef(false);
+
+  // The virtualizer returns fresh functions each render by design; nothing here is memoised on it.
+  // oxlint-disable-next-line react/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.type === 'detail' ? DETAIL_HEIGHT_PX : ROW_HEIGHT_PX),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: 12,
+  });
+
+  const activeIndex = useMemo(() => {
+    const at = activeKey === null ? -1 : rows.findIndex((r) => r.key === activeKey);
+    return at >= 0 ? at : rows.findIndex((r) => r.type === 'node');
+  }, [rows, activeKey]);
+
+  const toggle = useCallback((node: TreeNode, isOpen: boolean) => setExpanded(node.kind, node.row.uuid, isOpen), [setExpanded]);
+
+  const moveTo = useCallback(
+    (index: number) => {
+      const row = rows[index];
+      if (!row) return;
+      setActiveKey(row.key);
+      focusPending.current = true;
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+    },
+    [rows, virtualizer],
+  );
+
+  useEffect(() => {
+    if (!focusPending.current) return;
+    const row = rows[activeIndex];
+    const el = row && scrollRef.current?.querySelector<HTMLElement>(`[data-row-key="${row.key}"]`);
+    if (el) {
+      focusPending.current = false;
+      el.focus({ preventScroll: true });
+    }
+  });
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if ((e.target as HTMLElement).closest('.detail-panel')) return;
+    const row = rows[activeIndex];
+    if (!row || row.type !== 'node') return;
+    const step = (dir: 1 | -1) => {
+      for (let i = activeIndex + dir; i >= 0 && i < rows.length; i += dir) if (rows[i]!.type === 'node') return moveTo(i);
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        step(1);
+        break;
+      case 'ArrowUp':
+        step(-1);
+        break;
+      case 'ArrowRight':
+        if (!row.isExpanded) toggle(row.node, true);
+        else step(1);
+        break;
+      case 'ArrowLeft':
+        if (row.isExpanded) toggle(row.node, false);
+        else if (row.parentIndex !== null) moveTo(row.parentIndex);
+        break;
+      case 'Home':
+        moveTo(rows.findIndex((r) => r.type === 'node'));
+        break;
+      case 'End':
+        for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.type === 'node') return void moveTo(i);
+        break;
+      case 'Enter':
+        void navigate(objectUrl(CONFIG_TYPE[row.node.kind], row.node.row.uuid));
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const headers = columns === 'loadbalancers' ? LB_COLUMNS : CHILD_COLUMNS;
+  return (
+    <div
+      role="treegrid"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      className={`treegrid treegrid-${columns}`}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="treegrid-head">
+        <div role="row" className="tree-row tree-head" aria-rowindex={1}>
+          {headers.map((h) => (
+            <div role="columnheader" key={h} className="cell">
+              {h}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div ref={scrollRef} className="treegrid-scroll" data-scroll-container="">
+        <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]!;
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="virtual-row"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <RowView
+                  row={row}
+                  rowIndex={item.index + 2}
+                  isActive={item.index === activeIndex}
+                  onActivate={() => setActiveKey(row.key)}
+                  onToggle={toggle}
+                  view={jsonViews.has(row.type === 'status' ? '' : row.node.row.uuid) ? 'json' : 'basic'}
+                  onViewChange={setView}
+                  colCount={headers.length}
+                />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowViewProps {
+  row: FlatRow;
+  rowIndex: number;
+  isActive: boolean;
+  onActivate: () => void;
+  onToggle: (node: TreeNode, isOpen: boolean) => void;
+  view: 'basic' | 'json';
+  onViewChange: (uuid: string, view: 'basic' | 'json') => void;
+  colCount: number;
+}
+
+function RowView({ row, rowIndex, isActive, onActivate, onToggle, view, onViewChange, colCount }: RowViewProps) {
+  if (row.type === 'node')
+    return (
+      <div
+        role="row"
+        className={`tree-row tree-node kind-${row.node.kind}${isActive ? ' is-active' : ''}`}
+        aria-level={row.level}
+        aria-expanded={row.isExpanded}
+        aria-posinset={row.posinset}
+        aria-setsize={row.setsize}
+        aria-rowindex={rowIndex}
+        aria-selected={isActive}
+        tabIndex={isActive ? 0 : -1}
+        data-row-key={row.key}
+        onClick={onActivate}
+        onFocus={onActivate}
+      >
+        <NodeCells node={row.node} level={row.level} isExpanded={row.isExpanded} onToggle={() => onToggle(row.node, !row.isExpanded)} />
+      </div>
+    );
+  if (row.type === 'detail')
+    return (
+      <div role="row" className="tree-row tree-detail" aria-level={row.level} aria-rowindex={rowIndex}>
+        <div role="gridcell" aria-colspan={colCount} className="cell cell-detail" style={{ paddingLeft: `${(row.level - 1) * 1.25}rem` }}>
+          <ObjectDetail
+            type={CONFIG_TYPE[row.node.kind]}
+            uuid={row.node.row.uuid}
+            view={view}
+            onViewChange={(v) => onViewChange(row.node.row.uuid, v)}
+          />
+        </div>
+      </div>
+    );
+  return (
+    <div role="row" className="tree-row tree-status" aria-level={row.level} aria-rowindex={rowIndex}>
+      <div role="gridcell" aria-colspan={colCount} className="cell" style={{ paddingLeft: `${(row.level - 1) * 1.25 + 1.5}rem` }}>
+        {row.state.status === 'loading' ? (
+          <LoadingState what="the next level" />
+        ) : row.state.status === 'error' ? (
+          <ErrorState error={row.state.error} onRetry={row.state.retry} />
+        ) : (
+          <span className="state state-empty">No {row.state.kind}s.</span>
+        )}
+      </div>
+    </div>
+  );
+}

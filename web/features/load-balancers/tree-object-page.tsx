@@ -1,0 +1,136 @@
+// Deep-linked pages of the tree's objects (/loadbalancers/<uuid>, /listeners/<uuid>, /pools/<uuid>,
+// /members/<uuid>): breadcrumbs LB › listener › pool › member, the object's detail panel, and its
+// children as an expandable tree. The view and expansion are in the URL.
+
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import type { ConfigObject } from '@model/contrail/types.ts';
+import { configQueries } from '@web/api/config.ts';
+import { explorerQueries } from '@web/api/explorer.ts';
+import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
+import { ObjectDetail } from '@web/components/object-detail.tsx';
+import { objectUrl } from '@web/components/object-url.ts';
+import { LoadBalancerTree } from './load-balancer-tree.tsx';
+import { CONFIG_TYPE, type NodeKind, type TreeNode } from './tree-model.ts';
+import { useTreeUrlState } from './tree-url-state.ts';
+
+function firstRef(obj: ConfigObject | undefined, field: string): string | undefined {
+  const refs = obj?.[field];
+  return Array.isArray(refs) ? (refs[0] as { uuid?: string } | undefined)?.uuid : undefined;
+}
+
+/** The object and its ancestors up to the load balancer, each one GET through the proxy. */
+function useAncestry(kind: NodeKind, uuid: string) {
+  const self = useQuery(configQueries.object(CONFIG_TYPE[kind], uuid));
+  const poolUuid = kind === 'member' ? self.data?.parent_uuid : undefined;
+  const pool = useQuery({ ...configQueries.object('loadbalancer-pool', poolUuid ?? ''), enabled: Boolean(poolUuid) });
+  const listenerUuid =
+    kind === 'pool' ? firstRef(self.data, 'loadbalancer_listener_refs') : kind === 'member' ? firstRef(pool.data, 'loadbalancer_listener_refs') : undefined;
+  const listener = useQuery({
+    ...configQueries.object('loadbalancer-listener', listenerUuid ?? ''),
+    enabled: Boolean(listenerUuid) && kind !== 'listener',
+  });
+  const lbUuid = kind === 'listener' ? firstRef(self.data, 'loadbalancer_refs') : firstRef(listener.data, 'loadbalancer_refs');
+  const lb = useQuery({ ...configQueries.object('loadbalancer', lbUuid ?? ''), enabled: Boolean(lbUuid) && kind !== 'loadbalancer' });
+  const chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[] = [
+    { kind: 'loadbalancer', obj: kind === 'loadbalancer' ? self.data : lb.data, uuid: kind === 'loadbalancer' ? uuid : lbUuid },
+    { kind: 'listener', obj: kind === 'listener' ? self.data : listener.data, uuid: kind === 'listener' ? uuid : listenerUuid },
+    { kind: 'pool', obj: kind === 'pool' ? self.data : pool.data, uuid: kind === 'pool' ? uuid : poolUuid },
+    { kind: 'member', obj: self.data, uuid },
+  ];
+  const depth = { loadbalancer: 1, listener: 2, pool: 3, member: 4 }[kind];
+  return { self, chain: chain.slice(0, depth) };
+}
+
+function useChildren(kind: NodeKind, uuid: string): { state: 'loading' | 'error' | 'ready'; error?: unknown; retry?: () => void; nodes: TreeNode[] } {
+  const listeners = useQuery({ ...explorerQueries.listeners(uuid), enabled: kind === 'loadbalancer' });
+  const pools = useQuery({ ...explorerQueries.pools(uuid), enabled: kind === 'listener' });
+  const members = useQuery({ ...explorerQueries.members(uuid), enabled: kind === 'pool' });
+  const query = kind === 'loadbalancer' ? listeners : kind === 'listener' ? pools : members;
+  const nodes = useMemo<TreeNode[]>(() => {
+    if (kind === 'loadbalancer') return (listeners.data ?? []).map((row) => ({ kind: 'listener', row }));
+    if (kind === 'listener') return (pools.data ?? []).map((row) => ({ kind: 'pool', row }));
+    if (kind === 'pool') return (members.data ?? []).map((row) => ({ kind: 'member', row }));
+    return [];
+  }, [kind, listeners.data, pools.data, members.data]);
+  if (kind === 'member') return { state: 'ready', nodes };
+  if (query.isError) return { state: 'error', error: query.error, retry: () => void query.refetch(), nodes };
+  return { state: query.isPending ? 'loading' : 'ready', nodes };
+}
+
+const CHILD_LABEL: Readonly<Record<NodeKind, string>> = {
+  loadbalancer: 'Listeners',
+  listener: 'Pools',
+  pool: 'Members',
+  member: '',
+};
+
+export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string }) {
+  const { params, setParam } = useTreeUrlState();
+  const { self, chain } = useAncestry(kind, uuid);
+  const children = useChildren(kind, uuid);
+  const view = params.get('view') === 'json' ? 'json' : 'basic';
+  const type = CONFIG_TYPE[kind];
+
+  if (self.isError)
+    return (
+      <div className="page">
+        <Breadcrumbs chain={[]} />
+        <ErrorState error={self.error} onRetry={() => void self.refetch()} />
+      </div>
+    );
+  return (
+    <div className="page page-object">
+      <Breadcrumbs chain={chain} />
+      <h1>
+        <span className="kind-tag">{type}</span> {self.data?.display_name ?? uuid}
+      </h1>
+      {self.isPending ? (
+        <LoadingState what={`${type} ${uuid}`} />
+      ) : (
+        <ObjectDetail type={type} uuid={uuid} view={view} onViewChange={(v) => setParam('view', v === 'json' ? 'json' : '')} />
+      )}
+      {kind !== 'member' && (
+        <section className="children" aria-label={CHILD_LABEL[kind]}>
+          <h2>{CHILD_LABEL[kind]}</h2>
+          {children.state === 'loading' ? (
+            <LoadingState what={CHILD_LABEL[kind].toLowerCase()} />
+          ) : children.state === 'error' ? (
+            <ErrorState error={children.error} onRetry={children.retry} />
+          ) : children.nodes.length === 0 ? (
+            <p role="status" className="state state-empty">
+              No {CHILD_LABEL[kind].toLowerCase()}.
+            </p>
+          ) : (
+            <LoadBalancerTree label={CHILD_LABEL[kind]} roots={children.nodes} columns="children" firstLevel={2} />
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Breadcrumbs({ chain }: { chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[] }) {
+  const last = chain.length - 1;
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumbs">
+      <ol>
+        <li>
+          <Link to="/loadbalancers">Load balancers</Link>
+        </li>
+        {chain.map((crumb, i) => (
+          <li key={crumb.kind}>
+            {crumb.uuid === undefined ? (
+              <span>…</span>
+            ) : i === last ? (
+              <span aria-current="page">{crumb.obj?.display_name ?? crumb.uuid}</span>
+            ) : (
+              <Link to={objectUrl(CONFIG_TYPE[crumb.kind], crumb.uuid)}>{crumb.obj?.display_name ?? crumb.uuid}</Link>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

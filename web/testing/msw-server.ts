@@ -1,0 +1,13 @@
+// The msw server for component tests (node), started once per test file.
+
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createHandlers } from './handlers.ts';
+
+export const server = setupServer(...createHandlers());
+
+export function useMswServer(): void {
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+}
