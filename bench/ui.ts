@@ -19,12 +19,13 @@ const EXPANDS = 5;
 
 function scenarioYaml(services: number): string {
   const docs: string[] = [];
-  for (const node of ['bench-node1', 'bench-node2'])
+  for (const [n, node] of ['bench-node1', 'bench-node2'].entries())
     docs.push(`apiVersion: v1
 kind: Node
 metadata: { name: ${node} }
 status:
   addresses:
+    - { type: InternalIP, address: 10.85.200.${n + 10} }
     - { type: Hostname, address: ${node} }`);
   docs.push('apiVersion: v1\nkind: Namespace\nmetadata: { name: bench }');
   const deployments = Math.min(DEPLOYMENTS, services);
