@@ -1,6 +1,7 @@
 // UI benchmark: Playwright in Chromium against the real server started on a generated scenario of
 // 10 vs 10,000 Kubernetes Services (load balancers). Measures time to first rows, filter keystroke
 // to repaint and expand to repaint; prints readable lines, then one JSON line with the figures.
+// In-page probes are strings: tsx's transpiled closures reference helpers the page does not have.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SIZES = [10, 10_000];
+/** Load balancer counts compared; BENCH_UI_SIZES=small,large overrides (e.g. for a quick run). */
+const SIZES = (process.env.BENCH_UI_SIZES ?? '10,10000').split(',').map(Number);
 /** Pods shared by the Services, so every load balancer has one member. */
 const DEPLOYMENTS = 50;
 const KEYSTROKES = 'svc-0123';
@@ -60,13 +62,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startServer(scenario: string): Promise<{ proc: ChildProcess; base: string; startupMs: number }> {
+async function startServer(
+  scenario: string,
+): Promise<{ proc: ChildProcess; base: string; startupMs: number }> {
   const uiPort = await freePort();
   const apiPort = await freePort();
   const started = performance.now();
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, SCENARIO: scenario, UI_PORT: String(uiPort), CONFIG_API_PORT: String(apiPort), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      SCENARIO: scenario,
+      UI_PORT: String(uiPort),
+      CONFIG_API_PORT: String(apiPort),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -87,20 +97,20 @@ async function startServer(scenario: string): Promise<{ proc: ChildProcess; base
 /** ms from navigation start until the first grid row is in the DOM and a frame has painted. */
 async function timeToFirstRows(page: Page, base: string): Promise<number> {
   await page.goto(`${base}/loadbalancers`, { waitUntil: 'commit' });
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const check = () => {
-          if (document.querySelector('[role="row"][aria-level="1"]')) requestAnimationFrame(() => resolve(performance.now()));
-          else requestAnimationFrame(check);
-        };
-        check();
-      }),
-  );
+  return page.evaluate<number>(`new Promise((resolve) => {
+    const check = () => {
+      if (document.querySelector('[role="row"][aria-level="1"]')) requestAnimationFrame(() => resolve(performance.now()));
+      else requestAnimationFrame(check);
+    };
+    check();
+  })`);
 }
 
 async function waitAllLoaded(page: Page, total: number): Promise<void> {
-  await page.getByRole('status').filter({ hasText: new RegExp(`^${total} load balancers$`) }).waitFor({ timeout: 120_000 });
+  await page
+    .getByRole('status')
+    .filter({ hasText: new RegExp(`^${total} load balancers$`) })
+    .waitFor({ timeout: 120_000 });
 }
 
 /** Per keystroke: keydown until the grid has rendered that filter and a frame has painted. */
@@ -109,53 +119,49 @@ async function filterKeystrokes(page: Page): Promise<number[]> {
   await filter.click();
   const times: number[] = [];
   for (const ch of KEYSTROKES) {
-    const done = page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          const input = document.querySelector<HTMLInputElement>('input[aria-label="Filter load balancers"]')!;
-          const root = document.querySelector<HTMLElement>('[data-filter]')!;
-          let t0 = 0;
-          input.addEventListener('keydown', () => (t0 = performance.now()), { once: true, capture: true });
-          const check = () => {
-            if (t0 > 0 && root.dataset.filter === input.value) requestAnimationFrame(() => resolve(performance.now() - t0));
-            else requestAnimationFrame(check);
-          };
-          requestAnimationFrame(check);
-        }),
-    );
+    // Install the probe first, so the keydown cannot arrive before its listener.
+    await page.evaluate(`(window.__probe = new Promise((resolve) => {
+      const input = document.querySelector('input[aria-label="Filter load balancers"]');
+      const root = document.querySelector('[data-filter]');
+      let t0 = 0;
+      input.addEventListener('keydown', () => (t0 = performance.now()), { once: true, capture: true });
+      const check = () => {
+        if (t0 > 0 && root.dataset.filter === input.value) requestAnimationFrame(() => resolve(performance.now() - t0));
+        else requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    }), true)`);
     await page.keyboard.type(ch);
-    times.push(await done);
+    times.push(await page.evaluate<number>('window.__probe'));
   }
   await filter.fill('');
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-filter]')?.dataset.filter === '');
+  await page.locator('[data-filter=""]').waitFor();
   return times;
 }
 
 /** Per expand: click on a row's triangle until its listener row is rendered and painted. */
 async function expands(page: Page): Promise<number[]> {
   const times: number[] = [];
-  const toggles = page.getByRole('treegrid', { name: 'Load balancers' }).getByRole('button', { name: /^Expand / });
+  const toggles = page
+    .getByRole('treegrid', { name: 'Load balancers' })
+    .getByRole('button', { name: /^Expand / });
   for (let i = 0; i < EXPANDS; i++) {
-    const toggle = toggles.nth(i * 3);
+    const toggle = toggles.nth(i);
     const name = (await toggle.getAttribute('aria-label'))!;
-    const done = page.evaluate(
-      (label) =>
-        new Promise<number>((resolve) => {
-          const button = document.querySelector<HTMLElement>(`button[aria-label="${label}"]`)!;
-          let t0 = 0;
-          button.addEventListener('click', () => (t0 = performance.now()), { once: true, capture: true });
-          const check = () => {
-            if (t0 > 0 && document.querySelector('[role="row"][aria-level="2"]')) requestAnimationFrame(() => resolve(performance.now() - t0));
-            else requestAnimationFrame(check);
-          };
-          requestAnimationFrame(check);
-        }),
-      name,
-    );
+    await page.evaluate(`(window.__probe = new Promise((resolve) => {
+      const button = document.querySelector(${JSON.stringify(`button[aria-label="${name}"]`)});
+      let t0 = 0;
+      button.addEventListener('click', () => (t0 = performance.now()), { once: true, capture: true });
+      const check = () => {
+        if (t0 > 0 && document.querySelector('[role="row"][aria-level="2"]')) requestAnimationFrame(() => resolve(performance.now() - t0));
+        else requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    }), true)`);
     await toggle.click();
-    times.push(await done);
+    times.push(await page.evaluate<number>('window.__probe'));
     await page.getByRole('button', { name, exact: true }).click();
-    await page.waitForFunction(() => !document.querySelector('[role="row"][aria-level="2"]'));
+    await page.locator('[role="row"][aria-level="2"]').first().waitFor({ state: 'detached' });
   }
   return times;
 }
@@ -165,19 +171,33 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 const round = (x: number) => Math.round(x * 10) / 10;
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 async function measure(size: number, dir: string) {
   const scenario = join(dir, `scenario-${size}.yaml`);
   writeFileSync(scenario, scenarioYaml(size));
   const { proc, base, startupMs } = await startServer(scenario);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--disable-gpu'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(120_000);
+    const step = (what: string) => process.stderr.write(`  [${size}] ${what}\n`);
+    step('warm-up');
+    // Each load waits for the background pages to finish, so the next load starts on an idle server.
     await timeToFirstRows(page, base); // warm-up: server JIT and browser cache
-    const firstRows: number[] = [];
-    for (let i = 0; i < 3; i++) firstRows.push(await timeToFirstRows(page, base));
     await waitAllLoaded(page, size);
+    const firstRows: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      firstRows.push(await timeToFirstRows(page, base));
+      step('waiting for every page');
+      await waitAllLoaded(page, size);
+    }
+    step('filter');
     const keys = await filterKeystrokes(page);
+    step('expand');
     const exp = await expands(page);
     const result = {
       size,
@@ -205,7 +225,6 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
 try {
   process.stdout.write('bench:ui — Chromium against the real server (production build in dist/)\n');
   const [small, large] = [await measure(SIZES[0]!, dir), await measure(SIZES[1]!, dir)];
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const figures = {
     lbsSmall: small.size,
     lbsLarge: large.size,
@@ -222,7 +241,7 @@ try {
     goals: { firstRowsMs: 1000, filterKeystrokeMs: 100, expandMs: 100, ratio: 1.5 },
   };
   process.stdout.write(
-    `ratios 10k/10: first rows ${figures.firstRowsRatio}, filter ${figures.filterRatio}, expand ${figures.expandRatio}\n`,
+    `ratios ${large.size}/${small.size}: first rows ${figures.firstRowsRatio}, filter ${figures.filterRatio}, expand ${figures.expandRatio}\n`,
   );
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {

@@ -9,7 +9,9 @@ import { LoadBalancersPage } from './pages/load-balancers-page.ts';
 const PROJECT = ['default-domain', 'default-project'];
 
 async function ensureProject(request: APIRequestContext): Promise<void> {
-  const found = await request.post(`${E2E_CONFIG_API}/fqname-to-id`, { data: { type: 'project', fq_name: PROJECT } });
+  const found = await request.post(`${E2E_CONFIG_API}/fqname-to-id`, {
+    data: { type: 'project', fq_name: PROJECT },
+  });
   if (found.ok()) return;
   const created = await request.post(`${E2E_CONFIG_API}/projects`, {
     data: { project: { fq_name: PROJECT, parent_type: 'domain' } },
@@ -25,7 +27,12 @@ async function createLb(request: APIRequestContext, name: string, vip: string): 
         parent_type: 'project',
         display_name: `e2e__${name}`,
         loadbalancer_provider: 'native',
-        loadbalancer_properties: { provisioning_status: 'ACTIVE', operating_status: 'ONLINE', vip_address: vip, admin_state: true },
+        loadbalancer_properties: {
+          provisioning_status: 'ACTIVE',
+          operating_status: 'ONLINE',
+          vip_address: vip,
+          admin_state: true,
+        },
       },
     },
   });

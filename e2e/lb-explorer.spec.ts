@@ -9,7 +9,10 @@ const SEED_LB = 'ns-user-1__service-web-clusterip';
 const SEED_MP_LB = 'ns-user-1__service-web-clusterip-mp';
 const UUID = '[0-9a-f-]{36}';
 
-test('the seed journey: VIP, provider, listener 8888, pool, two members on port 80', async ({ page, request }) => {
+test('the seed journey: VIP, provider, listener 8888, pool, two members on port 80', async ({
+  page,
+  request,
+}) => {
   const lbs = new LoadBalancersPage(page);
   const lb = await explorerRow(request, SEED_LB);
   await lbs.goto();
@@ -22,7 +25,9 @@ test('the seed journey: VIP, provider, listener 8888, pool, two members on port 
   await detail.getByRole('button', { name: 'Advanced JSON view' }).click();
   const json = lbs.json('loadbalancer', lb.uuid);
   const props = json.getByRole('listitem', { name: 'loadbalancer_properties' });
-  await expect(props.getByRole('treeitem').filter({ hasText: /^vip_address:/ })).toContainText('"10.105.53.64"');
+  await expect(props.getByRole('treeitem').filter({ hasText: /^vip_address:/ })).toContainText(
+    '"10.105.53.64"',
+  );
   await expect(json.getByRole('listitem', { name: 'loadbalancer_provider' })).toContainText('"native"');
 
   // + on the listener back-ref opens the listener inline.
@@ -31,7 +36,9 @@ test('the seed journey: VIP, provider, listener 8888, pool, two members on port 
   await listenerPlus.click();
   const listenerUuid = lb.listeners[0]!.uuid;
   const listenerJson = json.getByLabel(`loadbalancer-listener ${listenerUuid}`, { exact: true });
-  await expect(listenerJson.getByRole('treeitem').filter({ hasText: /^protocol_port:/ })).toHaveText('protocol_port:8888,');
+  await expect(listenerJson.getByRole('treeitem').filter({ hasText: /^protocol_port:/ })).toHaveText(
+    'protocol_port:8888,',
+  );
 
   // Then its pool (a back-ref of the listener), then the pool's members (children).
   await lbs.plusesOf(listenerJson, 'loadbalancer-pool').click();
@@ -42,7 +49,9 @@ test('the seed journey: VIP, provider, listener 8888, pool, two members on port 
   const memberJsons = poolJson.getByLabel(new RegExp(`^loadbalancer-member ${UUID}$`));
   await expect(memberJsons).toHaveCount(2);
   for (const member of await memberJsons.all())
-    await expect(member.getByRole('treeitem').filter({ hasText: /^protocol_port:/ })).toHaveText('protocol_port:80,');
+    await expect(member.getByRole('treeitem').filter({ hasText: /^protocol_port:/ })).toHaveText(
+      'protocol_port:80,',
+    );
 });
 
 test('the tree: listener, pool and members with pod, node and IP', async ({ page, request }) => {
@@ -58,7 +67,9 @@ test('the tree: listener, pool and members with pod, node and IP', async ({ page
   await lbs.expand(listenerName);
   // The pool carries the listener's name: wait for its row, then expand it.
   await expect(page.getByRole('button', { name: `Expand ${listenerName}`, exact: true })).toHaveCount(2);
-  await expect(page.getByRole('region', { name: /^Details of loadbalancer-listener / }).getByText('Protocol')).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: /^Details of loadbalancer-listener / }).getByText('Protocol'),
+  ).toBeVisible();
   await lbs.expand(listenerName);
   const members = page.getByRole('row').filter({ hasText: 'targetPort 80' });
   await expect(members).toHaveCount(2);
@@ -78,15 +89,23 @@ test('the -mp service has two listeners', async ({ page }) => {
   await expect(page.getByRole('row').filter({ hasText: 'listener TCP:9999' })).toHaveCount(1);
 });
 
-test('a deep link restores the object, its breadcrumbs, view and expansion after reload', async ({ page, request }) => {
+test('a deep link restores the object, its breadcrumbs, view and expansion after reload', async ({
+  page,
+  request,
+}) => {
   const lb = await explorerRow(request, SEED_LB);
   const listenerUuid = lb.listeners[0]!.uuid;
   await page.goto(`/listeners/${listenerUuid}?view=json`);
   const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
-  await expect(crumbs.getByRole('link', { name: SEED_LB })).toHaveAttribute('href', `/loadbalancers/${lb.uuid}`);
+  await expect(crumbs.getByRole('link', { name: SEED_LB })).toHaveAttribute(
+    'href',
+    `/loadbalancers/${lb.uuid}`,
+  );
   const lbs = new LoadBalancersPage(page);
   const json = lbs.json('loadbalancer-listener', listenerUuid);
-  await expect(json.getByRole('treeitem').filter({ hasText: /^protocol_port:/ })).toHaveText('protocol_port:8888,');
+  await expect(json.getByRole('treeitem').filter({ hasText: /^protocol_port:/ })).toHaveText(
+    'protocol_port:8888,',
+  );
   // Expand the pool in the children tree, reload, and the same screen comes back.
   const poolToggle = page.getByRole('treegrid', { name: 'Pools' }).getByRole('button', { name: /^Expand / });
   await poolToggle.click();
@@ -94,14 +113,22 @@ test('a deep link restores the object, its breadcrumbs, view and expansion after
   await expect(page.getByRole('row').filter({ hasText: 'targetPort 80' })).toHaveCount(2);
   await page.reload();
   await expect(lbs.json('loadbalancer-listener', listenerUuid)).toBeVisible();
-  await expect(page.getByRole('treegrid', { name: 'Pools' }).getByRole('button', { name: /^Expand / }).first()).toHaveAttribute('aria-expanded', 'true');
+  await expect(
+    page
+      .getByRole('treegrid', { name: 'Pools' })
+      .getByRole('button', { name: /^Expand / })
+      .first(),
+  ).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByRole('row').filter({ hasText: 'targetPort 80' })).toHaveCount(2);
   await crumbs.getByRole('link', { name: SEED_LB }).click();
   await expect(page).toHaveURL(`/loadbalancers/${lb.uuid}`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(SEED_LB);
 });
 
-test('filter matches display name, name, VIP and uuid; - and _ runs are equivalent', async ({ page, request }) => {
+test('filter matches display name, name, VIP and uuid; - and _ runs are equivalent', async ({
+  page,
+  request,
+}) => {
   const lbs = new LoadBalancersPage(page);
   const mp = await explorerRow(request, SEED_MP_LB);
   await lbs.goto();

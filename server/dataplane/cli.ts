@@ -249,38 +249,36 @@ export function renderFlowList(router: VRouter): string {
 }
 
 function renderFlowEntry(router: VRouter, i: number, out: string[]): void {
-  const t = router.flows;
-  const ports = t.keyPorts[i]!;
-  const flags = t.flags[i]!;
-  const proto = t.keyProto[i]!;
+  const e = router.flows.entry(i);
+  const flags = e.flags;
   out.push(pad(i, 9));
-  out.push(t.rflow[i]! >= 0 ? `<=>${padRight(t.rflow[i]!, 9)}` : ' '.repeat(12));
+  out.push(e.rflow >= 0 ? `<=>${padRight(e.rflow, 9)}` : ' '.repeat(12));
   out.push(' '.repeat(4));
-  out.push(padRight(`${formatIpv4(t.keySip[i]!)}:${padRight(ports >>> 16, 5)}`, 46));
+  out.push(padRight(`${formatIpv4(e.sip)}:${padRight(e.sport, 5)}`, 46));
   out.push(' '.repeat(4));
-  out.push(`${pad(proto, 3)} (${t.vrf[i]}${flags & FLOW_FLAG_VRFT ? `->${t.dvrf[i]}` : ''})\n`);
-  out.push(`${' '.repeat(25)}${formatIpv4(t.keyDip[i]!)}:${padRight(ports & 0xffff, 5)}\n`);
+  out.push(`${pad(e.proto, 3)} (${e.vrf}${flags & FLOW_FLAG_VRFT ? `->${e.dvrf}` : ''})\n`);
+  out.push(`${' '.repeat(25)}${formatIpv4(e.dip)}:${padRight(e.dport, 5)}\n`);
   let line = '(';
-  line += `Gen: ${t.gen[i]}, `;
-  line += `K(nh):${t.keyNh[i]}, `;
-  line += `Action:${actionString(t.action[i]!, flags, t.dropReason[i]!)}`;
+  line += `Gen: ${e.gen}, `;
+  line += `K(nh):${e.keyNh}, `;
+  line += `Action:${actionString(e.action, flags, e.dropReason)}`;
   line += ', Flags:';
   if (flags & FLOW_FLAG_MODIFIED) line += 'M';
   line += ', ';
-  if (proto === 6) line += `TCP:${tcpFlagString(t.tcpFlags[i]!)}, `;
-  if (t.ecmpIndex[i]! >= 0) line += `E:${t.ecmpIndex[i]}, `;
+  if (e.proto === 6) line += `TCP:${tcpFlagString(e.tcpFlags)}, `;
+  if (e.ecmpIndex >= 0) line += `E:${e.ecmpIndex}, `;
   line += 'QOS:-1, ';
-  line += `S(nh):${t.srcNh[i]}, `;
+  line += `S(nh):${e.srcNh}, `;
   out.push(line);
   let printed = breakIfLong(out, line.length);
-  const stats = ` Stats:${t.packets[i]}/${t.bytes[i]}, `;
+  const stats = ` Stats:${e.packets}/${e.bytes}, `;
   out.push(stats);
   printed = breakIfLong(out, printed + stats.length);
-  const sport = ` SPort ${t.underlaySport[i]},`;
+  const sport = ` SPort ${e.underlaySport},`;
   out.push(sport);
   printed = breakIfLong(out, printed + sport.length);
   // The tool does not count the TTL field toward the line length.
   out.push(' TTL 0,');
   breakIfLong(out, printed);
-  out.push(` Sinfo ${formatIpv4(t.srcInfo[i]!)})`);
+  out.push(` Sinfo ${formatIpv4(e.srcInfo)})`);
 }

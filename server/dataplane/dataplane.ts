@@ -1,16 +1,14 @@
 // The dataplane: one VRouter per compute node, kept in step with the config store's change feed
 // by reconciling only the VMIs and floating IPs an event touches. Reads the store; never writes.
 
+import { ECMP_HASHING_ANNOTATION, ecmpHashingOf, type EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
 import type { ChangeEvent, ConfigStore, StoredObject } from '@server/config-api/store.ts';
 import type { Clock } from '@server/clock.ts';
-import type { EcmpHashing } from './ecmp-group.ts';
 import type { FlowTableOptions } from './flow-table.ts';
 import { isIpv4, parseIpv4 } from './ip.ts';
 import type { FipConfig, PodPlacement, PortMapping } from './model.ts';
 import { VRouter, type MemberInfo } from './vrouter.ts';
 
-/** Annotation (on the loadbalancer or the floating-ip) that selects the ECMP member choice. */
-export const ECMP_HASHING_ANNOTATION = 'ecmp-hashing';
 const LB_DEVICE_OWNER = 'K8S:LOADBALANCER';
 
 export interface DataplaneOptions {
@@ -35,6 +33,7 @@ export class Dataplane {
   private readonly unsubscribe: () => void;
   private readonly flowOptions: FlowTableOptions;
   private readonly listeners = new Set<() => void>();
+  private generationCounter = 1;
 
   constructor(
     private readonly store: ConfigStore,
@@ -47,6 +46,14 @@ export class Dataplane {
     for (const fip of store.all('floating-ip')) this.dirtyFips.add(fip.uuid);
     this.flush();
     this.unsubscribe = store.subscribe((event) => this.onChange(event));
+  }
+
+  /**
+   * Bumped by every config change the dataplane applies. Routes, composites, placements and port
+   * maps change only then, so a flow decision taken at generation G holds while it is still G.
+   */
+  get generation(): number {
+    return this.generationCounter;
   }
 
   stop(): void {
@@ -114,6 +121,7 @@ export class Dataplane {
       default:
         return;
     }
+    this.generationCounter = (this.generationCounter + 1) >>> 0 || 1;
     this.flush();
   }
 
@@ -338,7 +346,7 @@ export class Dataplane {
   /** `ecmp-hashing` from the floating-ip itself, else from its Service's loadbalancer. */
   private hashingOf(fip: StoredObject, parent: StoredObject): EcmpHashing {
     const own = annotation(fip, ECMP_HASHING_ANNOTATION);
-    if (own !== undefined) return own === 'maglev' ? 'maglev' : 'contrail';
+    if (own !== undefined) return ecmpHashingOf(own);
     const lbVmis = [
       ...(parent.type === 'instance-ip' ? (parent.refs.get('virtual-machine-interface') ?? []) : []),
       ...(fip.refs.get('virtual-machine-interface') ?? []),
@@ -348,7 +356,7 @@ export class Dataplane {
       if (vmi?.props.virtual_machine_interface_device_owner !== LB_DEVICE_OWNER) continue;
       for (const { object: lb } of this.store.backRefs(ref.uuid, 'loadbalancer')) {
         const value = annotation(lb, ECMP_HASHING_ANNOTATION);
-        if (value !== undefined) return value === 'maglev' ? 'maglev' : 'contrail';
+        if (value !== undefined) return ecmpHashingOf(value);
       }
     }
     return 'contrail';

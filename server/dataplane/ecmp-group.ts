@@ -2,10 +2,11 @@
 // choice for a flow. Slots are stable as in the agent's CompositeNH: a removed member leaves a
 // hole, a new one fills the first hole or is appended. No routes or flows here.
 
+import type { EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
 import { hashMod, type Hash64 } from './agent-hash.ts';
 import { buildMaglevTable, maglevTableSize } from './maglev.ts';
 
-export type EcmpHashing = 'contrail' | 'maglev';
+export type { EcmpHashing };
 
 export const NO_SLOT = -1;
 

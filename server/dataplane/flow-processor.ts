@@ -2,6 +2,7 @@
 // member choice, floating-IP DNAT/port translation on the backend's compute, reverse flows,
 // stickiness, port-map drops and TCP teardown. Works on the model; no store, no HTTP.
 
+import type { TcpFlag } from '@model/dataplane/types.ts';
 import { hashFlow, type Hash64 } from './agent-hash.ts';
 import type { Dataplane } from './dataplane.ts';
 import {
@@ -14,7 +15,6 @@ import {
   FLOW_ACTION_NAT,
   FLOW_FLAG_DNAT,
   FLOW_FLAG_DPAT,
-  FLOW_FLAG_MODIFIED,
   FLOW_FLAG_SNAT,
   FLOW_FLAG_SPAT,
   TCP_ESTABLISHED,
@@ -23,10 +23,8 @@ import {
   TCP_SYN,
   type FlowTable,
 } from './flow-table.ts';
-import type { FipConfig, PodPlacement, Vif } from './model.ts';
+import type { FipConfig, PodPlacement, Route, Vif } from './model.ts';
 import type { VRouter } from './vrouter.ts';
-
-export type TcpFlag = 'SYN' | 'ACK' | 'FIN' | 'RST';
 
 /** The agent's short-flow reasons for the drops we model (trace `dropReason`). */
 export const SHORT_FLOW_REASON: Readonly<Record<number, string>> = {
@@ -58,7 +56,12 @@ export class PacketResult {
   memberPort = 0;
   /** True when the forward flow already existed. */
   reused = false;
-  /** Flow entries touched: (router, index) pairs, forward before reverse, source compute first. */
+  /**
+   * Flow entries touched: the first `flowCount` (router, index) pairs, forward before reverse,
+   * source compute first. The arrays only grow (entries past `flowCount` are stale), so the
+   * packet path reuses them without allocating.
+   */
+  flowCount = 0;
   readonly flowRouters: VRouter[] = [];
   readonly flowIndexes: number[] = [];
   readonly flowIsReverse: boolean[] = [];
@@ -73,10 +76,8 @@ export class PacketResult {
     this.member = null;
     this.memberPort = 0;
     this.reused = false;
-    this.flowRouters.length = 0;
-    this.flowIndexes.length = 0;
-    this.flowIsReverse.length = 0;
-    this.evictedSnapshots = [];
+    this.flowCount = 0;
+    if (this.evictedSnapshots.length > 0) this.evictedSnapshots = [];
   }
 }
 
@@ -86,28 +87,94 @@ export interface FlowSnapshot {
   reverseIndex: number;
 }
 
+/**
+ * Where a flow goes from one source compute: the route's member, resolved once per dataplane
+ * generation and shared by every flow with the same route, member and (protocol, port).
+ */
 interface Destination {
-  member: PodPlacement;
-  memberVif: Vif | undefined;
-  memberRouter: VRouter;
-  fip: FipConfig | null;
-  ecmpNh: number;
-  slot: number;
-  slots: number;
+  readonly id: number;
+  readonly route: Route;
+  readonly member: PodPlacement;
+  /** `member.memberId`, kept here so the packet path does not visit the placement. */
+  readonly memberId: number;
+  readonly memberVif: Vif | undefined;
+  readonly memberRouter: VRouter;
+  readonly fip: FipConfig | null;
+  readonly ecmpNh: number;
+  readonly slot: number;
+  readonly slots: number;
+  /** (protocol << 16 | destination port) of the flows this applies to. */
+  readonly portKey: number;
+  /** The port map's target port; −1 when port maps are on and this port has none. */
+  readonly targetPort: number;
+  /** The key NH of this traffic on the member's compute (its tunnel from the source), once known. */
+  backendKeyNh: number;
 }
+
+/** A pod interface as the packet path needs it, resolved once per generation. */
+interface Source {
+  readonly placement: PodPlacement;
+  readonly router: VRouter;
+  readonly vif: Vif;
+}
+
+/**
+ * Decisions valid for one dataplane generation. A forward flow stores (generation, destination
+ * id) in its entry; while the generation is unchanged its packets skip the route, composite and
+ * member checks. Shared by every processor of a dataplane, since they share the flow tables.
+ */
+class DecisionCache {
+  generation = -1;
+  readonly destinations: Destination[] = [];
+  readonly byRoute = new Map<Route, Destination[]>();
+  readonly sources = new Map<string, Source>();
+
+  sync(generation: number): void {
+    if (generation === this.generation) return;
+    this.generation = generation;
+    this.destinations.length = 0;
+    this.byRoute.clear();
+    this.sources.clear();
+  }
+}
+
+const caches = new WeakMap<Dataplane, DecisionCache>();
 
 const NO_DESTINATION: Destination | null = null;
 
+function tcpBits(flag: TcpFlag): number {
+  return flag === 'SYN' ? TCP_SYN : flag === 'ACK' ? TCP_ESTABLISHED : flag === 'FIN' ? TCP_FIN : TCP_RST;
+}
+
 export class FlowProcessor {
-  constructor(private readonly dp: Dataplane) {}
+  private readonly cache: DecisionCache;
+
+  constructor(private readonly dp: Dataplane) {
+    let cache = caches.get(dp);
+    if (!cache) caches.set(dp, (cache = new DecisionCache()));
+    this.cache = cache;
+  }
+
+  private source(vmi: string): Source | undefined {
+    let src = this.cache.sources.get(vmi);
+    if (src) return src;
+    const placement = this.dp.placements.get(vmi);
+    const router = placement ? this.dp.routers.get(placement.node) : undefined;
+    const vif = router?.vifByVmi.get(vmi);
+    if (!placement || !router || !vif) return undefined;
+    src = { placement, router, vif };
+    this.cache.sources.set(vmi, src);
+    return src;
+  }
 
   /** A packet from a local pod interface, as the source compute's vRouter sees it. */
   sendFromPod(srcVmi: string, pkt: Packet, out: PacketResult = new PacketResult()): PacketResult {
     out.reset();
-    const src = this.dp.placements.get(srcVmi);
-    const router = src ? this.dp.routers.get(src.node) : undefined;
-    const vif = router?.vifByVmi.get(srcVmi);
-    if (!src || !router || !vif) throw new RangeError(`interface ${srcVmi} is not plugged into any vRouter`);
+    const cache = this.cache;
+    cache.sync(this.dp.generation);
+    const source = this.source(srcVmi);
+    if (!source) throw new RangeError(`interface ${srcVmi} is not plugged into any vRouter`);
+    const { placement: src, router, vif } = source;
     out.sourceNode = router.name;
     const now = this.dp.clock.now();
     const table = router.flows;
@@ -116,15 +183,28 @@ export class FlowProcessor {
     const sip = src.ip;
 
     let fwd = table.lookup(vif.nhId, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
-    if (fwd >= 0 && table.action[fwd] === FLOW_ACTION_DROP) {
+    if (fwd >= 0 && table.cacheGenOf(fwd) === cache.generation) {
+      // Established flow whose decision still holds: no route, composite or member checks.
+      const dest = cache.destinations[table.cacheRefOf(fwd)]!;
+      this.fillDestination(out, dest);
+      out.reused = true;
+      table.touch(fwd, bytes, now);
+      this.record(out, router, fwd);
+      const rev = table.reverseOf(fwd);
+      if (rev >= 0) this.record(out, router, rev, true);
+      if (dest.memberRouter !== router)
+        this.passBackend(out, router, src, dest, pkt, dest.targetPort, now, bytes);
+      return this.applyTcp(out, pkt);
+    }
+    if (fwd >= 0 && table.actionOf(fwd) === FLOW_ACTION_DROP) {
       table.touch(fwd, bytes, now);
       out.reused = true;
-      out.dropReason = table.dropReason[fwd]!;
+      out.dropReason = table.dropReasonOf(fwd);
       this.record(out, router, fwd);
       return out;
     }
-    const affinity = fwd >= 0 ? table.ecmpIndex[fwd]! : -1;
-    const expectedMember = fwd >= 0 ? table.memberId[fwd]! : -1;
+    const affinity = fwd >= 0 ? table.ecmpIndexOf(fwd) : -1;
+    const expectedMember = fwd >= 0 ? table.memberIdOf(fwd) : -1;
     const dest = this.resolve(router, vif.vrfId, sip, pkt, out.hash, affinity, expectedMember, false);
     if (!dest) {
       if (fwd >= 0) table.removePair(fwd);
@@ -133,24 +213,21 @@ export class FlowProcessor {
       if (fwd >= 0) this.record(out, router, fwd);
       return out;
     }
-    out.ecmpNh = dest.ecmpNh;
-    out.slot = dest.slot;
-    out.slots = dest.slots;
-    out.member = dest.member;
-    const targetPort = this.targetPort(dest.fip, pkt);
-    out.memberPort = targetPort < 0 ? pkt.dport : targetPort;
+    this.fillDestination(out, dest);
+    const targetPort = dest.targetPort;
 
-    if (fwd >= 0 && table.memberId[fwd] === dest.member.memberId) {
+    if (fwd >= 0 && table.memberIdOf(fwd) === dest.memberId) {
       // Existing flow, member still active: count the packet where it passes.
       out.reused = true;
-      if (table.ecmpIndex[fwd] !== dest.slot) {
-        table.ecmpIndex[fwd] = dest.slot;
-        table.flags[fwd] = table.flags[fwd]! | FLOW_FLAG_MODIFIED;
+      if (table.ecmpIndexOf(fwd) !== dest.slot) {
+        table.setEcmpIndex(fwd, dest.slot);
         table.counters.changed++;
       }
+      table.setCache(fwd, cache.generation, dest.id);
       table.touch(fwd, bytes, now);
       this.record(out, router, fwd);
-      if (table.rflow[fwd]! >= 0) this.record(out, router, table.rflow[fwd]!, true);
+      const rev = table.reverseOf(fwd);
+      if (rev >= 0) this.record(out, router, rev, true);
       if (dest.memberRouter !== router) this.passBackend(out, router, src, dest, pkt, targetPort, now, bytes);
       return this.applyTcp(out, pkt);
     }
@@ -159,10 +236,20 @@ export class FlowProcessor {
       table.removePair(fwd);
       table.counters.changed++;
     }
-    if (dest.memberRouter === router)
-      this.setupLocal(out, router, vif, src, dest, pkt, targetPort, now, bytes);
-    else this.setupRemote(out, router, vif, src, dest, pkt, targetPort, now, bytes);
+    const created =
+      dest.memberRouter === router
+        ? this.setupLocal(out, router, vif, src, dest, pkt, targetPort, now, bytes)
+        : this.setupRemote(out, router, vif, src, dest, pkt, targetPort, now, bytes);
+    if (created >= 0) table.setCache(created, cache.generation, dest.id);
     return this.applyTcp(out, pkt);
+  }
+
+  private fillDestination(out: PacketResult, dest: Destination): void {
+    out.ecmpNh = dest.ecmpNh;
+    out.slot = dest.slot;
+    out.slots = dest.slots;
+    out.member = dest.member;
+    out.memberPort = dest.targetPort < 0 ? dest.portKey & 0xffff : dest.targetPort;
   }
 
   /**
@@ -176,6 +263,7 @@ export class FlowProcessor {
     out: PacketResult = new PacketResult(),
   ): PacketResult {
     out.reset();
+    this.cache.sync(this.dp.generation);
     const router = this.dp.routers.get(node);
     if (!router) throw new RangeError(`no vRouter on node ${node}`);
     out.sourceNode = node;
@@ -187,8 +275,8 @@ export class FlowProcessor {
     // Key NH of fabric traffic: vif0/0's receive path (NH 1) stands in for the gateway tunnel.
     const keyNh = 1;
     let fwd = table.lookup(keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
-    const affinity = fwd >= 0 ? table.ecmpIndex[fwd]! : -1;
-    const expected = fwd >= 0 ? table.memberId[fwd]! : -1;
+    const affinity = fwd >= 0 ? table.ecmpIndexOf(fwd) : -1;
+    const expected = fwd >= 0 ? table.memberIdOf(fwd) : -1;
     const dest = vrf
       ? this.resolve(router, vrf.id, sip, pkt, out.hash, affinity, expected, true)
       : NO_DESTINATION;
@@ -199,17 +287,13 @@ export class FlowProcessor {
       if (fwd >= 0) this.record(out, router, fwd);
       return out;
     }
-    out.ecmpNh = dest.ecmpNh;
-    out.slot = dest.slot;
-    out.slots = dest.slots;
-    out.member = dest.member;
-    const targetPort = this.targetPort(dest.fip, pkt);
-    out.memberPort = targetPort < 0 ? pkt.dport : targetPort;
-    if (fwd >= 0 && table.memberId[fwd] === dest.member.memberId) {
+    this.fillDestination(out, dest);
+    if (fwd >= 0 && table.memberIdOf(fwd) === dest.memberId) {
       out.reused = true;
       table.touch(fwd, bytes, now);
       this.record(out, router, fwd);
-      if (table.rflow[fwd]! >= 0) this.record(out, router, table.rflow[fwd]!, true);
+      const rev = table.reverseOf(fwd);
+      if (rev >= 0) this.record(out, router, rev, true);
       return this.applyTcp(out, pkt);
     }
     if (fwd >= 0) table.removePair(fwd);
@@ -220,7 +304,7 @@ export class FlowProcessor {
       sip,
       dest,
       pkt,
-      targetPort,
+      dest.targetPort,
       dest.slot,
       now,
       bytes,
@@ -243,11 +327,11 @@ export class FlowProcessor {
   ): Destination | null {
     const route = router.lookupRoute(vrfId, pkt.dip);
     if (!route) return null;
-    if (route.kind === 'pod') return this.destination(route.vmiUuid!, null, -1, -1, 0);
+    if (route.kind === 'pod') return this.destination(route, route.vmiUuid!, null, -1, -1, 0, pkt);
     const state = router.ecmp.get(route.fipUuid!);
     if (!state) return null;
     const nh = router.nexthops.get(route.nhId);
-    if (nh?.type !== 'composite') return this.destination(route.vmiUuid!, state.fip, -1, -1, 0);
+    if (nh?.type !== 'composite') return this.destination(route, route.vmiUuid!, state.fip, -1, -1, 0, pkt);
     const group = state.group;
     let slot = -1;
     if (expectedMember >= 0) {
@@ -258,7 +342,7 @@ export class FlowProcessor {
           : group.memberIds.indexOf(expectedMember);
       if (slot >= 0 && fromFabric && !group.isLocal[slot]) slot = -1;
     }
-    // The hash is only needed for a new choice: existing flows skip it on the fast path.
+    // The hash is only needed for a new choice: existing flows skip it.
     if (slot < 0)
       slot = group.pick(
         hashFlow(router.ip, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, hash),
@@ -266,28 +350,50 @@ export class FlowProcessor {
         fromFabric,
       );
     if (slot < 0) return null;
-    return this.destination(group.slots[slot]!, state.fip, route.nhId, slot, group.slots.length);
+    return this.destination(route, group.slots[slot]!, state.fip, route.nhId, slot, group.slots.length, pkt);
   }
 
+  /** The interned destination for (route, member slot, protocol and port) in this generation. */
   private destination(
+    route: Route,
     vmi: string,
     fip: FipConfig | null,
     ecmpNh: number,
     slot: number,
     slots: number,
+    pkt: Packet,
   ): Destination | null {
+    const cache = this.cache;
+    const portKey = ((pkt.proto << 16) | pkt.dport) >>> 0;
+    let known = cache.byRoute.get(route);
+    if (known)
+      for (const d of known)
+        if (d.slot === slot && d.portKey === portKey && d.member.vmiUuid === vmi) return d;
     const member = this.dp.placements.get(vmi);
     const memberRouter = member ? this.dp.routers.get(member.node) : undefined;
     if (!member || !memberRouter) return null;
-    return { member, memberVif: memberRouter.vifByVmi.get(vmi), memberRouter, fip, ecmpNh, slot, slots };
+    const dest: Destination = {
+      id: cache.destinations.length,
+      route,
+      member,
+      memberId: member.memberId,
+      memberVif: memberRouter.vifByVmi.get(vmi),
+      memberRouter,
+      fip,
+      ecmpNh,
+      slot,
+      slots,
+      portKey,
+      targetPort: targetPortOf(fip, pkt),
+      backendKeyNh: -1,
+    };
+    cache.destinations.push(dest);
+    if (!known) cache.byRoute.set(route, (known = []));
+    known.push(dest);
+    return dest;
   }
 
-  /** The port map's target port; −1 when port maps are on and this port has none; dport when off. */
-  private targetPort(fip: FipConfig | null, pkt: Packet): number {
-    if (!fip || !fip.portMapEnabled) return pkt.dport;
-    return fip.portMapIndex.get((pkt.proto << 16) | pkt.dport) ?? -1;
-  }
-
+  /** Local member: the NAT pair (or a port-map drop) here. Returns the forward entry, −1 if none. */
   private setupLocal(
     out: PacketResult,
     router: VRouter,
@@ -298,7 +404,7 @@ export class FlowProcessor {
     targetPort: number,
     now: number,
     bytes: number,
-  ): void {
+  ): number {
     if (dest.fip && targetPort < 0) {
       const fwd = this.shortFlow(
         router.flows,
@@ -313,9 +419,9 @@ export class FlowProcessor {
       );
       out.dropReason = fwd >= 0 ? DROP_PORT_MAP : DROP_FLOW_LIMIT;
       if (fwd >= 0) this.record(out, router, fwd);
-      return;
+      return -1;
     }
-    this.setupNat(
+    return this.setupNat(
       out,
       router,
       vif.nhId,
@@ -331,7 +437,10 @@ export class FlowProcessor {
     );
   }
 
-  /** Forward + reverse flows on the compute that hosts the member (NAT when it is a VIP). */
+  /**
+   * Forward + reverse flows on the compute that hosts the member (NAT when it is a VIP). Returns
+   * the forward entry, −1 when the flow was dropped or refused.
+   */
   private setupNat(
     out: PacketResult,
     router: VRouter,
@@ -345,51 +454,64 @@ export class FlowProcessor {
     bytes: number,
     vrfId = dest.memberVif?.vrfId ?? 0,
     srcInfo = 0,
-  ): void {
+  ): number {
     const table = router.flows;
     const memberVif = dest.memberVif!;
     if (dest.fip && targetPort < 0) {
       const fwd = this.shortFlow(table, keyNh, sip, pkt, vrfId, keyNh, DROP_PORT_MAP, now, bytes);
       out.dropReason = fwd >= 0 ? DROP_PORT_MAP : DROP_FLOW_LIMIT;
       if (fwd >= 0) this.record(out, router, fwd);
-      return;
+      return -1;
     }
     const port = targetPort < 0 ? pkt.dport : targetPort;
     const fwd = this.freshEntry(table, keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
     if (fwd < 0) {
       out.dropReason = DROP_FLOW_LIMIT;
-      return;
+      return -1;
     }
     const rev = this.freshEntry(table, memberVif.nhId, dest.member.ip, sip, pkt.proto, port, pkt.sport, now);
     if (rev < 0) {
       table.remove(fwd);
       out.dropReason = DROP_FLOW_LIMIT;
-      return;
+      return -1;
     }
     table.link(fwd, rev);
     const nat = dest.fip !== null;
-    table.action[fwd] = nat ? FLOW_ACTION_NAT : FLOW_ACTION_FORWARD;
-    table.action[rev] = nat ? FLOW_ACTION_NAT : FLOW_ACTION_FORWARD;
-    if (nat) {
-      table.flags[fwd] = table.flags[fwd]! | FLOW_FLAG_DNAT | (port !== pkt.dport ? FLOW_FLAG_DPAT : 0);
-      table.flags[rev] = table.flags[rev]! | FLOW_FLAG_SNAT | (port !== pkt.dport ? FLOW_FLAG_SPAT : 0);
-    }
-    table.ecmpIndex[fwd] = slot;
-    table.memberId[fwd] = dest.member.memberId;
-    table.vrf[fwd] = vrfId;
-    table.dvrf[fwd] = memberVif.vrfId;
-    table.srcNh[fwd] = keyNh;
-    table.srcInfo[fwd] = srcInfo;
-    table.srcInfo[rev] = (memberVif.index << 24) >>> 0;
-    table.vrf[rev] = memberVif.vrfId;
-    table.dvrf[rev] = vrfId;
-    table.srcNh[rev] = memberVif.nhId;
+    const portNat = port !== pkt.dport;
+    table.configure(
+      fwd,
+      nat ? FLOW_ACTION_NAT : FLOW_ACTION_FORWARD,
+      nat ? FLOW_FLAG_DNAT | (portNat ? FLOW_FLAG_DPAT : 0) : 0,
+      DROP_NONE,
+      slot,
+      dest.memberId,
+      vrfId,
+      memberVif.vrfId,
+      keyNh,
+      srcInfo,
+    );
+    table.configure(
+      rev,
+      nat ? FLOW_ACTION_NAT : FLOW_ACTION_FORWARD,
+      nat ? FLOW_FLAG_SNAT | (portNat ? FLOW_FLAG_SPAT : 0) : 0,
+      DROP_NONE,
+      -1,
+      -1,
+      memberVif.vrfId,
+      vrfId,
+      memberVif.nhId,
+      (memberVif.index << 24) >>> 0,
+    );
     table.touch(fwd, bytes, now);
     this.record(out, router, fwd);
     this.record(out, router, rev, true);
+    return fwd;
   }
 
-  /** Source compute: plain forward toward the tunnel (E:<slot>); backend compute: the NAT pair. */
+  /**
+   * Source compute: plain forward toward the tunnel (E:<slot>); backend compute: the NAT pair.
+   * Returns the source compute's forward entry, −1 when refused.
+   */
   private setupRemote(
     out: PacketResult,
     router: VRouter,
@@ -400,38 +522,51 @@ export class FlowProcessor {
     targetPort: number,
     now: number,
     bytes: number,
-  ): void {
+  ): number {
     const table = router.flows;
     const tunnel = router.tunnelNh(dest.memberRouter.ip);
     const fwd = this.freshEntry(table, vif.nhId, src.ip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
     if (fwd < 0) {
       out.dropReason = DROP_FLOW_LIMIT;
-      return;
+      return -1;
     }
     // The reply comes back already translated by the backend's compute: VIP:port → client.
     const rev = this.freshEntry(table, tunnel, pkt.dip, src.ip, pkt.proto, pkt.dport, pkt.sport, now);
     if (rev < 0) {
       table.remove(fwd);
       out.dropReason = DROP_FLOW_LIMIT;
-      return;
+      return -1;
     }
     table.link(fwd, rev);
-    table.action[fwd] = FLOW_ACTION_FORWARD;
-    table.action[rev] = FLOW_ACTION_FORWARD;
-    table.ecmpIndex[fwd] = dest.slot;
-    table.memberId[fwd] = dest.member.memberId;
-    table.vrf[fwd] = vif.vrfId;
-    table.dvrf[fwd] = vif.vrfId;
-    table.srcNh[fwd] = vif.nhId;
-    table.srcInfo[fwd] = (vif.index << 24) >>> 0;
-    table.vrf[rev] = vif.vrfId;
-    table.dvrf[rev] = vif.vrfId;
-    table.srcNh[rev] = tunnel;
-    table.srcInfo[rev] = dest.memberRouter.ip;
+    table.configure(
+      fwd,
+      FLOW_ACTION_FORWARD,
+      0,
+      DROP_NONE,
+      dest.slot,
+      dest.memberId,
+      vif.vrfId,
+      vif.vrfId,
+      vif.nhId,
+      (vif.index << 24) >>> 0,
+    );
+    table.configure(
+      rev,
+      FLOW_ACTION_FORWARD,
+      0,
+      DROP_NONE,
+      -1,
+      -1,
+      vif.vrfId,
+      vif.vrfId,
+      tunnel,
+      dest.memberRouter.ip,
+    );
     table.touch(fwd, bytes, now);
     this.record(out, router, fwd);
     this.record(out, router, rev, true);
     this.passBackend(out, router, src, dest, pkt, targetPort, now, bytes);
+    return fwd;
   }
 
   /** The packet arrives at the backend's compute over the tunnel, with the member's label. */
@@ -448,19 +583,22 @@ export class FlowProcessor {
     const backend = dest.memberRouter;
     const table = backend.flows;
     table.expire(now);
-    const keyNh = backend.tunnelNh(source.ip);
+    // Allocated lazily, as before: the tunnel NH appears on the backend with its first flow.
+    if (dest.backendKeyNh < 0) dest.backendKeyNh = backend.tunnelNh(source.ip);
+    const keyNh = dest.backendKeyNh;
     const fwd = table.lookup(keyNh, src.ip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
-    if (
-      fwd >= 0 &&
-      (table.memberId[fwd] === dest.member.memberId || table.action[fwd] === FLOW_ACTION_DROP)
-    ) {
-      table.touch(fwd, bytes, now);
-      if (table.action[fwd] === FLOW_ACTION_DROP) out.dropReason = table.dropReason[fwd]!;
-      this.record(out, backend, fwd);
-      if (table.rflow[fwd]! >= 0) this.record(out, backend, table.rflow[fwd]!, true);
-      return;
+    if (fwd >= 0) {
+      const action = table.actionOf(fwd);
+      if (table.memberIdOf(fwd) === dest.memberId || action === FLOW_ACTION_DROP) {
+        table.touch(fwd, bytes, now);
+        if (action === FLOW_ACTION_DROP) out.dropReason = table.dropReasonOf(fwd);
+        this.record(out, backend, fwd);
+        const rev = table.reverseOf(fwd);
+        if (rev >= 0) this.record(out, backend, rev, true);
+        return;
+      }
+      table.removePair(fwd);
     }
-    if (fwd >= 0) table.removePair(fwd);
     // Delivered by label to the member's interface: no second ECMP choice here.
     const vrfId = dest.memberVif?.vrfId ?? 0;
     this.setupNat(out, backend, keyNh, src.ip, dest, pkt, targetPort, -1, now, bytes, vrfId, source.ip);
@@ -479,11 +617,7 @@ export class FlowProcessor {
   ): number {
     const index = this.freshEntry(table, keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
     if (index < 0) return index;
-    table.action[index] = FLOW_ACTION_DROP;
-    table.dropReason[index] = reason;
-    table.vrf[index] = vrfId;
-    table.dvrf[index] = vrfId;
-    table.srcNh[index] = rpfNh;
+    table.configure(index, FLOW_ACTION_DROP, 0, reason, -1, -1, vrfId, vrfId, rpfNh, 0);
     table.touch(index, bytes, now);
     return index;
   }
@@ -505,30 +639,41 @@ export class FlowProcessor {
   }
 
   private record(out: PacketResult, router: VRouter, index: number, isReverse = false): void {
-    out.flowRouters.push(router);
-    out.flowIndexes.push(index);
-    out.flowIsReverse.push(isReverse);
+    const n = out.flowCount++;
+    out.flowRouters[n] = router;
+    out.flowIndexes[n] = index;
+    out.flowIsReverse[n] = isReverse;
   }
 
   /** TCP state on the forward flows; FIN or RST evicts every flow of the connection. */
   private applyTcp(out: PacketResult, pkt: Packet): PacketResult {
     if (pkt.proto !== 6) return out;
     const flag = pkt.tcpFlag ?? 'SYN';
-    for (let i = 0; i < out.flowIndexes.length; i++) {
+    const bits = tcpBits(flag);
+    const count = out.flowCount;
+    // A linked reverse entry only ever gets TCP bits together with its forward entry (every
+    // packet records both), so when the forward already had them the reverse has them too and
+    // is not read: an established connection's packet touches only its forward entries.
+    let skipReverseOf = -1;
+    for (let i = 0; i < count; i++) {
       const table = out.flowRouters[i]!.flows;
       const index = out.flowIndexes[i]!;
-      if (!table.isActive(index)) continue;
-      const bits =
-        flag === 'SYN' ? TCP_SYN : flag === 'ACK' ? TCP_ESTABLISHED : flag === 'FIN' ? TCP_FIN : TCP_RST;
-      table.tcpFlags[index] = table.tcpFlags[index]! | bits;
+      if (out.flowIsReverse[i]) {
+        if (index === skipReverseOf) continue;
+      } else {
+        skipReverseOf = table.isActive(index) && table.hasTcpFlags(index, bits) ? table.reverseOf(index) : -1;
+      }
+      if (table.isActive(index)) table.addTcpFlags(index, bits);
     }
     if (flag !== 'FIN' && flag !== 'RST') return out;
-    out.evictedSnapshots = out.flowIndexes.map((index, i) => ({
-      node: out.flowRouters[i]!.name,
-      index,
-      reverseIndex: out.flowRouters[i]!.flows.rflow[index]!,
-    }));
-    for (let i = 0; i < out.flowIndexes.length; i++) {
+    const snapshots: FlowSnapshot[] = [];
+    for (let i = 0; i < count; i++) {
+      const index = out.flowIndexes[i]!;
+      const router = out.flowRouters[i]!;
+      snapshots.push({ node: router.name, index, reverseIndex: router.flows.reverseOf(index) });
+    }
+    out.evictedSnapshots = snapshots;
+    for (let i = 0; i < count; i++) {
       const table = out.flowRouters[i]!.flows;
       const index = out.flowIndexes[i]!;
       if (!table.isActive(index)) continue;
@@ -537,4 +682,10 @@ export class FlowProcessor {
     }
     return out;
   }
+}
+
+/** The port map's target port; −1 when port maps are on and this port has none; dport when off. */
+function targetPortOf(fip: FipConfig | null, pkt: Packet): number {
+  if (!fip || !fip.portMapEnabled) return pkt.dport;
+  return fip.portMapIndex.get((pkt.proto << 16) | pkt.dport) ?? -1;
 }

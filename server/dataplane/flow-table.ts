@@ -1,6 +1,9 @@
 // One vRouter's flow table: a hash table of 4-way buckets plus an overflow area, as the kernel
-// module lays it out, in typed arrays keyed by numbers only. Owns entries, aging and counters;
-// knows nothing of routes or NAT (flow-processor.ts decides what goes in).
+// module lays it out, with one interleaved 64-byte record per entry (one cache line), keyed by
+// numbers only. Owns entries, aging and counters; knows nothing of routes or NAT
+// (flow-processor.ts decides what goes in).
+
+import type { FlowCounters } from '@model/dataplane/types.ts';
 
 export const FLOW_ACTION_HOLD = 0;
 export const FLOW_ACTION_FORWARD = 1;
@@ -53,31 +56,91 @@ export interface FlowTableOptions {
   idleTimeoutMs?: number;
 }
 
-export interface FlowCounters {
-  created: number;
-  added: number;
-  deleted: number;
-  changed: number;
-  processed: number;
-  /** Overflow entries in use now. */
-  overflowInUse: number;
-  /** Lookups that found an entry. */
-  hits: number;
-  /** Lookups that found none. */
-  misses: number;
-  /** New flows refused because their bucket and the overflow area were full. */
-  tableFull: number;
-  /** Flows removed by idle aging. */
-  aged: number;
-  /** TCP flows evicted on FIN or RST. */
-  evicted: number;
-}
-
 /** The kernel's sizeof(struct vr_flow_entry), for `Flow table(size …)`. */
 export const KERNEL_FLOW_ENTRY_BYTES = 128;
 
+/** One entry as plain values, for renderers and traces (never on the packet path). */
+export interface FlowEntry {
+  readonly index: number;
+  readonly keyNh: number;
+  readonly sip: number;
+  readonly dip: number;
+  readonly sport: number;
+  readonly dport: number;
+  readonly proto: number;
+  readonly flags: number;
+  readonly action: number;
+  readonly dropReason: number;
+  /** The reverse flow's index, −1 when none. */
+  readonly rflow: number;
+  /** The ECMP slot a forward flow was set up for, −1 when none. */
+  readonly ecmpIndex: number;
+  readonly vrf: number;
+  readonly dvrf: number;
+  /** RPF next hop (`S(nh)`). */
+  readonly srcNh: number;
+  readonly packets: number;
+  readonly bytes: number;
+  readonly lastUsedMs: number;
+  readonly tcpFlags: number;
+  /** `Gen`: counts reuse of the entry. */
+  readonly gen: number;
+  /** The underlay UDP source port the kernel derives from the flow hash (MPLSoUDP entropy). */
+  readonly underlaySport: number;
+  /** The backend placement id a forward flow was set up for (−1 when none); see flow-processor. */
+  readonly memberId: number;
+  /** `Sinfo`: the source compute's IP for fabric traffic, `<vif>.0.0.0` for a local interface. */
+  readonly srcInfo: number;
+}
+
 const WAYS = 4;
 const NO_ENTRY = -1;
+
+// Record layout: 16 32-bit words per entry. Words 0-11 are integers, words 12-15 two float64s.
+const STRIDE = 16;
+const W_SIP = 0;
+const W_DIP = 1;
+/** sport << 16 | dport */
+const W_PORTS = 2;
+/** key NH (24 bits) | gen << 24 */
+const W_NH_GEN = 3;
+/** flags (8 bits) | proto << 8 | action << 16 | drop reason << 24 */
+const W_META = 4;
+const W_RFLOW = 5;
+/** ECMP index (signed 16 bits) | TCP flags << 16 */
+const W_ECMP_TCP = 6;
+/** vrf | dvrf << 16 */
+const W_VRF = 7;
+/** The backend placement id a forward flow was set up for (−1 when none). */
+const W_MEMBER = 8;
+const W_PACKETS = 9;
+const W_CACHE_GEN = 10;
+const W_CACHE_REF = 11;
+/** float64 slots of a record (index into the Float64Array view). */
+const F_BYTES = 6;
+const F_LAST_USED = 7;
+// Cold per-entry data (written on setup, read by renderers only) follows each bucket's four
+// records in the same block, so a setup touches one page per entry: a block is 4 × 64 bytes of
+// records + 4 × 8 bytes of cold data + 32 bytes of padding that keep every record on its own
+// cache line (320 bytes).
+const COLD_STRIDE = 2;
+const C_SRC_NH = 0;
+const C_SRC_INFO = 1;
+const COLD_OFFSET = WAYS * STRIDE;
+const BLOCK_WORDS = 80;
+
+/** Word offset of entry `i`'s record. */
+function rec(i: number): number {
+  return (i >> 2) * BLOCK_WORDS + (i & 3) * STRIDE;
+}
+
+/** Word offset of entry `i`'s cold data. */
+function coldAt(i: number): number {
+  return (i >> 2) * BLOCK_WORDS + COLD_OFFSET + (i & 3) * COLD_STRIDE;
+}
+
+const NH_MASK = 0xffffff;
+const MAX_KEY_NH = NH_MASK;
 
 export class FlowTable {
   readonly entries: number;
@@ -97,33 +160,10 @@ export class FlowTable {
     evicted: 0,
   };
 
-  // Key.
-  keyNh!: Uint32Array;
-  keySip!: Uint32Array;
-  keyDip!: Uint32Array;
-  /** sport << 16 | dport */
-  keyPorts!: Uint32Array;
-  keyProto!: Uint8Array;
-  // Data.
-  flags!: Uint16Array;
-  action!: Uint8Array;
-  rflow!: Int32Array;
-  ecmpIndex!: Int16Array;
-  vrf!: Uint16Array;
-  dvrf!: Uint16Array;
-  srcNh!: Uint32Array;
-  packets!: Uint32Array;
-  bytes!: Float64Array;
-  lastUsedMs!: Float64Array;
-  tcpFlags!: Uint16Array;
-  gen!: Uint8Array;
-  dropReason!: Uint8Array;
-  underlaySport!: Uint16Array;
-  /** The backend placement id a forward flow was set up for (−1 when none); see flow-processor. */
-  memberId!: Int32Array;
-  /** `Sinfo`: the source compute's IP for fabric traffic, `<vif>.0.0.0` for a local interface. */
-  srcInfo!: Uint32Array;
-  /** Overflow chain: the next overflow entry of the same bucket. */
+  private u32!: Uint32Array;
+  private i32!: Int32Array;
+  private f64!: Float64Array;
+  /** Overflow chain: the next overflow entry of the same bucket (indexed from `entries`). */
   private next!: Int32Array;
   /** Per bucket: the first overflow entry chained from it. */
   private bucketOverflow!: Int32Array;
@@ -160,39 +200,22 @@ export class FlowTable {
   /** Bytes the typed arrays take once allocated (for the memory-per-flow figure). */
   get allocatedBytes(): number {
     if (!this.allocated) return 0;
-    const n = this.capacity;
     return (
-      n * (4 * 4 + 1 + 2 + 1 + 4 + 2 + 2 + 2 + 4 + 4 + 8 + 8 + 2 + 1 + 1 + 2 + 4 + 4 + 4) +
-      this.buckets * 4 +
-      this.overflowEntries * 4
+      this.u32.byteLength +
+      this.next.byteLength +
+      this.bucketOverflow.byteLength +
+      this.overflowFree.byteLength
     );
   }
 
-  // Typed arrays are allocated on first insert: a compute that never sees a flow costs nothing.
+  // The records are allocated on first insert: a compute that never sees a flow costs nothing.
   private allocate(): void {
     const n = this.capacity;
-    this.keyNh = new Uint32Array(n);
-    this.keySip = new Uint32Array(n);
-    this.keyDip = new Uint32Array(n);
-    this.keyPorts = new Uint32Array(n);
-    this.keyProto = new Uint8Array(n);
-    this.flags = new Uint16Array(n);
-    this.action = new Uint8Array(n);
-    this.rflow = new Int32Array(n).fill(NO_ENTRY);
-    this.ecmpIndex = new Int16Array(n).fill(-1);
-    this.vrf = new Uint16Array(n);
-    this.dvrf = new Uint16Array(n);
-    this.srcNh = new Uint32Array(n);
-    this.packets = new Uint32Array(n);
-    this.bytes = new Float64Array(n);
-    this.lastUsedMs = new Float64Array(n);
-    this.tcpFlags = new Uint16Array(n);
-    this.gen = new Uint8Array(n);
-    this.dropReason = new Uint8Array(n);
-    this.underlaySport = new Uint16Array(n);
-    this.memberId = new Int32Array(n).fill(NO_ENTRY);
-    this.srcInfo = new Uint32Array(n);
-    this.next = new Int32Array(n).fill(NO_ENTRY);
+    const buffer = new ArrayBuffer(Math.ceil(n / WAYS) * BLOCK_WORDS * 4);
+    this.u32 = new Uint32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.next = new Int32Array(this.overflowEntries).fill(NO_ENTRY);
     this.bucketOverflow = new Int32Array(this.buckets).fill(NO_ENTRY);
     this.overflowFree = new Int32Array(this.overflowEntries);
     // Hand out the lowest overflow index first.
@@ -212,32 +235,42 @@ export class FlowTable {
     return (h >>> 0) % this.buckets;
   }
 
-  private matches(i: number, nh: number, sip: number, dip: number, proto: number, ports: number): boolean {
-    return (
-      (this.flags[i]! & FLOW_FLAG_ACTIVE) !== 0 &&
-      this.keySip[i] === sip &&
-      this.keyDip[i] === dip &&
-      this.keyPorts[i] === ports &&
-      this.keyNh[i] === nh &&
-      this.keyProto[i] === proto
-    );
-  }
-
   /** The index of the flow with this key, or −1. Counts a hit or a miss. */
   lookup(nh: number, sip: number, dip: number, proto: number, sport: number, dport: number): number {
-    const found = this.find(nh, sip >>> 0, dip >>> 0, proto, ((sport << 16) | dport) >>> 0);
+    const found = this.allocated
+      ? this.find(nh, sip >>> 0, dip >>> 0, proto, ((sport << 16) | dport) >>> 0)
+      : NO_ENTRY;
     if (found >= 0) this.counters.hits++;
     else this.counters.misses++;
     return found;
   }
 
   private find(nh: number, sip: number, dip: number, proto: number, ports: number): number {
-    if (!this.allocated) return NO_ENTRY;
+    const u = this.u32;
+    const meta = ((proto << 8) | FLOW_FLAG_ACTIVE) >>> 0;
     const bucket = this.bucketOf(nh, sip, dip, proto, ports);
-    const base = bucket * WAYS;
-    for (let w = 0; w < WAYS; w++) if (this.matches(base + w, nh, sip, dip, proto, ports)) return base + w;
-    for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o]!)
-      if (this.matches(o, nh, sip, dip, proto, ports)) return o;
+    for (let i = bucket * WAYS, end = i + WAYS; i < end; i++) {
+      const b = rec(i);
+      if (
+        u[b + W_SIP] === sip &&
+        u[b + W_DIP] === dip &&
+        u[b + W_PORTS] === ports &&
+        (u[b + W_NH_GEN]! & NH_MASK) === nh &&
+        (u[b + W_META]! & 0xff01) === meta
+      )
+        return i;
+    }
+    for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o - this.entries]!) {
+      const b = rec(o);
+      if (
+        u[b + W_SIP] === sip &&
+        u[b + W_DIP] === dip &&
+        u[b + W_PORTS] === ports &&
+        (u[b + W_NH_GEN]! & NH_MASK) === nh &&
+        (u[b + W_META]! & 0xff01) === meta
+      )
+        return o;
+    }
     return NO_ENTRY;
   }
 
@@ -254,14 +287,18 @@ export class FlowTable {
     dport: number,
     nowMs: number,
   ): number {
+    if (!Number.isInteger(nh) || nh < 0 || nh > MAX_KEY_NH)
+      throw new RangeError(`flow key next-hop id must be 0-${MAX_KEY_NH}, got ${nh}`);
     if (!this.allocated) this.allocate();
+    sip >>>= 0;
+    dip >>>= 0;
+    const u = this.u32;
     const ports = ((sport << 16) | dport) >>> 0;
-    const bucket = this.bucketOf(nh, sip >>> 0, dip >>> 0, proto, ports);
-    const base = bucket * WAYS;
+    const bucket = this.bucketOf(nh, sip, dip, proto, ports);
     let index = NO_ENTRY;
-    for (let w = 0; w < WAYS; w++)
-      if ((this.flags[base + w]! & FLOW_FLAG_ACTIVE) === 0) {
-        index = base + w;
+    for (let i = bucket * WAYS, end = i + WAYS; i < end; i++)
+      if ((u[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) === 0) {
+        index = i;
         break;
       }
     if (index === NO_ENTRY) {
@@ -270,36 +307,30 @@ export class FlowTable {
         return NO_ENTRY;
       }
       index = this.overflowFree[--this.overflowFreeTop]!;
-      this.next[index] = this.bucketOverflow[bucket]!;
+      this.next[index - this.entries] = this.bucketOverflow[bucket]!;
       this.bucketOverflow[bucket] = index;
       this.counters.overflowInUse++;
     }
-    this.keyNh[index] = nh;
-    this.keySip[index] = sip;
-    this.keyDip[index] = dip;
-    this.keyPorts[index] = ports;
-    this.keyProto[index] = proto;
-    this.flags[index] = FLOW_FLAG_ACTIVE;
-    this.action[index] = FLOW_ACTION_HOLD;
-    this.rflow[index] = NO_ENTRY;
-    this.ecmpIndex[index] = -1;
-    this.vrf[index] = 0;
-    this.dvrf[index] = 0;
-    this.srcNh[index] = 0;
-    this.packets[index] = 0;
-    this.bytes[index] = 0;
-    this.lastUsedMs[index] = nowMs;
-    this.tcpFlags[index] = 0;
-    this.gen[index] = (this.gen[index]! + 1) & 0xff;
-    this.dropReason[index] = DROP_NONE;
-    this.memberId[index] = NO_ENTRY;
-    this.srcInfo[index] = 0;
-    // The underlay UDP source port the kernel derives from the flow hash (MPLSoUDP entropy).
-    let h =
-      Math.imul(sip ^ Math.imul(dip, 0x9e3779b1), 0x85ebca6b) ^
-      Math.imul(ports ^ (nh << 8) ^ proto, 0xc2b2ae35);
-    h ^= h >>> 15;
-    this.underlaySport[index] = 49152 + ((h >>> 0) & 0x3fff);
+    const b = rec(index);
+    const gen = ((u[b + W_NH_GEN]! >>> 24) + 1) & 0xff;
+    u[b + W_SIP] = sip;
+    u[b + W_DIP] = dip;
+    u[b + W_PORTS] = ports;
+    u[b + W_NH_GEN] = (nh | (gen << 24)) >>> 0;
+    u[b + W_META] = ((proto << 8) | FLOW_FLAG_ACTIVE | (FLOW_ACTION_HOLD << 16) | (DROP_NONE << 24)) >>> 0;
+    this.i32[b + W_RFLOW] = NO_ENTRY;
+    u[b + W_ECMP_TCP] = 0xffff; // ECMP index −1, no TCP flags
+    u[b + W_VRF] = 0;
+    this.i32[b + W_MEMBER] = NO_ENTRY;
+    u[b + W_PACKETS] = 0;
+    u[b + W_CACHE_GEN] = 0;
+    u[b + W_CACHE_REF] = 0;
+    const f = rec(index) >> 1;
+    this.f64[f + F_BYTES] = 0;
+    this.f64[f + F_LAST_USED] = nowMs;
+    const c = coldAt(index);
+    this.i32[c + C_SRC_NH] = 0;
+    this.i32[c + C_SRC_INFO] = 0;
     this.activeCount++;
     this.counters.created++;
     this.counters.added++;
@@ -308,28 +339,31 @@ export class FlowTable {
 
   /** Frees an entry (and unlinks it from its bucket's overflow chain). */
   remove(index: number): void {
-    if (!this.allocated || (this.flags[index]! & FLOW_FLAG_ACTIVE) === 0) return;
-    this.flags[index] = 0;
-    this.rflow[index] = NO_ENTRY;
-    this.memberId[index] = NO_ENTRY;
+    if (!this.isActive(index)) return;
+    const u = this.u32;
+    const b = rec(index);
+    u[b + W_META] = u[b + W_META]! & ~0xff;
+    this.i32[b + W_RFLOW] = NO_ENTRY;
+    u[b + W_CACHE_GEN] = 0;
+    this.i32[b + W_MEMBER] = NO_ENTRY;
     this.activeCount--;
     this.counters.deleted++;
     if (index >= this.entries) {
       const bucket = this.bucketOf(
-        this.keyNh[index]!,
-        this.keySip[index]!,
-        this.keyDip[index]!,
-        this.keyProto[index]!,
-        this.keyPorts[index]!,
+        u[b + W_NH_GEN]! & NH_MASK,
+        u[b + W_SIP]!,
+        u[b + W_DIP]!,
+        (u[b + W_META]! >>> 8) & 0xff,
+        u[b + W_PORTS]!,
       );
       let prev = NO_ENTRY;
-      for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; prev = o, o = this.next[o]!) {
+      for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; prev = o, o = this.next[o - this.entries]!) {
         if (o !== index) continue;
-        if (prev === NO_ENTRY) this.bucketOverflow[bucket] = this.next[o]!;
-        else this.next[prev] = this.next[o]!;
+        if (prev === NO_ENTRY) this.bucketOverflow[bucket] = this.next[o - this.entries]!;
+        else this.next[prev - this.entries] = this.next[o - this.entries]!;
         break;
       }
-      this.next[index] = NO_ENTRY;
+      this.next[index - this.entries] = NO_ENTRY;
       this.overflowFree[this.overflowFreeTop++] = index;
       this.counters.overflowInUse--;
     }
@@ -337,29 +371,165 @@ export class FlowTable {
 
   /** Removes a flow and its reverse flow. */
   removePair(index: number): void {
-    const reverse = this.allocated ? this.rflow[index]! : NO_ENTRY;
+    const reverse = this.isActive(index) ? this.i32[rec(index) + W_RFLOW]! : NO_ENTRY;
     this.remove(index);
     if (reverse >= 0) this.remove(reverse);
   }
 
   /** Links two entries as each other's reverse flow. */
   link(forward: number, reverse: number): void {
-    this.rflow[forward] = reverse;
-    this.rflow[reverse] = forward;
+    this.i32[rec(forward) + W_RFLOW] = reverse;
+    this.i32[rec(reverse) + W_RFLOW] = forward;
   }
 
   /** Counts one packet on an entry. */
   touch(index: number, packetBytes: number, nowMs: number): void {
-    this.packets[index] = (this.packets[index]! + 1) >>> 0;
-    this.bytes[index] = this.bytes[index]! + packetBytes;
-    this.lastUsedMs[index] = nowMs;
+    const b = rec(index);
+    this.u32[b + W_PACKETS] = this.u32[b + W_PACKETS]! + 1;
+    const f = rec(index) >> 1;
+    this.f64[f + F_BYTES] = this.f64[f + F_BYTES]! + packetBytes;
+    this.f64[f + F_LAST_USED] = nowMs;
     this.counters.processed++;
   }
 
   isActive(index: number): boolean {
     return (
-      this.allocated && index >= 0 && index < this.capacity && (this.flags[index]! & FLOW_FLAG_ACTIVE) !== 0
+      this.allocated &&
+      index >= 0 &&
+      index < this.capacity &&
+      (this.u32[rec(index) + W_META]! & FLOW_FLAG_ACTIVE) !== 0
     );
+  }
+
+  // ---- fields read and written by the flow processor on the packet path -----------------
+
+  actionOf(index: number): number {
+    return (this.u32[rec(index) + W_META]! >>> 16) & 0xff;
+  }
+
+  dropReasonOf(index: number): number {
+    return this.u32[rec(index) + W_META]! >>> 24;
+  }
+
+  reverseOf(index: number): number {
+    return this.i32[rec(index) + W_RFLOW]!;
+  }
+
+  ecmpIndexOf(index: number): number {
+    return (this.u32[rec(index) + W_ECMP_TCP]! << 16) >> 16;
+  }
+
+  memberIdOf(index: number): number {
+    return this.i32[rec(index) + W_MEMBER]!;
+  }
+
+  /** Moves a forward flow to another slot of its composite (same member): flags it Modified. */
+  setEcmpIndex(index: number, slot: number): void {
+    const b = rec(index);
+    this.u32[b + W_ECMP_TCP] = ((this.u32[b + W_ECMP_TCP]! & 0xffff0000) | (slot & 0xffff)) >>> 0;
+    this.u32[b + W_META] = this.u32[b + W_META]! | FLOW_FLAG_MODIFIED;
+  }
+
+  hasTcpFlags(index: number, bits: number): boolean {
+    return ((this.u32[rec(index) + W_ECMP_TCP]! >>> 16) & bits) === bits;
+  }
+
+  addTcpFlags(index: number, bits: number): void {
+    const b = rec(index);
+    this.u32[b + W_ECMP_TCP] = (this.u32[b + W_ECMP_TCP]! | (bits << 16)) >>> 0;
+  }
+
+  /** Sets what a new entry does (the flow processor's decision). */
+  configure(
+    index: number,
+    action: number,
+    flags: number,
+    dropReason: number,
+    ecmpIndex: number,
+    memberId: number,
+    vrf: number,
+    dvrf: number,
+    srcNh: number,
+    srcInfo: number,
+  ): void {
+    const u = this.u32;
+    const b = rec(index);
+    u[b + W_META] =
+      ((u[b + W_META]! & 0xff00) |
+        ((u[b + W_META]! | flags) & 0xff) |
+        ((action & 0xff) << 16) |
+        ((dropReason & 0xff) << 24)) >>>
+      0;
+    u[b + W_ECMP_TCP] = ((u[b + W_ECMP_TCP]! & 0xffff0000) | (ecmpIndex & 0xffff)) >>> 0;
+    u[b + W_VRF] = ((vrf & 0xffff) | ((dvrf & 0xffff) << 16)) >>> 0;
+    this.i32[b + W_MEMBER] = memberId;
+    const c = coldAt(index);
+    this.i32[c + C_SRC_NH] = srcNh;
+    this.i32[c + C_SRC_INFO] = srcInfo | 0;
+  }
+
+  /**
+   * Two words the flow processor may keep with an entry (a generation and a reference to its
+   * cached decision); opaque to the table, zeroed whenever the entry is (re)used or freed.
+   */
+  cacheGenOf(index: number): number {
+    return this.u32[rec(index) + W_CACHE_GEN]!;
+  }
+
+  cacheRefOf(index: number): number {
+    return this.u32[rec(index) + W_CACHE_REF]!;
+  }
+
+  setCache(index: number, generation: number, ref: number): void {
+    const b = rec(index);
+    this.u32[b + W_CACHE_GEN] = generation;
+    this.u32[b + W_CACHE_REF] = ref;
+  }
+
+  /** One entry as plain values (renderers, traces, benchmarks). */
+  entry(index: number): FlowEntry {
+    const u = this.u32;
+    const b = rec(index);
+    const f = rec(index) >> 1;
+    const c = coldAt(index);
+    const nh = u[b + W_NH_GEN]! & NH_MASK;
+    const sip = u[b + W_SIP]!;
+    const dip = u[b + W_DIP]!;
+    const ports = u[b + W_PORTS]!;
+    const meta = u[b + W_META]!;
+    const proto = (meta >>> 8) & 0xff;
+    const ecmpTcp = u[b + W_ECMP_TCP]!;
+    const vrf = u[b + W_VRF]!;
+    // The underlay UDP source port the kernel derives from the flow hash (MPLSoUDP entropy).
+    let h =
+      Math.imul(sip ^ Math.imul(dip, 0x9e3779b1), 0x85ebca6b) ^
+      Math.imul(ports ^ (nh << 8) ^ proto, 0xc2b2ae35);
+    h ^= h >>> 15;
+    return {
+      index,
+      keyNh: nh,
+      sip,
+      dip,
+      sport: ports >>> 16,
+      dport: ports & 0xffff,
+      proto,
+      flags: meta & 0xff,
+      action: (meta >>> 16) & 0xff,
+      dropReason: meta >>> 24,
+      rflow: this.i32[b + W_RFLOW]!,
+      ecmpIndex: (ecmpTcp << 16) >> 16,
+      vrf: vrf & 0xffff,
+      dvrf: vrf >>> 16,
+      srcNh: this.i32[c + C_SRC_NH]! >>> 0,
+      packets: u[b + W_PACKETS]!,
+      bytes: this.f64[f + F_BYTES]!,
+      lastUsedMs: this.f64[f + F_LAST_USED]!,
+      tcpFlags: ecmpTcp >>> 16,
+      gen: u[b + W_NH_GEN]! >>> 24,
+      underlaySport: 49152 + ((h >>> 0) & 0x3fff),
+      memberId: this.i32[b + W_MEMBER]!,
+      srcInfo: this.i32[c + C_SRC_INFO]! >>> 0,
+    };
   }
 
   /**
@@ -372,12 +542,13 @@ export class FlowTable {
     if (!force && nowMs - this.lastExpireMs < 1000) return 0;
     this.lastExpireMs = nowMs;
     const deadline = nowMs - this.idleTimeoutMs;
+    const lastUsed = (i: number) => this.f64[(rec(i) >> 1) + F_LAST_USED]!;
     let aged = 0;
     const n = this.capacity;
     for (let i = 0; i < n; i++) {
-      if ((this.flags[i]! & FLOW_FLAG_ACTIVE) === 0 || this.lastUsedMs[i]! > deadline) continue;
-      const reverse = this.rflow[i]!;
-      if (reverse >= 0 && this.isActive(reverse) && this.lastUsedMs[reverse]! > deadline) continue;
+      if ((this.u32[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) === 0 || lastUsed(i) > deadline) continue;
+      const reverse = this.reverseOf(i);
+      if (reverse >= 0 && this.isActive(reverse) && lastUsed(reverse) > deadline) continue;
       this.remove(i);
       aged++;
       if (reverse >= 0 && this.isActive(reverse)) {
@@ -393,7 +564,7 @@ export class FlowTable {
   overflowChain(bucket: number): number[] {
     const out: number[] = [];
     if (!this.allocated) return out;
-    for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o]!) out.push(o);
+    for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o - this.entries]!) out.push(o);
     return out;
   }
 
@@ -401,6 +572,6 @@ export class FlowTable {
   *activeIndexes(): IterableIterator<number> {
     if (!this.allocated) return;
     const n = this.capacity;
-    for (let i = 0; i < n; i++) if ((this.flags[i]! & FLOW_FLAG_ACTIVE) !== 0) yield i;
+    for (let i = 0; i < n; i++) if ((this.u32[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) !== 0) yield i;
   }
 }

@@ -1,13 +1,24 @@
 // JSON views of one vRouter shaped like the agent's introspect responses (agent.sandesh,
 // kstate.sandesh): VrfListResp, Inet4UcRouteResp, NhListResp, ItfResp, KFlowResp. Pure.
 
+import type {
+  CompositeComponentData,
+  Inet4UcRouteResp,
+  ItfResp,
+  KFlowInfo,
+  KFlowResp,
+  NhListResp,
+  NhSandeshData,
+  RouteUcSandeshData,
+  VrfListResp,
+} from '@model/dataplane/types.ts';
 import { DROP_REASON_TEXT, FLOW_ACTION_DROP } from './flow-table.ts';
 import { actionString, tcpFlagString } from './cli.ts';
 import { etherNtoa, formatIpv4 } from './ip.ts';
 import type { NextHop, Route, Vrf } from './model.ts';
 import type { VRouter } from './vrouter.ts';
 
-export function vrfListResp(router: VRouter) {
+export function vrfListResp(router: VRouter): VrfListResp {
   return {
     vrf_list: router.vrfById.map((vrf) => ({
       name: vrf.name,
@@ -41,8 +52,8 @@ const NH_TYPE: Record<NextHop['type'], string> = {
   composite: 'Composite',
 };
 
-export function nhSandeshData(router: VRouter, nh: NextHop) {
-  const base = {
+export function nhSandeshData(router: VRouter, nh: NextHop): NhSandeshData {
+  const base: NhSandeshData = {
     nh_index: nh.id,
     type: NH_TYPE[nh.type],
     ref_count: router.refCount(nh.id),
@@ -55,7 +66,7 @@ export function nhSandeshData(router: VRouter, nh: NextHop) {
     mac: '',
     label: -1,
     tunnel_type: '',
-    mc_list: [] as object[],
+    mc_list: [],
     local_ecmp: 'false',
   };
   switch (nh.type) {
@@ -74,7 +85,7 @@ export function nhSandeshData(router: VRouter, nh: NextHop) {
         ...base,
         type: `ECMP Composite sub nh count: ${components.length}`,
         local_ecmp: components.every((c) => c.vmiUuid === null || c.local) ? 'true' : 'false',
-        mc_list: components.map((c) => {
+        mc_list: components.map((c): CompositeComponentData => {
           if (c.vmiUuid === null) return { type: 'NULL', sip: '', dip: '', label: -1, itf: '', vlan_tag: 0 };
           const sub = router.nexthops.get(c.nhId);
           if (c.local)
@@ -102,14 +113,14 @@ export function nhSandeshData(router: VRouter, nh: NextHop) {
   }
 }
 
-export function nhListResp(router: VRouter, id?: number) {
+export function nhListResp(router: VRouter, id?: number): NhListResp {
   const list = [...router.nexthops.values()]
     .filter((nh) => id === undefined || nh.id === id)
     .sort((a, b) => a.id - b.id);
   return { nh_list: list.map((nh) => nhSandeshData(router, nh)) };
 }
 
-function routeSandesh(router: VRouter, vrf: Vrf, r: Route) {
+function routeSandesh(router: VRouter, vrf: Vrf, r: Route): RouteUcSandeshData {
   const nh = router.nexthops.get(r.nhId);
   const fip = r.fipUuid ? router.ecmp.get(r.fipUuid)?.fip : undefined;
   return {
@@ -151,7 +162,7 @@ function routeSandesh(router: VRouter, vrf: Vrf, r: Route) {
   };
 }
 
-export function inet4UcRouteResp(router: VRouter, vrf: Vrf) {
+export function inet4UcRouteResp(router: VRouter, vrf: Vrf): Inet4UcRouteResp {
   return {
     route_list: [...vrf.routes.values()]
       .sort((a, b) => a.prefix - b.prefix)
@@ -159,7 +170,7 @@ export function inet4UcRouteResp(router: VRouter, vrf: Vrf) {
   };
 }
 
-export function itfResp(router: VRouter) {
+export function itfResp(router: VRouter): ItfResp {
   return {
     itf_list: [...router.vifs.values()]
       .sort((a, b) => a.index - b.index)
@@ -200,37 +211,36 @@ export function itfResp(router: VRouter) {
   };
 }
 
-export function kFlowInfo(router: VRouter, i: number) {
-  const t = router.flows;
-  const ports = t.keyPorts[i]!;
+export function kFlowInfo(router: VRouter, i: number): KFlowInfo {
+  const e = router.flows.entry(i);
   return {
     index: i,
-    rflow: t.rflow[i]!,
-    sip: formatIpv4(t.keySip[i]!),
-    sport: ports >>> 16,
-    dip: formatIpv4(t.keyDip[i]!),
-    dport: ports & 0xffff,
-    proto: t.keyProto[i]!,
-    vrf_id: t.vrf[i]!,
-    d_vrf_id: t.dvrf[i]!,
-    action: actionString(t.action[i]!, t.flags[i]!, t.dropReason[i]!),
-    flags: t.flags[i]!,
-    nhid: t.keyNh[i]!,
-    rpf_nh: t.srcNh[i]!,
-    ecmp_index: t.ecmpIndex[i]!,
-    pkts: t.packets[i]!,
-    bytes: t.bytes[i]!,
-    tcp_flags: t.keyProto[i] === 6 ? tcpFlagString(t.tcpFlags[i]!) : '',
-    drop_reason: t.action[i] === FLOW_ACTION_DROP ? (DROP_REASON_TEXT[t.dropReason[i]!] ?? '') : '',
-    underlay_udp_sport: t.underlaySport[i]!,
-    gen_id: t.gen[i]!,
+    rflow: e.rflow,
+    sip: formatIpv4(e.sip),
+    sport: e.sport,
+    dip: formatIpv4(e.dip),
+    dport: e.dport,
+    proto: e.proto,
+    vrf_id: e.vrf,
+    d_vrf_id: e.dvrf,
+    action: actionString(e.action, e.flags, e.dropReason),
+    flags: e.flags,
+    nhid: e.keyNh,
+    rpf_nh: e.srcNh,
+    ecmp_index: e.ecmpIndex,
+    pkts: e.packets,
+    bytes: e.bytes,
+    tcp_flags: e.proto === 6 ? tcpFlagString(e.tcpFlags) : '',
+    drop_reason: e.action === FLOW_ACTION_DROP ? (DROP_REASON_TEXT[e.dropReason] ?? '') : '',
+    underlay_udp_sport: e.underlaySport,
+    gen_id: e.gen,
     ttl: 0,
     qos_id: -1,
   };
 }
 
-export function kFlowResp(router: VRouter) {
-  const list = [];
+export function kFlowResp(router: VRouter): KFlowResp {
+  const list: KFlowInfo[] = [];
   for (const i of router.flows.activeIndexes()) list.push(kFlowInfo(router, i));
   return { flow_list: list, flow_handle: '0' };
 }

@@ -1,55 +1,25 @@
 // The packet trace and the traffic generator: send a packet (or N flows) from a pod to an IP and
 // report the ECMP choice, the member and every flow it created or reused. Pure over the model.
 
+import type {
+  TraceFlow,
+  TraceRequest,
+  TraceResult,
+  TrafficMember,
+  TrafficRequest,
+  TrafficResult,
+} from '@model/dataplane/types.ts';
 import { hashFlow, hashToString } from './agent-hash.ts';
 import { actionString } from './cli.ts';
 import { protocolNumber, type Dataplane } from './dataplane.ts';
 import { DROP_NONE } from './flow-table.ts';
-import { FlowProcessor, PacketResult, SHORT_FLOW_REASON, type TcpFlag } from './flow-processor.ts';
+import { FlowProcessor, PacketResult, SHORT_FLOW_REASON } from './flow-processor.ts';
 import { formatIpv4, isIpv4, parseIpv4 } from './ip.ts';
 
 /** Bad input (HTTP 400). */
 export class InvalidRequest extends Error {}
 /** A pod or node that does not exist (HTTP 404). */
 export class UnknownObject extends Error {}
-
-export interface TraceRequest {
-  from: string;
-  to: string;
-  protocol: string;
-  port: number;
-  sourcePort?: number | undefined;
-  tcpFlag?: TcpFlag | undefined;
-}
-
-export interface TraceFlow {
-  node: string;
-  index: number;
-  reverseIndex: number;
-  action: string;
-  direction: 'forward' | 'reverse';
-  sip: string;
-  sport: number;
-  dip: string;
-  dport: number;
-  proto: number;
-  vrf: number;
-  ecmpIndex: number | null;
-  keyNh: number;
-  rpfNh: number;
-  packets: number;
-  bytes: number;
-  evicted: boolean;
-}
-
-export interface TraceResult {
-  sourceNode: string;
-  ecmp: { nexthopId: number; slot: number; slots: number; hash: string } | null;
-  member: { pod: string; node: string; ip: string; port: number } | null;
-  flows: TraceFlow[];
-  dropReason: string | null;
-  reused: boolean;
-}
 
 interface Parsed {
   vmi: string;
@@ -106,28 +76,27 @@ export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceR
   const source = dp.router(res.sourceNode)!;
   const client = dp.placements.get(parsed.vmi)!;
   const hash = hashFlow(source.ip, client.ip, parsed.dip, parsed.proto, sport, parsed.port, { hi: 0, lo: 0 });
-  const flows = res.flowIndexes.map((index, i) => {
+  const flows = res.flowIndexes.slice(0, res.flowCount).map((index, i): TraceFlow => {
     const router = res.flowRouters[i]!;
-    const t = router.flows;
-    const ports = t.keyPorts[index]!;
-    const reverseIndex = evicted ? res.evictedSnapshots[i]!.reverseIndex : t.rflow[index]!;
+    const e = router.flows.entry(index);
+    const reverseIndex = evicted ? res.evictedSnapshots[i]!.reverseIndex : e.rflow;
     return {
       node: router.name,
       index,
       reverseIndex,
-      action: actionString(t.action[index]!, t.flags[index]!, t.dropReason[index]!),
+      action: actionString(e.action, e.flags, e.dropReason),
       direction: res.flowIsReverse[i] ? ('reverse' as const) : ('forward' as const),
-      sip: formatIpv4(t.keySip[index]!),
-      sport: ports >>> 16,
-      dip: formatIpv4(t.keyDip[index]!),
-      dport: ports & 0xffff,
-      proto: t.keyProto[index]!,
-      vrf: t.vrf[index]!,
-      ecmpIndex: t.ecmpIndex[index]! >= 0 ? t.ecmpIndex[index]! : null,
-      keyNh: t.keyNh[index]!,
-      rpfNh: t.srcNh[index]!,
-      packets: t.packets[index]!,
-      bytes: t.bytes[index]!,
+      sip: formatIpv4(e.sip),
+      sport: e.sport,
+      dip: formatIpv4(e.dip),
+      dport: e.dport,
+      proto: e.proto,
+      vrf: e.vrf,
+      ecmpIndex: e.ecmpIndex >= 0 ? e.ecmpIndex : null,
+      keyNh: e.keyNh,
+      rpfNh: e.srcNh,
+      packets: e.packets,
+      bytes: e.bytes,
       evicted,
     };
   });
@@ -153,23 +122,6 @@ export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceR
   };
 }
 
-export interface TrafficRequest {
-  from: string | string[];
-  to: string;
-  protocol: string;
-  port: number;
-  flows: number;
-  /** First source port; flow i uses firstSourcePort + i (wrapping within 1024-65535). */
-  firstSourcePort?: number;
-}
-
-export interface TrafficResult {
-  flows: number;
-  dropped: number;
-  reused: number;
-  members: { pod: string; node: string; ip: string; port: number; flows: number }[];
-}
-
 /** The traffic generator: N flows spread over the client pods, counted per chosen member. */
 export function generateTraffic(dp: Dataplane, processor: FlowProcessor, req: TrafficRequest): TrafficResult {
   const clients = Array.isArray(req.from) ? req.from : [req.from];
@@ -179,7 +131,7 @@ export function generateTraffic(dp: Dataplane, processor: FlowProcessor, req: Tr
   const parsed = clients.map((from) => parseRequest(dp, { ...req, from }));
   const first = req.firstSourcePort ?? 10_000;
   if (!isPort(first)) throw new InvalidRequest(`"firstSourcePort" must be an integer 1-65535`);
-  const counts = new Map<string, { pod: string; node: string; ip: string; port: number; flows: number }>();
+  const counts = new Map<string, TrafficMember>();
   const out = new PacketResult();
   let dropped = 0;
   let reused = 0;

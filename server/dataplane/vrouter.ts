@@ -3,6 +3,7 @@
 
 import { EcmpGroup } from './ecmp-group.ts';
 import { FlowTable, type FlowTableOptions } from './flow-table.ts';
+import { IdPool } from './id-pool.ts';
 import { formatIpv4 } from './ip.ts';
 import type { Component, FipConfig, NextHop, PodPlacement, Route, Vif, Vrf } from './model.ts';
 
@@ -30,13 +31,6 @@ export interface EcmpState {
   readonly compositeByVrf: Map<number, number>;
 }
 
-/** Lowest free integer ≥ `from` in a set of used ones. */
-function lowestFree(used: ReadonlySet<number>, from: number): number {
-  let n = from;
-  while (used.has(n)) n++;
-  return n;
-}
-
 export class VRouter {
   readonly vifs = new Map<number, Vif>();
   readonly vifByVmi = new Map<string, Vif>();
@@ -46,7 +40,10 @@ export class VRouter {
   readonly ecmp = new Map<string, EcmpState>();
   readonly flows: FlowTable;
   private readonly tunnelByDip = new Map<number, number>();
-  private readonly labels = new Set<number>();
+  // Lowest-free allocators, as the agent hands out vif indexes, labels and NH ids.
+  private readonly vifIndexes = new IdPool(FIRST_POD_VIF);
+  private readonly labels = new IdPool(FIRST_VMI_LABEL);
+  private readonly nhIds = new IdPool(FIRST_NH);
   /** VRFs holding pod routes: ClusterIP VIP routes are leaked into each of them. */
   private readonly podVrfs = new Set<string>();
 
@@ -77,7 +74,12 @@ export class VRouter {
   }
 
   private allocateNh(): number {
-    return lowestFree(new Set(this.nexthops.keys()), FIRST_NH);
+    return this.nhIds.allocate();
+  }
+
+  private deleteNh(id: number): void {
+    this.nexthops.delete(id);
+    this.nhIds.release(id);
   }
 
   tunnelNh(dip: number): number {
@@ -95,7 +97,7 @@ export class VRouter {
     const id = this.tunnelByDip.get(dip);
     if (id === undefined) return;
     this.tunnelByDip.delete(dip);
-    this.nexthops.delete(id);
+    this.deleteNh(id);
   }
 
   // ---- pod interfaces and routes ----------------------------------------------------------
@@ -104,9 +106,8 @@ export class VRouter {
   attachLocal(p: PodPlacement): Vif {
     const existing = this.vifByVmi.get(p.vmiUuid);
     if (existing) return existing;
-    const index = lowestFree(new Set(this.vifs.keys()), FIRST_POD_VIF);
-    const label = lowestFree(this.labels, FIRST_VMI_LABEL);
-    this.labels.add(label);
+    const index = this.vifIndexes.allocate();
+    const label = this.labels.allocate();
     const vrf = this.ensureVrf(p.vrfName, p.vnName);
     const nhId = this.allocateNh();
     this.nexthops.set(nhId, {
@@ -141,8 +142,9 @@ export class VRouter {
     if (!vif) return;
     this.vifByVmi.delete(vmiUuid);
     this.vifs.delete(vif.index);
-    this.labels.delete(vif.label);
-    this.nexthops.delete(vif.nhId);
+    this.vifIndexes.release(vif.index);
+    this.labels.release(vif.label);
+    this.deleteNh(vif.nhId);
     const vrf = this.vrfById[vif.vrfId]!;
     const route = vrf.routes.get(vif.placement.ip);
     if (route?.vmiUuid === vmiUuid) vrf.routes.delete(vif.placement.ip);
@@ -218,7 +220,7 @@ export class VRouter {
       const route = vrf.routes.get(state.fip.ip);
       if (route?.fipUuid === fipUuid) vrf.routes.delete(state.fip.ip);
     }
-    for (const nhId of state.compositeByVrf.values()) this.nexthops.delete(nhId);
+    for (const nhId of state.compositeByVrf.values()) this.deleteNh(nhId);
     this.ecmp.delete(fipUuid);
   }
 
@@ -241,7 +243,7 @@ export class VRouter {
     const active = group.activeCount;
     const existingComposite = state.compositeByVrf.get(vrf.id);
     if (active < 2 && existingComposite !== undefined) {
-      this.nexthops.delete(existingComposite);
+      this.deleteNh(existingComposite);
       state.compositeByVrf.delete(vrf.id);
     }
     if (active === 0) {

@@ -2,6 +2,7 @@
 // have (contrail.md §1, §3). Reads neither the store nor the cluster; callers pass in what it needs.
 
 import type { ObjectType } from '@model/contrail/schema.ts';
+import { ECMP_HASHING_ANNOTATION } from '@model/dataplane/ecmp-hashing.ts';
 import type { Endpoints, Namespace, Node, Pod, Service, ServicePort } from '@server/cluster/types.ts';
 import { ipToNumber, numberToIp, parseCidr } from '@server/cluster/ip-pool.ts';
 import {
@@ -415,6 +416,12 @@ export function backendsByPort(inputs: ServiceInputs): Backend[][] {
   });
 }
 
+/** The Service's `ecmp-hashing` annotation, copied verbatim (so a typo stays visible), or nothing. */
+function serviceHashingAnnotation(service: Service): Record<string, string> {
+  const value = service.metadata.annotations?.[ECMP_HASHING_ANNOTATION];
+  return value === undefined ? {} : { [ECMP_HASHING_ANNOTATION]: value };
+}
+
 function compareIp(a: string, b: string): number {
   return ipToNumber(a) - ipToNumber(b);
 }
@@ -505,6 +512,9 @@ export function desiredServiceObjects(ctx: DesiredContext, inputs: ServiceInputs
         namespace: ns,
         owner: config.owner,
         project: project[1]!,
+        // Our extension, not Contrail's: the Service's hashing option travels to its
+        // loadbalancer, where the dataplane reads it (docs/dataplane.md).
+        ...serviceHashingAnnotation(service),
       },
     },
   );

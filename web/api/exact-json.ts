@@ -12,7 +12,8 @@ const exactReviver: Reviver = (_key, value, context) => {
     const source = context?.source;
     if (source !== undefined && /^-?\d+$/.test(source)) return BigInt(source);
   }
-  if (typeof value === 'string' && value.startsWith(BIGINT_MARK)) return BigInt(value.slice(BIGINT_MARK.length));
+  if (typeof value === 'string' && value.startsWith(BIGINT_MARK))
+    return BigInt(value.slice(BIGINT_MARK.length));
   return value;
 };
 

@@ -110,7 +110,8 @@ export const explorerQueries = {
     queryOptions({
       queryKey: [...explorerQueries.all(), 'listeners', lbUuid],
       queryFn: async () =>
-        (await apiFetch<{ listeners: ListenerRow[] }>(`/explorer/loadbalancers/${lbUuid}/listeners`)).listeners,
+        (await apiFetch<{ listeners: ListenerRow[] }>(`/explorer/loadbalancers/${lbUuid}/listeners`))
+          .listeners,
     }),
   pools: (listenerUuid: string) =>
     queryOptions({

@@ -25,13 +25,15 @@ export function applyConfigEvents(queryClient: QueryClient, data: ConfigEvent[] 
     void queryClient.invalidateQueries();
     return;
   }
-  if (data.some((e) => TREE_TYPES.test(e.type))) void queryClient.invalidateQueries({ queryKey: explorerQueries.all() });
+  if (data.some((e) => TREE_TYPES.test(e.type)))
+    void queryClient.invalidateQueries({ queryKey: explorerQueries.all() });
   for (const e of data) {
     void queryClient.invalidateQueries({ queryKey: ['config', 'object', e.type, e.uuid] });
     if (e.kind !== 'update') void queryClient.invalidateQueries({ queryKey: ['config', 'list', e.type] });
   }
   // Refs changed on one object show up as back-refs on others: refresh the open JSON views.
-  if (data.length > 0) void queryClient.invalidateQueries({ queryKey: ['config', 'object'], refetchType: 'active' });
+  if (data.length > 0)
+    void queryClient.invalidateQueries({ queryKey: ['config', 'object'], refetchType: 'active' });
 }
 
 export function useLiveUpdates(): LiveMode {
@@ -39,7 +41,13 @@ export function useLiveUpdates(): LiveMode {
   const info = useQuery(infoQueries.detail());
   const [streamState, setStreamState] = useState<'connecting' | 'open' | 'closed'>('connecting');
   const canStream = info.data?.mode === 'embedded' && typeof EventSource !== 'undefined';
-  const mode: LiveMode = info.isPending ? 'connecting' : !canStream || streamState === 'closed' ? 'polling' : streamState === 'open' ? 'events' : 'connecting';
+  const mode: LiveMode = info.isPending
+    ? 'connecting'
+    : !canStream || streamState === 'closed'
+      ? 'polling'
+      : streamState === 'open'
+        ? 'events'
+        : 'connecting';
 
   useEffect(() => {
     if (!canStream) return;

@@ -13,7 +13,8 @@ export function createQueryClient(opts: { retry?: boolean } = {}): QueryClient {
         retry:
           opts.retry === false
             ? false
-            : (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+            : (failures, error) =>
+                !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
       },
     },
   });

@@ -36,7 +36,9 @@ function refs(obj: Json, field: string, type: string): ReactNode {
 
 function annotation(obj: Json, key: string): string | undefined {
   const pairs = get(obj, 'annotations', 'key_value_pair');
-  return Array.isArray(pairs) ? (pairs as { key: string; value: string }[]).find((p) => p.key === key)?.value : undefined;
+  return Array.isArray(pairs)
+    ? (pairs as { key: string; value: string }[]).find((p) => p.key === key)?.value
+    : undefined;
 }
 
 function fieldsFor(type: string, obj: Json): [string, ReactNode][] {
@@ -50,7 +52,10 @@ function fieldsFor(type: string, obj: Json): [string, ReactNode][] {
         ['Provisioning status', <StatusDot key="p" status={p.provisioning_status as string | null} />],
         ['Admin state', <AdminState key="a" up={p.admin_state !== false} />],
         ['Listeners', refs(obj, 'loadbalancer_listener_back_refs', 'loadbalancer-listener')],
-        ['Virtual machine interface', refs(obj, 'virtual_machine_interface_refs', 'virtual-machine-interface')],
+        [
+          'Virtual machine interface',
+          refs(obj, 'virtual_machine_interface_refs', 'virtual-machine-interface'),
+        ],
         ['Service appliance set', refs(obj, 'service_appliance_set_refs', 'service-appliance-set')],
       ];
     }
@@ -95,7 +100,23 @@ function fieldsFor(type: string, obj: Json): [string, ReactNode][] {
     }
     default:
       return Object.entries(obj)
-        .filter(([key, value]) => !['uuid', 'name', 'fq_name', 'display_name', 'href', 'parent_href', 'parent_type', 'parent_uuid', 'id_perms', 'perms2', 'annotations'].includes(key) && (value === null || typeof value !== 'object'))
+        .filter(
+          ([key, value]) =>
+            ![
+              'uuid',
+              'name',
+              'fq_name',
+              'display_name',
+              'href',
+              'parent_href',
+              'parent_type',
+              'parent_uuid',
+              'id_perms',
+              'perms2',
+              'annotations',
+            ].includes(key) &&
+            (value === null || typeof value !== 'object'),
+        )
         .map(([key, value]) => [key, text(value)]);
   }
 }
@@ -109,7 +130,13 @@ export function BasicView({ type, object }: { type: string; object: ConfigObject
     ...fieldsFor(type, object),
   ];
   if (object.parent_type && object.parent_uuid)
-    rows.push(['Parent', <Link key="parent" to={objectUrl(object.parent_type, object.parent_uuid)}>{`${object.parent_type} ${object.parent_uuid}`}</Link>]);
+    rows.push([
+      'Parent',
+      <Link
+        key="parent"
+        to={objectUrl(object.parent_type, object.parent_uuid)}
+      >{`${object.parent_type} ${object.parent_uuid}`}</Link>,
+    ]);
   const annotations = object.annotations?.key_value_pair ?? [];
   if (annotations.length > 0)
     rows.push(['Annotations', annotations.map((p) => `${p.key}=${p.value}`).join(', ')]);

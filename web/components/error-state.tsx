@@ -5,11 +5,19 @@ import { ApiError } from '@web/api/client.ts';
 
 export function describeError(error: unknown): { title: string; hint: string; detail: string } {
   if (!(error instanceof ApiError))
-    return { title: 'Something went wrong', hint: '', detail: error instanceof Error ? error.message : String(error) };
+    return {
+      title: 'Something went wrong',
+      hint: '',
+      detail: error instanceof Error ? error.message : String(error),
+    };
   const detail = error.detail || error.message;
   switch (error.status) {
     case 0:
-      return { title: 'The UI server is unreachable', hint: 'Check that the explorer server is running.', detail };
+      return {
+        title: 'The UI server is unreachable',
+        hint: 'Check that the explorer server is running.',
+        detail,
+      };
     case 502:
       return {
         title: 'The config API is unreachable (502)',
@@ -17,9 +25,17 @@ export function describeError(error: unknown): { title: string; hint: string; de
         detail,
       };
     case 504:
-      return { title: 'The config API did not answer in time (504)', hint: 'It may be overloaded; retry.', detail };
+      return {
+        title: 'The config API did not answer in time (504)',
+        hint: 'It may be overloaded; retry.',
+        detail,
+      };
     case 404:
-      return { title: 'Not found (404)', hint: 'The object may have been deleted, or the link is wrong.', detail };
+      return {
+        title: 'Not found (404)',
+        hint: 'The object may have been deleted, or the link is wrong.',
+        detail,
+      };
     case 401:
       return {
         title: 'The config API refused the credentials (401)',

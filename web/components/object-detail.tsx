@@ -9,7 +9,12 @@ import { infoQueries } from '@web/api/info.ts';
 import { BasicView } from './basic-view.tsx';
 import { copyText } from './copy-text.ts';
 import { ErrorState, LoadingState } from './error-state.tsx';
-import { ConfigJsonView, JsonViewSettingsContext, Primitive, type JsonViewSettings } from './json/config-json-view.tsx';
+import {
+  ConfigJsonView,
+  JsonViewSettingsContext,
+  Primitive,
+  type JsonViewSettings,
+} from './json/config-json-view.tsx';
 import { childPath, copyableValue, findMatches } from './json/json-walk.ts';
 import { clearHighlights, highlightMatches } from './json/search-highlight.ts';
 
@@ -63,7 +68,15 @@ function curlFor(base: string | undefined, type: string, uuid: string, withToken
   return withToken ? `curl -s -H "X-Auth-Token: $OS_TOKEN" '${url}'` : `curl -s '${url}'`;
 }
 
-export function JsonPanel({ type, uuid, object }: { type: string; uuid: string; object: Record<string, unknown> }) {
+export function JsonPanel({
+  type,
+  uuid,
+  object,
+}: {
+  type: string;
+  uuid: string;
+  object: Record<string, unknown>;
+}) {
   const info = useQuery(infoQueries.detail());
   const [search, setSearch] = useState('');
   const [hideBulky, setHideBulky] = useState(false);
@@ -80,7 +93,9 @@ export function JsonPanel({ type, uuid, object }: { type: string; uuid: string; 
     );
   }, []);
   const renderLinked = useCallback(
-    (linkedType: string, linkedUuid: string): ReactNode => <LinkedObject type={linkedType} uuid={linkedUuid} />,
+    (linkedType: string, linkedUuid: string): ReactNode => (
+      <LinkedObject type={linkedType} uuid={linkedUuid} />
+    ),
     [],
   );
   const settings = useMemo<JsonViewSettings>(
@@ -128,7 +143,10 @@ export function JsonPanel({ type, uuid, object }: { type: string; uuid: string; 
         <button type="button" onClick={() => onCopy('object', stringifyExact({ [type]: object }, 2))}>
           Copy object
         </button>
-        <button type="button" onClick={() => onCopy('curl command', curlFor(info.data?.configApi?.url, type, uuid, withToken))}>
+        <button
+          type="button"
+          onClick={() => onCopy('curl command', curlFor(info.data?.configApi?.url, type, uuid, withToken))}
+        >
           Copy as curl
         </button>
         <span role="status" className="copy-status">
@@ -143,11 +161,22 @@ export function JsonPanel({ type, uuid, object }: { type: string; uuid: string; 
           <ul role="list">
             {found.matches.map((m) => (
               <li key={m.path}>
-                <code>{m.path}</code> = {m.value !== null && typeof m.value === 'object' ? '{…}' : <Primitive value={m.value} />}{' '}
-                <button type="button" className="icon-button" aria-label={`Copy path ${m.path}`} onClick={() => onCopy(`path ${m.path}`, m.path)}>
+                <code>{m.path}</code> ={' '}
+                {m.value !== null && typeof m.value === 'object' ? '{…}' : <Primitive value={m.value} />}{' '}
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Copy path ${m.path}`}
+                  onClick={() => onCopy(`path ${m.path}`, m.path)}
+                >
                   path
                 </button>
-                <button type="button" className="icon-button" aria-label={`Copy value at ${m.path}`} onClick={() => onCopy(`value at ${m.path}`, copyableValue(m.value))}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Copy value at ${m.path}`}
+                  onClick={() => onCopy(`value at ${m.path}`, copyableValue(m.value))}
+                >
                   copy
                 </button>
               </li>

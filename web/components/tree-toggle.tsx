@@ -1,6 +1,14 @@
 // The small triangle that expands a tree row in place, named `Expand <name>` with aria-expanded.
 
-export function TreeToggle({ label, isExpanded, onToggle }: { label: string; isExpanded: boolean; onToggle: () => void }) {
+export function TreeToggle({
+  label,
+  isExpanded,
+  onToggle,
+}: {
+  label: string;
+  isExpanded: boolean;
+  onToggle: () => void;
+}) {
   return (
     <button
       type="button"

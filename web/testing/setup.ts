@@ -9,7 +9,10 @@ if (typeof window !== 'undefined') {
 
   // jsdom does no layout: give the tree's scroll container a viewport and its rows a height, so
   // the virtualizer renders the rows of one screen as in a browser.
-  for (const [prop, px] of [['clientHeight', 800], ['clientWidth', 1200]] as const) {
+  for (const [prop, px] of [
+    ['clientHeight', 800],
+    ['clientWidth', 1200],
+  ] as const) {
     const base = Object.getOwnPropertyDescriptor(Element.prototype, prop)!;
     Object.defineProperty(HTMLElement.prototype, prop, {
       configurable: true,

@@ -2,9 +2,20 @@
 // packet trace and traffic generator. A thin adapter: every rule lives in server/dataplane.
 
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type {
+  FlowList,
+  Inet4UcRouteResp,
+  ItfResp,
+  NhListResp,
+  TcpFlag,
+  TraceResult,
+  TrafficResult,
+  VRouterList,
+  VrfListResp,
+} from '@model/dataplane/types.ts';
 import { renderFlowList, renderNhGet, renderNhList, renderRtDump } from '../../dataplane/cli.ts';
 import type { Dataplane } from '../../dataplane/dataplane.ts';
-import { FlowProcessor, type TcpFlag } from '../../dataplane/flow-processor.ts';
+import { FlowProcessor } from '../../dataplane/flow-processor.ts';
 import { inet4UcRouteResp, itfResp, kFlowResp, nhListResp, vrfListResp } from '../../dataplane/introspect.ts';
 import { generateTraffic, InvalidRequest, tracePacket, UnknownObject } from '../../dataplane/trace.ts';
 import type { VRouter } from '../../dataplane/vrouter.ts';
@@ -60,7 +71,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
   };
 
   return async (app) => {
-    app.get('/vrouters', async () => ({
+    app.get('/vrouters', async (): Promise<VRouterList> => ({
       vrouters: [...dataplane.routers.values()]
         .sort((a, b) => (a.name < b.name ? -1 : 1))
         .map((r) => {
@@ -78,38 +89,47 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         }),
     }));
 
-    app.get<NodeParams>('/vrouters/:node/vrfs', async (req, reply) => {
+    app.get<NodeParams>('/vrouters/:node/vrfs', async (req, reply): Promise<VrfListResp | FastifyReply> => {
       const router = routerOf(reply, req.params.node);
       return router ? vrfListResp(router) : reply;
     });
 
-    app.get<NodeParams>('/vrouters/:node/interfaces', async (req, reply) => {
+    app.get<NodeParams>('/vrouters/:node/interfaces', async (req, reply): Promise<ItfResp | FastifyReply> => {
       const router = routerOf(reply, req.params.node);
       return router ? itfResp(router) : reply;
     });
 
-    app.get<NodeParams>('/vrouters/:node/nexthops', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      return router ? nhListResp(router) : reply;
-    });
+    app.get<NodeParams>(
+      '/vrouters/:node/nexthops',
+      async (req, reply): Promise<NhListResp | FastifyReply> => {
+        const router = routerOf(reply, req.params.node);
+        return router ? nhListResp(router) : reply;
+      },
+    );
 
-    app.get<{ Params: { node: string; id: string } }>('/vrouters/:node/nexthops/:id', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      if (!router) return reply;
-      const id = nhIdOf(reply, req.params.id);
-      if (id === undefined) return reply;
-      if (!router.nexthops.has(id))
-        return proxyError(reply, 404, 'Not Found', `no next hop ${id} on ${router.name}`);
-      return nhListResp(router, id);
-    });
+    app.get<{ Params: { node: string; id: string } }>(
+      '/vrouters/:node/nexthops/:id',
+      async (req, reply): Promise<NhListResp | FastifyReply> => {
+        const router = routerOf(reply, req.params.node);
+        if (!router) return reply;
+        const id = nhIdOf(reply, req.params.id);
+        if (id === undefined) return reply;
+        if (!router.nexthops.has(id))
+          return proxyError(reply, 404, 'Not Found', `no next hop ${id} on ${router.name}`);
+        return nhListResp(router, id);
+      },
+    );
 
-    app.get<NodeParams & { Querystring: { vrf?: string } }>('/vrouters/:node/routes', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      const vrf = router && vrfOf(reply, router, req.query.vrf);
-      return router && vrf ? inet4UcRouteResp(router, vrf) : reply;
-    });
+    app.get<NodeParams & { Querystring: { vrf?: string } }>(
+      '/vrouters/:node/routes',
+      async (req, reply): Promise<Inet4UcRouteResp | FastifyReply> => {
+        const router = routerOf(reply, req.params.node);
+        const vrf = router && vrfOf(reply, router, req.query.vrf);
+        return router && vrf ? inet4UcRouteResp(router, vrf) : reply;
+      },
+    );
 
-    app.get<NodeParams>('/vrouters/:node/flows', async (req, reply) => {
+    app.get<NodeParams>('/vrouters/:node/flows', async (req, reply): Promise<FlowList | FastifyReply> => {
       const router = routerOf(reply, req.params.node);
       if (!router) return reply;
       router.flows.expire(dataplane.clock.now());
@@ -142,7 +162,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
       return reply.type(TEXT).send(renderFlowList(router));
     });
 
-    app.post('/trace', async (req, reply) => {
+    app.post('/trace', async (req, reply): Promise<TraceResult | FastifyReply> => {
       const body = req.body;
       if (!isRecord(body)) return proxyError(reply, 400, 'Bad Request', 'body must be a JSON object');
       if (body.tcpFlag !== undefined && !TCP_FLAGS.includes(String(body.tcpFlag)))
@@ -161,7 +181,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
       }
     });
 
-    app.post('/traffic', async (req, reply) => {
+    app.post('/traffic', async (req, reply): Promise<TrafficResult | FastifyReply> => {
       const body = req.body;
       if (!isRecord(body)) return proxyError(reply, 400, 'Bad Request', 'body must be a JSON object');
       const from = body.from;

@@ -55,7 +55,10 @@ function seedStore(): { store: ConfigStore; ids: Record<string, string> } {
     loadbalancer_pool_properties: { protocol: 'TCP', admin_state: true },
     loadbalancer_listener_refs: [{ uuid: listener.uuid, attr: null }],
   });
-  const vn = store.create('virtual-network', { fq_name: fq('k8s-default-pod-network'), parent_type: 'project' });
+  const vn = store.create('virtual-network', {
+    fq_name: fq('k8s-default-pod-network'),
+    parent_type: 'project',
+  });
   const members: string[] = [];
   for (const [pod, podUuid, ip, node, status] of [
     ['web-a', POD_A, '10.47.255.251', 'node-1', null],
@@ -64,7 +67,12 @@ function seedStore(): { store: ConfigStore; ids: Record<string, string> } {
     const vm = store.create('virtual-machine', {
       uuid: podUuid,
       fq_name: [`k8s__ns-user-1__${pod}`],
-      annotations: { key_value_pair: [{ key: 'kind', value: 'Pod' }, { key: 'name', value: pod }] },
+      annotations: {
+        key_value_pair: [
+          { key: 'kind', value: 'Pod' },
+          { key: 'name', value: pod },
+        ],
+      },
     });
     const vmi = store.create('virtual-machine-interface', {
       fq_name: fq(`${pod}__vmi`),
@@ -177,7 +185,9 @@ describe('explorer routes', () => {
     expect(first.total).toBe(4);
     expect(first.loadbalancers.map((r: { name: string }) => r.name)).toEqual(['extra-0', 'extra-1']);
     const second = (
-      await ui.inject(`/api/explorer/loadbalancers?page_limit=2&page_marker=${encodeURIComponent(first.marker)}`)
+      await ui.inject(
+        `/api/explorer/loadbalancers?page_limit=2&page_marker=${encodeURIComponent(first.marker)}`,
+      )
     ).json();
     expect(second.loadbalancers.map((r: { name: string }) => r.name)).toEqual([
       'extra-2',
@@ -278,7 +288,9 @@ describe('explorer routes with a dead upstream', () => {
 
   it('passes an upstream 401 through as JSON', async () => {
     const denying = (await import('fastify')).default();
-    denying.get('/*', async (_req, reply) => reply.code(401).type('text/plain').send('Authentication check failed'));
+    denying.get('/*', async (_req, reply) =>
+      reply.code(401).type('text/plain').send('Authentication check failed'),
+    );
     const address = await denying.listen({ host: '127.0.0.1', port: 0 });
     const ui = await buildUiServer({ configApiUrl: address, configApiToken: 'secret' });
     try {

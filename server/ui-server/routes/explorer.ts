@@ -150,7 +150,11 @@ export function explorerRoutes(opts: ExplorerOptions): FastifyPluginAsync {
       try {
         return JSON.parse(text) as Json;
       } catch {
-        throw new UpstreamError(502, 'Bad Gateway', `config API sent a body that is not JSON for GET ${path}`);
+        throw new UpstreamError(
+          502,
+          'Bad Gateway',
+          `config API sent a body that is not JSON for GET ${path}`,
+        );
       }
     }
 
@@ -174,13 +178,13 @@ export function explorerRoutes(opts: ExplorerOptions): FastifyPluginAsync {
       const unique = [...new Set(uuids)];
       if (unique.length === 0) return [];
       const chunks: string[][] = [];
-      for (let i = 0; i < unique.length; i += UUIDS_PER_QUERY) chunks.push(unique.slice(i, i + UUIDS_PER_QUERY));
+      for (let i = 0; i < unique.length; i += UUIDS_PER_QUERY)
+        chunks.push(unique.slice(i, i + UUIDS_PER_QUERY));
       const pages = await Promise.all(
         chunks.map((chunk) => listDetail(type, { ...params, [anchor]: chunk.join(',') })),
       );
       return pages.flat();
     }
-
 
     app.get<{ Querystring: { page_limit?: string; page_marker?: string; obj_uuids?: string } }>(
       '/loadbalancers',
@@ -189,10 +193,8 @@ export function explorerRoutes(opts: ExplorerOptions): FastifyPluginAsync {
           const pageLimit = parsePageLimit(req.query.page_limit, defaultPageLimit);
           const selection: Record<string, string> = req.query.obj_uuids
             ? { obj_uuids: req.query.obj_uuids }
-            : {
-                page_limit: String(pageLimit),
-                ...(req.query.page_marker ? { page_marker: req.query.page_marker } : {}),
-              };
+            : // contrail-api pages only when page_marker is present; "None" asks for the first page.
+              { page_limit: String(pageLimit), page_marker: req.query.page_marker || 'None' };
           const [lbPage, countBody] = await Promise.all([
             getJson(`/loadbalancers?${new URLSearchParams({ detail: 'true', ...selection }).toString()}`),
             getJson('/loadbalancers?count=true'),
@@ -297,7 +299,12 @@ function upstreamFailure(err: unknown, origin: string, timeoutMs: number): Upstr
     err instanceof undiciErrors.BodyTimeoutError ||
     err instanceof undiciErrors.ConnectTimeoutError ||
     /TIMEOUT/i.test(code);
-  if (timedOut) return new UpstreamError(504, 'Gateway Timeout', `config API ${origin} did not answer in ${timeoutMs} ms`);
+  if (timedOut)
+    return new UpstreamError(
+      504,
+      'Gateway Timeout',
+      `config API ${origin} did not answer in ${timeoutMs} ms`,
+    );
   return new UpstreamError(
     502,
     'Bad Gateway',
@@ -463,7 +470,12 @@ export function assemblePoolRows(pools: readonly Json[], members: readonly Json[
 
 export function assembleMemberRows(
   members: readonly Json[],
-  related: { vmis: readonly Json[]; instanceIps: readonly Json[]; vms: readonly Json[]; vrouters: readonly Json[] },
+  related: {
+    vmis: readonly Json[];
+    instanceIps: readonly Json[];
+    vms: readonly Json[];
+    vrouters: readonly Json[];
+  },
 ): MemberRow[] {
   const vmiByUuid = new Map(related.vmis.map((v) => [String(v.uuid), v]));
   const vmByUuid = new Map(related.vms.map((v) => [String(v.uuid), v]));
@@ -482,9 +494,9 @@ export function assembleMemberRows(
         ips.map((i) => str(i.instance_ip_address)).find((a) => a !== null) ??
         null;
       const hostBinding = vmi
-        ? ((props(vmi, 'virtual_machine_interface_bindings').key_value_pair as Json[] | undefined) ?? []).find(
-            (p) => p.key === 'host_id',
-          )
+        ? (
+            (props(vmi, 'virtual_machine_interface_bindings').key_value_pair as Json[] | undefined) ?? []
+          ).find((p) => p.key === 'host_id')
         : undefined;
       const vrouter = vmUuid ? vrouterByVm.get(vmUuid)?.[0] : undefined;
       const status = str(mp.status);
@@ -497,7 +509,9 @@ export function assembleMemberRows(
         status,
         adminState: mp.admin_state !== false,
         isUp: isMemberUp(m),
-        pod: vmUuid ? { uuid: vmUuid, name: podName(vmi, vm), namespace: vmi ? namespaceOf(vmi) : null } : null,
+        pod: vmUuid
+          ? { uuid: vmUuid, name: podName(vmi, vm), namespace: vmi ? namespaceOf(vmi) : null }
+          : null,
         node: str(hostBinding?.value) ?? (vrouter ? envelope(vrouter).name : null),
         podIp,
         vmi: vmiUuid ? { uuid: vmiUuid, name: vmi ? envelope(vmi).name : vmiUuid } : null,

@@ -9,7 +9,15 @@ import { JsonView, defaultStyles } from 'react-json-view-lite';
 type StyleProps = typeof defaultStyles;
 import { linkField } from '@model/contrail/schema.ts';
 import { objectUrl } from '../object-url.ts';
-import { ARRAY_PAGE_SIZE, BULKY_FIELDS, childPath, copyableValue, pageLargeArrays, subtreeContains, withoutBulky } from './json-walk.ts';
+import {
+  ARRAY_PAGE_SIZE,
+  BULKY_FIELDS,
+  childPath,
+  copyableValue,
+  pageLargeArrays,
+  subtreeContains,
+  withoutBulky,
+} from './json-walk.ts';
 
 export interface JsonViewSettings {
   /** Lower-case search term; empty for none. */
@@ -99,10 +107,20 @@ function JsonField({
       <span className="json-key">{field}:</span>
       {body}
       <span className="json-actions">
-        <button type="button" className="icon-button" aria-label={`Copy value of ${field}`} onClick={() => onCopy(`value of ${field}`, copyableValue(value))}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Copy value of ${field}`}
+          onClick={() => onCopy(`value of ${field}`, copyableValue(value))}
+        >
           copy
         </button>
-        <button type="button" className="icon-button" aria-label={`Copy path of ${field}`} onClick={() => onCopy(`path ${path}`, path)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Copy path of ${field}`}
+          onClick={() => onCopy(`path ${path}`, path)}
+        >
           path
         </button>
       </span>
@@ -126,7 +144,12 @@ function JsonValue({ value }: { value: unknown }) {
           {size} items, in pages of {ARRAY_PAGE_SIZE}
         </span>
       )}
-      <JsonView data={display as object} style={jsonStyles} shouldExpandNode={shouldExpandNode} clickToExpandNode />
+      <JsonView
+        data={display as object}
+        style={jsonStyles}
+        shouldExpandNode={shouldExpandNode}
+        clickToExpandNode
+      />
     </div>
   );
 }
@@ -158,7 +181,17 @@ function LinkList({ type, entries, path }: { type: string; entries: LinkEntry[];
   );
 }
 
-function LinkItem({ type, entry, path, inline = false }: { type: string; entry: LinkEntry; path: string; inline?: boolean }) {
+function LinkItem({
+  type,
+  entry,
+  path,
+  inline = false,
+}: {
+  type: string;
+  entry: LinkEntry;
+  path: string;
+  inline?: boolean;
+}) {
   const { renderLinked, hideBulky } = useSettings();
   const [open, setOpen] = useState(false);
   const uuid = String(entry.uuid);

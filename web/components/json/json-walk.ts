@@ -61,7 +61,12 @@ export interface JsonMatch {
 }
 
 /** The first `limit` leaves or keys matching `term`, with their paths. */
-export function findMatches(root: unknown, term: string, basePath: string, limit = 50): { matches: JsonMatch[]; total: number } {
+export function findMatches(
+  root: unknown,
+  term: string,
+  basePath: string,
+  limit = 50,
+): { matches: JsonMatch[]; total: number } {
   const matches: JsonMatch[] = [];
   let total = 0;
   const visit = (value: unknown, path: string, key: string | undefined) => {

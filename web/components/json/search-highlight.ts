@@ -9,7 +9,10 @@ interface HighlightRegistry {
   delete(name: string): void;
 }
 
-function registry(): { highlights: HighlightRegistry; Highlight: new (...ranges: Range[]) => unknown } | null {
+function registry(): {
+  highlights: HighlightRegistry;
+  Highlight: new (...ranges: Range[]) => unknown;
+} | null {
   const css = (globalThis as { CSS?: { highlights?: HighlightRegistry } }).CSS;
   const Highlight = (globalThis as { Highlight?: new (...ranges: Range[]) => unknown }).Highlight;
   return css?.highlights && Highlight ? { highlights: css.highlights, Highlight } : null;

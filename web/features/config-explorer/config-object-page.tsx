@@ -26,7 +26,9 @@ export function ConfigObjectPage({ type, uuid }: { type: string; uuid: string })
           </li>
           {parentType && parentUuid && (
             <li>
-              <Link to={objectUrl(parentType, parentUuid)}>{object.data?.fq_name.slice(0, -1).join(':')}</Link>
+              <Link to={objectUrl(parentType, parentUuid)}>
+                {object.data?.fq_name.slice(0, -1).join(':')}
+              </Link>
             </li>
           )}
           <li>

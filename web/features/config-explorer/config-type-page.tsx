@@ -15,7 +15,9 @@ export function ConfigTypePage({ type }: { type: string }) {
   const matching = useMemo(() => {
     const term = filter.trim().toLowerCase();
     const all = list.data ?? [];
-    return term ? all.filter((e) => e.uuid.includes(term) || e.fq_name.join(':').toLowerCase().includes(term)) : all;
+    return term
+      ? all.filter((e) => e.uuid.includes(term) || e.fq_name.join(':').toLowerCase().includes(term))
+      : all;
   }, [list.data, filter]);
   return (
     <div className="page">
@@ -30,7 +32,12 @@ export function ConfigTypePage({ type }: { type: string }) {
         </ol>
       </nav>
       <h1>{type}s</h1>
-      <input type="search" aria-label={`Filter ${type}s`} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <input
+        type="search"
+        aria-label={`Filter ${type}s`}
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
       {list.isPending ? (
         <LoadingState what={`${type}s`} />
       ) : list.isError ? (
@@ -42,7 +49,9 @@ export function ConfigTypePage({ type }: { type: string }) {
       ) : (
         <>
           <p role="status">
-            {matching.length > SHOWN_MAX ? `Showing ${SHOWN_MAX} of ${matching.length}; filter to narrow.` : `${matching.length} objects`}
+            {matching.length > SHOWN_MAX
+              ? `Showing ${SHOWN_MAX} of ${matching.length}; filter to narrow.`
+              : `${matching.length} objects`}
           </p>
           <ul className="object-list">
             {matching.slice(0, SHOWN_MAX).map((e) => (

@@ -13,14 +13,19 @@ const haystacks = new WeakMap<LoadBalancerRow, string>();
 function haystackOf(row: LoadBalancerRow): string {
   let text = haystacks.get(row);
   if (text === undefined) {
-    text = normalizeForMatch([row.displayName, row.name, row.namespace ?? '', row.vip ?? '', row.uuid].join('\n'));
+    text = normalizeForMatch(
+      [row.displayName, row.name, row.namespace ?? '', row.vip ?? '', row.uuid].join('\n'),
+    );
     haystacks.set(row, text);
   }
   return text;
 }
 
 /** Rows containing every whitespace-separated word of `filter`. */
-export function filterLoadBalancers(rows: readonly LoadBalancerRow[], filter: string): readonly LoadBalancerRow[] {
+export function filterLoadBalancers(
+  rows: readonly LoadBalancerRow[],
+  filter: string,
+): readonly LoadBalancerRow[] {
   const words = normalizeForMatch(filter).split(/\s+/).filter(Boolean);
   if (words.length === 0) return rows;
   return rows.filter((row) => {

@@ -30,7 +30,10 @@ const CHILD_COLUMNS = ['Name', 'Details'];
 export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: LoadBalancerTreeProps) {
   const { entries, expanded, jsonViews, setExpanded, setView } = useTreeUrlState();
   const levels = useTreeLevels(entries);
-  const rows = useMemo(() => flattenTree(roots, expanded, levels, firstLevel), [roots, expanded, levels, firstLevel]);
+  const rows = useMemo(
+    () => flattenTree(roots, expanded, levels, firstLevel),
+    [roots, expanded, levels, firstLevel],
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
   const [activeKey, setActiveKey] = useState<string | null>(null);
@@ -51,7 +54,10 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
     return at >= 0 ? at : rows.findIndex((r) => r.type === 'node');
   }, [rows, activeKey]);
 
-  const toggle = useCallback((node: TreeNode, isOpen: boolean) => setExpanded(node.kind, node.row.uuid, isOpen), [setExpanded]);
+  const toggle = useCallback(
+    (node: TreeNode, isOpen: boolean) => setExpanded(node.kind, node.row.uuid, isOpen),
+    [setExpanded],
+  );
 
   const moveTo = useCallback(
     (index: number) => {
@@ -79,7 +85,8 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
     const row = rows[activeIndex];
     if (!row || row.type !== 'node') return;
     const step = (dir: 1 | -1) => {
-      for (let i = activeIndex + dir; i >= 0 && i < rows.length; i += dir) if (rows[i]!.type === 'node') return moveTo(i);
+      for (let i = activeIndex + dir; i >= 0 && i < rows.length; i += dir)
+        if (rows[i]!.type === 'node') return moveTo(i);
     };
     switch (e.key) {
       case 'ArrowDown':
@@ -171,7 +178,16 @@ interface RowViewProps {
   colCount: number;
 }
 
-function RowView({ row, rowIndex, isActive, onActivate, onToggle, view, onViewChange, colCount }: RowViewProps) {
+function RowView({
+  row,
+  rowIndex,
+  isActive,
+  onActivate,
+  onToggle,
+  view,
+  onViewChange,
+  colCount,
+}: RowViewProps) {
   if (row.type === 'node')
     return (
       <div
@@ -188,13 +204,23 @@ function RowView({ row, rowIndex, isActive, onActivate, onToggle, view, onViewCh
         onClick={onActivate}
         onFocus={onActivate}
       >
-        <NodeCells node={row.node} level={row.level} isExpanded={row.isExpanded} onToggle={() => onToggle(row.node, !row.isExpanded)} />
+        <NodeCells
+          node={row.node}
+          level={row.level}
+          isExpanded={row.isExpanded}
+          onToggle={() => onToggle(row.node, !row.isExpanded)}
+        />
       </div>
     );
   if (row.type === 'detail')
     return (
       <div role="row" className="tree-row tree-detail" aria-level={row.level} aria-rowindex={rowIndex}>
-        <div role="gridcell" aria-colspan={colCount} className="cell cell-detail" style={{ paddingLeft: `${(row.level - 1) * 1.25}rem` }}>
+        <div
+          role="gridcell"
+          aria-colspan={colCount}
+          className="cell cell-detail"
+          style={{ paddingLeft: `${(row.level - 1) * 1.25}rem` }}
+        >
           <ObjectDetail
             type={CONFIG_TYPE[row.node.kind]}
             uuid={row.node.row.uuid}
@@ -206,7 +232,12 @@ function RowView({ row, rowIndex, isActive, onActivate, onToggle, view, onViewCh
     );
   return (
     <div role="row" className="tree-row tree-status" aria-level={row.level} aria-rowindex={rowIndex}>
-      <div role="gridcell" aria-colspan={colCount} className="cell" style={{ paddingLeft: `${(row.level - 1) * 1.25 + 1.5}rem` }}>
+      <div
+        role="gridcell"
+        aria-colspan={colCount}
+        className="cell"
+        style={{ paddingLeft: `${(row.level - 1) * 1.25 + 1.5}rem` }}
+      >
         {row.state.status === 'loading' ? (
           <LoadingState what="the next level" />
         ) : row.state.status === 'error' ? (

@@ -20,7 +20,10 @@ const pool = fx.poolsByListener.get(listener.uuid)![0]!;
 
 /** The row of the last button named `Expand <name>` (a pool is named like its listener). */
 function rowOf(name: string) {
-  return screen.getAllByRole('button', { name: `Expand ${name}` }).at(-1)!.closest('[role="row"]') as HTMLElement;
+  return screen
+    .getAllByRole('button', { name: `Expand ${name}` })
+    .at(-1)!
+    .closest('[role="row"]') as HTMLElement;
 }
 
 async function lastButton(name: string) {
@@ -34,7 +37,9 @@ describe('load balancers page', () => {
     await within(grid).findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' });
     const row = rowOf('ns-user-1__service-web-clusterip');
     expect(row).toHaveProperty('ariaExpanded', 'false');
-    const cells = within(row).getAllByRole('gridcell').map((c) => c.textContent);
+    const cells = within(row)
+      .getAllByRole('gridcell')
+      .map((c) => c.textContent);
     expect(cells).toEqual([
       '▸LBns-user-1__service-web-clusterip',
       '10.105.53.64',
@@ -56,11 +61,15 @@ describe('load balancers page', () => {
     await screen.findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' });
     const filter = screen.getByRole('searchbox', { name: 'Filter load balancers' });
     await user.type(filter, 'ns-user-1-service-web-clusterip-mp');
-    await waitFor(() => expect(screen.queryByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' })).toBeNull());
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' })).toBeNull(),
+    );
     expect(screen.getByRole('button', { name: 'Expand ns-user-1__service-web-clusterip-mp' })).toBeTruthy();
     await user.clear(filter);
     await user.type(filter, '10.105.53.64');
-    await waitFor(() => expect(screen.queryByRole('button', { name: 'Expand ns-user-1__service-web-clusterip-mp' })).toBeNull());
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Expand ns-user-1__service-web-clusterip-mp' })).toBeNull(),
+    );
     expect(screen.getByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' })).toBeTruthy();
     await user.clear(filter);
     await user.type(filter, 'no-such-service');
@@ -73,7 +82,9 @@ describe('load balancers page', () => {
     await user.click(await screen.findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' }));
     expect(rowOf('ns-user-1__service-web-clusterip')).toHaveProperty('ariaExpanded', 'true');
     await user.click(await screen.findByRole('button', { name: `Expand ${listener.displayName}` }));
-    await waitFor(() => expect(screen.getAllByRole('button', { name: `Expand ${pool.displayName}` })).toHaveLength(2));
+    await waitFor(() =>
+      expect(screen.getAllByRole('button', { name: `Expand ${pool.displayName}` })).toHaveLength(2),
+    );
     await user.click(await lastButton(`Expand ${pool.displayName}`));
     await screen.findByRole('button', { name: `Expand ${fx.membersByPool.get(pool.uuid)![0]!.displayName}` });
     const members = fx.membersByPool.get(pool.uuid)!;
@@ -94,33 +105,44 @@ describe('load balancers page', () => {
     renderApp('/');
     await user.click(await screen.findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' }));
     const panel = await screen.findByRole('region', { name: `Details of loadbalancer ${clusterIp.uuid}` });
-    expect(within(panel).getByRole('button', { name: 'Basic view' }).getAttribute('aria-pressed')).toBe('true');
+    expect(within(panel).getByRole('button', { name: 'Basic view' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     const vip = await within(panel).findByText('VIP');
     expect(vip.nextElementSibling?.textContent).toBe('10.105.53.64');
     await user.click(within(panel).getByRole('button', { name: 'Advanced JSON view' }));
     const json = await within(panel).findByRole('region', { name: `JSON of loadbalancer ${clusterIp.uuid}` });
     expect(within(json).getByText('"10.105.53.64"')).toBeTruthy();
     expect(within(json).getByText('"native"')).toBeTruthy();
-    await user.click(within(json).getByRole('button', { name: `Expand loadbalancer-listener ${listener.uuid}` }));
+    await user.click(
+      within(json).getByRole('button', { name: `Expand loadbalancer-listener ${listener.uuid}` }),
+    );
     const nested = await within(json).findByLabelText(`loadbalancer-listener ${listener.uuid}`);
     expect(within(nested).getByText('protocol_port:')).toBeTruthy();
     expect(within(nested).getByText('8888')).toBeTruthy();
-    expect(within(json).getByRole('link', { name: `Open loadbalancer-listener ${listener.uuid}` }).getAttribute('href')).toBe(
-      `/listeners/${listener.uuid}`,
-    );
+    expect(
+      within(json)
+        .getByRole('link', { name: `Open loadbalancer-listener ${listener.uuid}` })
+        .getAttribute('href'),
+    ).toBe(`/listeners/${listener.uuid}`);
     // Recursively: the listener's pool back-ref opens the pool, whose children are the members.
     await user.click(within(nested).getByRole('button', { name: `Expand loadbalancer-pool ${pool.uuid}` }));
     const poolJson = await within(nested).findByLabelText(`loadbalancer-pool ${pool.uuid}`);
     const memberUuid = fx.membersByPool.get(pool.uuid)![0]!.uuid;
-    expect(within(poolJson).getByRole('button', { name: `Expand loadbalancer-member ${memberUuid}` })).toBeTruthy();
+    expect(
+      within(poolJson).getByRole('button', { name: `Expand loadbalancer-member ${memberUuid}` }),
+    ).toBeTruthy();
   });
 
   it('restores expansion and the JSON view from a pasted URL', async () => {
     renderApp(`/loadbalancers?open=lb.${multiPort.uuid}&json=${multiPort.uuid}`);
     const panel = await screen.findByRole('region', { name: `Details of loadbalancer ${multiPort.uuid}` });
-    expect(within(panel).getByRole('button', { name: 'Advanced JSON view' }).getAttribute('aria-pressed')).toBe('true');
+    expect(
+      within(panel).getByRole('button', { name: 'Advanced JSON view' }).getAttribute('aria-pressed'),
+    ).toBe('true');
     const listeners = fx.listenersByLb.get(multiPort.uuid)!;
-    for (const l of listeners) expect(await screen.findByRole('button', { name: `Expand ${l.displayName}` })).toBeTruthy();
+    for (const l of listeners)
+      expect(await screen.findByRole('button', { name: `Expand ${l.displayName}` })).toBeTruthy();
     expect(listeners.map((l) => l.port)).toEqual([8888, 9999]);
   });
 
@@ -136,10 +158,14 @@ describe('load balancers page', () => {
     await waitFor(() => expect(document.activeElement).toBe(rowOf('ns-user-1__service-web-clusterip-mp')));
     await user.keyboard('{ArrowDown}');
     await user.keyboard('{ArrowRight}');
-    await waitFor(() => expect(rowOf('ns-user-1__service-web-clusterip').getAttribute('aria-expanded')).toBe('true'));
+    await waitFor(() =>
+      expect(rowOf('ns-user-1__service-web-clusterip').getAttribute('aria-expanded')).toBe('true'),
+    );
     expect(await screen.findByRole('button', { name: `Expand ${listener.displayName}` })).toBeTruthy();
     await user.keyboard('{ArrowLeft}');
-    await waitFor(() => expect(screen.queryByRole('button', { name: `Expand ${listener.displayName}` })).toBeNull());
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: `Expand ${listener.displayName}` })).toBeNull(),
+    );
   });
 
   it('focuses the filter with /', async () => {

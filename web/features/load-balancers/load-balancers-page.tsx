@@ -26,7 +26,7 @@ export function LoadBalancersPage() {
   // the flags alone may look unchanged between two commits.
   const pageCount = query.data?.pages.length ?? 0;
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
+    if (pageCount > 0 && hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage, pageCount]);
 
   useEffect(() => {
@@ -40,7 +40,8 @@ export function LoadBalancersPage() {
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target as HTMLElement | null;
-      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)))
+        return;
       e.preventDefault();
       filterRef.current?.focus();
       filterRef.current?.select();
@@ -83,7 +84,8 @@ export function LoadBalancersPage() {
             {query.isSuccess &&
               (deferredFilter.trim()
                 ? `${visible.length} of ${all.length} load balancers match`
-                : `${all.length} load balancers`) + (hasNextPage ? ` (loading ${total - all.length} more…)` : '')}
+                : `${all.length} load balancers`) +
+                (hasNextPage ? ` (loading ${total - all.length} more…)` : '')}
           </span>
         </div>
       </div>
@@ -93,8 +95,8 @@ export function LoadBalancersPage() {
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
       ) : all.length === 0 ? (
         <div role="status" className="state state-empty">
-          No load balancers found. The config API has no <code>loadbalancer</code> objects yet: create a Kubernetes
-          Service or POST one to <code>/loadbalancers</code>.
+          No load balancers found. The config API has no <code>loadbalancer</code> objects yet: create a
+          Kubernetes Service or POST one to <code>/loadbalancers</code>.
         </div>
       ) : (
         <>

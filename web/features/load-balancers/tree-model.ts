@@ -51,7 +51,12 @@ export type FlatRow =
       parentIndex: number | null;
     }
   | { type: 'detail'; key: string; node: TreeNode; level: number }
-  | { type: 'status'; key: string; level: number; state: Exclude<LevelState, { status: 'ready' }> | { status: 'empty'; kind: NodeKind } };
+  | {
+      type: 'status';
+      key: string;
+      level: number;
+      state: Exclude<LevelState, { status: 'ready' }> | { status: 'empty'; kind: NodeKind };
+    };
 
 export function nodeName(node: TreeNode): string {
   return node.row.displayName;
@@ -70,7 +75,16 @@ export function flattenTree(
       const uuid = node.row.uuid;
       const isExpanded = expanded.has(uuid);
       const index = out.length;
-      out.push({ type: 'node', key: `${node.kind}:${uuid}:${parentIndex ?? 'root'}`, node, level, isExpanded, posinset: i + 1, setsize: nodes.length, parentIndex });
+      out.push({
+        type: 'node',
+        key: `${node.kind}:${uuid}:${parentIndex ?? 'root'}`,
+        node,
+        level,
+        isExpanded,
+        posinset: i + 1,
+        setsize: nodes.length,
+        parentIndex,
+      });
       if (!isExpanded) return;
       out.push({ type: 'detail', key: `detail:${uuid}:${index}`, node, level: level + 1 });
       const childKind = CHILD_KIND[node.kind];
@@ -78,7 +92,12 @@ export function flattenTree(
       const state = levels.get(uuid) ?? { status: 'loading' as const };
       if (state.status === 'ready') {
         if (state.nodes.length === 0)
-          out.push({ type: 'status', key: `empty:${uuid}:${index}`, level: level + 1, state: { status: 'empty', kind: childKind } });
+          out.push({
+            type: 'status',
+            key: `empty:${uuid}:${index}`,
+            level: level + 1,
+            state: { status: 'empty', kind: childKind },
+          });
         else visit(state.nodes, level + 1, index);
       } else {
         out.push({ type: 'status', key: `${state.status}:${uuid}:${index}`, level: level + 1, state });

@@ -24,18 +24,39 @@ function firstRef(obj: ConfigObject | undefined, field: string): string | undefi
 function useAncestry(kind: NodeKind, uuid: string) {
   const self = useQuery(configQueries.object(CONFIG_TYPE[kind], uuid));
   const poolUuid = kind === 'member' ? self.data?.parent_uuid : undefined;
-  const pool = useQuery({ ...configQueries.object('loadbalancer-pool', poolUuid ?? ''), enabled: Boolean(poolUuid) });
+  const pool = useQuery({
+    ...configQueries.object('loadbalancer-pool', poolUuid ?? ''),
+    enabled: Boolean(poolUuid),
+  });
   const listenerUuid =
-    kind === 'pool' ? firstRef(self.data, 'loadbalancer_listener_refs') : kind === 'member' ? firstRef(pool.data, 'loadbalancer_listener_refs') : undefined;
+    kind === 'pool'
+      ? firstRef(self.data, 'loadbalancer_listener_refs')
+      : kind === 'member'
+        ? firstRef(pool.data, 'loadbalancer_listener_refs')
+        : undefined;
   const listener = useQuery({
     ...configQueries.object('loadbalancer-listener', listenerUuid ?? ''),
     enabled: Boolean(listenerUuid) && kind !== 'listener',
   });
-  const lbUuid = kind === 'listener' ? firstRef(self.data, 'loadbalancer_refs') : firstRef(listener.data, 'loadbalancer_refs');
-  const lb = useQuery({ ...configQueries.object('loadbalancer', lbUuid ?? ''), enabled: Boolean(lbUuid) && kind !== 'loadbalancer' });
+  const lbUuid =
+    kind === 'listener'
+      ? firstRef(self.data, 'loadbalancer_refs')
+      : firstRef(listener.data, 'loadbalancer_refs');
+  const lb = useQuery({
+    ...configQueries.object('loadbalancer', lbUuid ?? ''),
+    enabled: Boolean(lbUuid) && kind !== 'loadbalancer',
+  });
   const chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[] = [
-    { kind: 'loadbalancer', obj: kind === 'loadbalancer' ? self.data : lb.data, uuid: kind === 'loadbalancer' ? uuid : lbUuid },
-    { kind: 'listener', obj: kind === 'listener' ? self.data : listener.data, uuid: kind === 'listener' ? uuid : listenerUuid },
+    {
+      kind: 'loadbalancer',
+      obj: kind === 'loadbalancer' ? self.data : lb.data,
+      uuid: kind === 'loadbalancer' ? uuid : lbUuid,
+    },
+    {
+      kind: 'listener',
+      obj: kind === 'listener' ? self.data : listener.data,
+      uuid: kind === 'listener' ? uuid : listenerUuid,
+    },
     { kind: 'pool', obj: kind === 'pool' ? self.data : pool.data, uuid: kind === 'pool' ? uuid : poolUuid },
     { kind: 'member', obj: self.data, uuid },
   ];
@@ -43,7 +64,10 @@ function useAncestry(kind: NodeKind, uuid: string) {
   return { self, chain: chain.slice(0, depth) };
 }
 
-function useChildren(kind: NodeKind, uuid: string): { state: 'loading' | 'error' | 'ready'; error?: unknown; retry?: () => void; nodes: TreeNode[] } {
+function useChildren(
+  kind: NodeKind,
+  uuid: string,
+): { state: 'loading' | 'error' | 'ready'; error?: unknown; retry?: () => void; nodes: TreeNode[] } {
   const listeners = useQuery({ ...explorerQueries.listeners(uuid), enabled: kind === 'loadbalancer' });
   const pools = useQuery({ ...explorerQueries.pools(uuid), enabled: kind === 'listener' });
   const members = useQuery({ ...explorerQueries.members(uuid), enabled: kind === 'pool' });
@@ -89,7 +113,12 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
       {self.isPending ? (
         <LoadingState what={`${type} ${uuid}`} />
       ) : (
-        <ObjectDetail type={type} uuid={uuid} view={view} onViewChange={(v) => setParam('view', v === 'json' ? 'json' : '')} />
+        <ObjectDetail
+          type={type}
+          uuid={uuid}
+          view={view}
+          onViewChange={(v) => setParam('view', v === 'json' ? 'json' : '')}
+        />
       )}
       {kind !== 'member' && (
         <section className="children" aria-label={CHILD_LABEL[kind]}>
@@ -103,7 +132,12 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
               No {CHILD_LABEL[kind].toLowerCase()}.
             </p>
           ) : (
-            <LoadBalancerTree label={CHILD_LABEL[kind]} roots={children.nodes} columns="children" firstLevel={2} />
+            <LoadBalancerTree
+              label={CHILD_LABEL[kind]}
+              roots={children.nodes}
+              columns="children"
+              firstLevel={2}
+            />
           )}
         </section>
       )}
@@ -111,7 +145,11 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
   );
 }
 
-function Breadcrumbs({ chain }: { chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[] }) {
+function Breadcrumbs({
+  chain,
+}: {
+  chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[];
+}) {
   const last = chain.length - 1;
   return (
     <nav aria-label="Breadcrumb" className="breadcrumbs">
@@ -126,7 +164,9 @@ function Breadcrumbs({ chain }: { chain: { kind: NodeKind; obj: ConfigObject | u
             ) : i === last ? (
               <span aria-current="page">{crumb.obj?.display_name ?? crumb.uuid}</span>
             ) : (
-              <Link to={objectUrl(CONFIG_TYPE[crumb.kind], crumb.uuid)}>{crumb.obj?.display_name ?? crumb.uuid}</Link>
+              <Link to={objectUrl(CONFIG_TYPE[crumb.kind], crumb.uuid)}>
+                {crumb.obj?.display_name ?? crumb.uuid}
+              </Link>
             )}
           </li>
         ))}

@@ -9,7 +9,17 @@ import { AdminState, StatusDot } from '@web/components/status-dot.tsx';
 import { TreeToggle } from '@web/components/tree-toggle.tsx';
 import { CONFIG_TYPE, type TreeNode } from './tree-model.ts';
 
-export const LB_COLUMNS = ['Name', 'VIP', 'Provider', 'Listeners', 'Members', 'Operating', 'Provisioning', 'Admin', 'Namespace'];
+export const LB_COLUMNS = [
+  'Name',
+  'VIP',
+  'Provider',
+  'Listeners',
+  'Members',
+  'Operating',
+  'Provisioning',
+  'Admin',
+  'Namespace',
+];
 
 interface NodeCellsProps {
   node: TreeNode;
@@ -21,10 +31,18 @@ interface NodeCellsProps {
 export function NodeCells({ node, level, isExpanded, onToggle }: NodeCellsProps) {
   const name = node.row.displayName;
   const nameCell = (
-    <div role="gridcell" className="cell cell-name" style={{ paddingLeft: `${(level - 1) * 1.25 + 0.25}rem` }}>
+    <div
+      role="gridcell"
+      className="cell cell-name"
+      style={{ paddingLeft: `${(level - 1) * 1.25 + 0.25}rem` }}
+    >
       <TreeToggle label={`Expand ${name}`} isExpanded={isExpanded} onToggle={onToggle} />
       <span className="kind-tag">{KIND_LABEL[node.kind]}</span>
-      <Link to={objectUrl(CONFIG_TYPE[node.kind], node.row.uuid)} tabIndex={-1} title={node.row.fqName.join(':')}>
+      <Link
+        to={objectUrl(CONFIG_TYPE[node.kind], node.row.uuid)}
+        tabIndex={-1}
+        title={node.row.fqName.join(':')}
+      >
         {name}
       </Link>
     </div>
@@ -72,16 +90,41 @@ function LoadBalancerCells({ row }: { row: LoadBalancerRow }) {
   const listeners = row.listeners.map((l) => `${l.protocol ?? '?'}:${l.port ?? '?'}`).join(', ');
   return (
     <>
-      <div role="gridcell" className="cell mono">{row.vip ?? '—'}</div>
-      <div role="gridcell" className="cell">{row.provider ?? '—'}</div>
-      <div role="gridcell" className="cell mono">{listeners || '—'}</div>
-      <div role="gridcell" className="cell">
-        <StatusDot status={row.membersTotal === 0 ? null : row.membersUp === row.membersTotal ? 'UP' : row.membersUp === 0 ? 'DOWN' : 'DEGRADED'} label={`${row.membersUp}/${row.membersTotal}`} />
+      <div role="gridcell" className="cell mono">
+        {row.vip ?? '—'}
       </div>
-      <div role="gridcell" className="cell"><StatusDot status={row.operatingStatus} /></div>
-      <div role="gridcell" className="cell"><StatusDot status={row.provisioningStatus} /></div>
-      <div role="gridcell" className="cell"><AdminState up={row.adminState} /></div>
-      <div role="gridcell" className="cell">{row.namespace ?? '—'}</div>
+      <div role="gridcell" className="cell">
+        {row.provider ?? '—'}
+      </div>
+      <div role="gridcell" className="cell mono">
+        {listeners || '—'}
+      </div>
+      <div role="gridcell" className="cell">
+        <StatusDot
+          status={
+            row.membersTotal === 0
+              ? null
+              : row.membersUp === row.membersTotal
+                ? 'UP'
+                : row.membersUp === 0
+                  ? 'DOWN'
+                  : 'DEGRADED'
+          }
+          label={`${row.membersUp}/${row.membersTotal}`}
+        />
+      </div>
+      <div role="gridcell" className="cell">
+        <StatusDot status={row.operatingStatus} />
+      </div>
+      <div role="gridcell" className="cell">
+        <StatusDot status={row.provisioningStatus} />
+      </div>
+      <div role="gridcell" className="cell">
+        <AdminState up={row.adminState} />
+      </div>
+      <div role="gridcell" className="cell">
+        {row.namespace ?? '—'}
+      </div>
     </>
   );
 }
@@ -101,7 +144,9 @@ function ListenerSummary({ row }: { row: ListenerRow }) {
       {row.portName && <Fact label="port name">{row.portName}</Fact>}
       <Fact label="pools">{row.pools.length}</Fact>
       <Fact label="members">{row.membersTotal}</Fact>
-      <Fact label="admin"><AdminState up={row.adminState} /></Fact>
+      <Fact label="admin">
+        <AdminState up={row.adminState} />
+      </Fact>
     </div>
   );
 }
@@ -112,7 +157,9 @@ function PoolSummary({ row }: { row: PoolRow }) {
       <Fact label="protocol">{row.protocol ?? '—'}</Fact>
       <Fact label="method">{row.method ?? '—'}</Fact>
       <Fact label="members">{`${row.membersUp}/${row.membersTotal} up`}</Fact>
-      <Fact label="admin"><AdminState up={row.adminState} /></Fact>
+      <Fact label="admin">
+        <AdminState up={row.adminState} />
+      </Fact>
     </div>
   );
 }
@@ -122,7 +169,9 @@ function MemberSummary({ row }: { row: MemberRow }) {
     <div role="gridcell" className="cell cell-summary">
       <Fact label="targetPort">{row.targetPort ?? '—'}</Fact>
       <Fact label="weight">{row.weight ?? '—'}</Fact>
-      <Fact label="admin"><AdminState up={row.adminState} /></Fact>
+      <Fact label="admin">
+        <AdminState up={row.adminState} />
+      </Fact>
       <Fact label="pod">
         {row.pod ? (
           <Link to={objectUrl('virtual-machine', row.pod.uuid)} tabIndex={-1}>
@@ -134,7 +183,9 @@ function MemberSummary({ row }: { row: MemberRow }) {
         )}
       </Fact>
       <Fact label="node">{row.node ?? '—'}</Fact>
-      <Fact label="pod IP"><span className="mono">{row.podIp ?? row.address ?? '—'}</span></Fact>
+      <Fact label="pod IP">
+        <span className="mono">{row.podIp ?? row.address ?? '—'}</span>
+      </Fact>
       <Fact label="VMI">
         {row.vmi ? (
           <Link to={objectUrl('virtual-machine-interface', row.vmi.uuid)} tabIndex={-1}>

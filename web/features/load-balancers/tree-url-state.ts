@@ -6,7 +6,12 @@ import { useSearchParams } from 'react-router';
 import type { DetailView } from '@web/components/object-detail.tsx';
 import type { NodeKind } from './tree-model.ts';
 
-const KIND_CODES: Readonly<Record<NodeKind, string>> = { loadbalancer: 'lb', listener: 'ls', pool: 'pl', member: 'mb' };
+const KIND_CODES: Readonly<Record<NodeKind, string>> = {
+  loadbalancer: 'lb',
+  listener: 'ls',
+  pool: 'pl',
+  member: 'mb',
+};
 const CODE_KINDS = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as NodeKind]));
 
 export interface ExpandedEntry {
@@ -68,7 +73,10 @@ export function useTreeUrlState() {
     [update],
   );
 
-  const setParam = useCallback((key: 'q' | 'view', value: string) => update((next) => next.set(key, value)), [update]);
+  const setParam = useCallback(
+    (key: 'q' | 'view', value: string) => update((next) => next.set(key, value)),
+    [update],
+  );
 
   return { params, entries, expanded, jsonViews, setExpanded, setView, setParam };
 }

@@ -36,8 +36,10 @@ export function useTreeLevels(entries: readonly ExpandedEntry[]): ReadonlyMap<st
       const map = new Map<string, LevelState>();
       results.forEach((result, i) => {
         const entry = withChildren[i]!;
-        if (result.data !== undefined) map.set(entry.uuid, { status: 'ready', nodes: toNodes(entry, result.data) });
-        else if (result.isError) map.set(entry.uuid, { status: 'error', error: result.error, retry: () => void result.refetch() });
+        if (result.data !== undefined)
+          map.set(entry.uuid, { status: 'ready', nodes: toNodes(entry, result.data) });
+        else if (result.isError)
+          map.set(entry.uuid, { status: 'error', error: result.error, retry: () => void result.refetch() });
         else map.set(entry.uuid, { status: 'loading' });
       });
       return map;
