@@ -143,12 +143,9 @@ function renderRefs(
     const refs = obj.refs.get(target);
     const key = refField(target);
     if (!refs || refs.length === 0 || (fields !== undefined && !fields.has(key))) continue;
-    out[key] = refs.map((ref) => {
-      const to = store.get(ref.uuid)?.fqName ?? [];
-      return baseUrl === null
-        ? { to, attr: ref.attr, uuid: ref.uuid }
-        : { to, attr: ref.attr, uuid: ref.uuid, href: `${baseUrl}/${target}/${ref.uuid}` };
-    });
+    out[key] = refs.map((ref) =>
+      withHref({ to: store.get(ref.uuid)?.fqName ?? [], attr: ref.attr, uuid: ref.uuid }, baseUrl, target),
+    );
   }
 }
 
@@ -165,9 +162,7 @@ function renderBackRefs(
     const links = store.backRefs(obj.uuid, source);
     if (links.length === 0) continue;
     out[key] = links.map(({ object, attr }) =>
-      baseUrl === null
-        ? { to: object.fqName, attr, uuid: object.uuid }
-        : { to: object.fqName, attr, uuid: object.uuid, href: `${baseUrl}/${source}/${object.uuid}` },
+      withHref({ to: object.fqName, attr, uuid: object.uuid }, baseUrl, source),
     );
   }
 }
@@ -184,12 +179,18 @@ function renderChildren(
     if (fields !== undefined && !fields.has(key)) continue;
     const children = store.children(obj.uuid, childType);
     if (children.length === 0) continue;
-    out[key] = children.map((c) =>
-      baseUrl === null
-        ? { to: c.fqName, uuid: c.uuid }
-        : { to: c.fqName, uuid: c.uuid, href: `${baseUrl}/${childType}/${c.uuid}` },
-    );
+    out[key] = children.map((c) => withHref({ to: c.fqName, uuid: c.uuid }, baseUrl, childType));
   }
+}
+
+/** A ref, back-ref or child link, with its href unless hrefs are excluded. */
+function withHref<T extends { uuid: string }>(
+  link: T,
+  baseUrl: string | null,
+  type: ObjectType,
+): T & { href?: string } {
+  if (baseUrl !== null) (link as T & { href?: string }).href = `${baseUrl}/${type}/${link.uuid}`;
+  return link;
 }
 
 /** A property as generateDS serialises it: structs with every field, lists as [], unset as null. */

@@ -631,15 +631,7 @@ export class ConfigStore {
       props,
       refs,
       annotations,
-      idPerms: idPermsBody
-        ? {
-            enable: idPermsBody.enable === undefined ? true : Boolean(idPermsBody.enable),
-            description: typeof idPermsBody.description === 'string' ? idPermsBody.description : null,
-            creator: typeof idPermsBody.creator === 'string' ? idPermsBody.creator : null,
-            userVisible: idPermsBody.user_visible === undefined ? true : Boolean(idPermsBody.user_visible),
-            permissions: DEFAULT_PERMISSIONS,
-          }
-        : DEFAULT_ID_PERMS,
+      idPerms: mergeIdPerms(idPermsBody, DEFAULT_ID_PERMS),
       perms2Owner: owner,
       uuidMslong: longs.mslong,
       uuidLslong: longs.lslong,
@@ -674,22 +666,7 @@ export class ConfigStore {
       props,
       refs,
       annotations,
-      idPerms: idPermsBody
-        ? {
-            ...previous.idPerms,
-            enable: idPermsBody.enable === undefined ? previous.idPerms.enable : Boolean(idPermsBody.enable),
-            description:
-              idPermsBody.description === undefined
-                ? previous.idPerms.description
-                : typeof idPermsBody.description === 'string'
-                  ? idPermsBody.description
-                  : null,
-            userVisible:
-              idPermsBody.user_visible === undefined
-                ? previous.idPerms.userVisible
-                : Boolean(idPermsBody.user_visible),
-          }
-        : previous.idPerms,
+      idPerms: mergeIdPerms(idPermsBody, previous.idPerms),
       perms2Owner: perms2Body ? (perms2Body.owner as string) : previous.perms2Owner,
       lastModified: this.timestamp(),
     };
@@ -905,6 +882,23 @@ function isAnchored(query: ListQuery): boolean {
 function referencesAny(obj: StoredObject, targets: ReadonlySet<string>): boolean {
   for (const [, list] of obj.refs) for (const ref of list) if (targets.has(ref.uuid)) return true;
   return false;
+}
+
+/** The id_perms a writer may set (enable, description, creator, user_visible) over `base`. */
+function mergeIdPerms(
+  body: Record<string, unknown> | undefined,
+  base: StoredObject['idPerms'],
+): StoredObject['idPerms'] {
+  if (!body) return base;
+  const text = (value: unknown, current: string | null) =>
+    value === undefined ? current : typeof value === 'string' ? value : null;
+  return {
+    ...base,
+    enable: body.enable === undefined ? base.enable : Boolean(body.enable),
+    description: text(body.description, base.description),
+    creator: text(body.creator, base.creator),
+    userVisible: body.user_visible === undefined ? base.userVisible : Boolean(body.user_visible),
+  };
 }
 
 function isChildKey(type: ObjectType, key: string): boolean {

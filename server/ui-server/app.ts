@@ -3,6 +3,7 @@
 // config API is the embedded one or a real Contrail cluster.
 
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { proxyError, registerConfigProxy } from './proxy.ts';
@@ -108,13 +109,5 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
 }
 
 function httpReason(status: number): string {
-  const reasons: Record<number, string> = {
-    400: 'Bad Request',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    409: 'Conflict',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-  };
-  return reasons[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+  return STATUS_CODES[status] ?? 'Error';
 }
