@@ -109,7 +109,7 @@ const setupsPerSec = median(setupRates);
 const ROUNDS = 5;
 log('');
 log(`existing-flow packets: ${ROUNDS} × ${FLOWS} packets of the established connections through the whole`);
-log('  simulated pipeline: source vRouter flow lookup + stats, the backend vRouter`s lookup for a remote');
+log("  simulated pipeline: source vRouter flow lookup + stats, the backend vRouter's lookup for a remote");
 log('  member, TCP state, and the per-packet result (member, slot, flows touched).');
 const packetRates: number[] = [];
 for (let rep = 0; rep < REPEATS; rep++) {
@@ -201,6 +201,19 @@ log(
 );
 log(
   `  measured: JS heap + ArrayBuffers grew ${round((memoryAfter - memoryBefore) / 2 ** 20)} MiB over the first ${entries} flow entries = ${round(measuredPerEntry, 1)} bytes per active entry (includes the preallocated, still unused slots)`,
+);
+
+log('');
+log(`summary (median of ${REPEATS} runs each; goals from the dataplane issue, one core):`);
+log(
+  `  flow-table lookups/s for existing flows (the vRouter's fast path): ${round(lookupsPerSec)} (goal ≥ 1,000,000)`,
+);
+log(
+  `  existing-flow packets/s through the full simulated pipeline (source + backend vRouter): ${round(packetsPerSec)}`,
+);
+log(`  new-flow setups/s (connections): ${round(setupsPerSec)} (goal ≥ 100,000)`);
+log(
+  `  model build from the change feed: ${round(buildMs)} ms; ${round(bytesPerEntry, 1)} bytes per flow entry`,
 );
 
 log('');
