@@ -890,15 +890,17 @@ function mergeIdPerms(
   base: StoredObject['idPerms'],
 ): StoredObject['idPerms'] {
   if (!body) return base;
-  const text = (value: unknown, current: string | null) =>
-    value === undefined ? current : typeof value === 'string' ? value : null;
   return {
     ...base,
     enable: body.enable === undefined ? base.enable : Boolean(body.enable),
-    description: text(body.description, base.description),
-    creator: text(body.creator, base.creator),
+    description: textOrNull(body.description, base.description),
+    creator: textOrNull(body.creator, base.creator),
     userVisible: body.user_visible === undefined ? base.userVisible : Boolean(body.user_visible),
   };
+}
+
+function textOrNull(value: unknown, current: string | null): string | null {
+  return value === undefined ? current : typeof value === 'string' ? value : null;
 }
 
 function isChildKey(type: ObjectType, key: string): boolean {

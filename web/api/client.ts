@@ -38,6 +38,28 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
   }
 }
 
+/** A plain-text answer (the vRouter CLI endpoints), with the same errors as apiFetch. */
+export async function apiFetchText(path: string): Promise<string> {
+  const url = `/api${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'text/plain, application/json' } });
+  } catch (err) {
+    throw new ApiError(0, 'The UI server is unreachable', (err as Error).message, url);
+  }
+  const text = await res.text();
+  if (!res.ok) throw errorFrom(res, text, url);
+  return text;
+}
+
+export function putJson<T>(path: string, body: unknown): Promise<T> {
+  return apiFetch<T>(path, {
+    method: 'PUT',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
 export function postJson<T>(path: string, body: unknown): Promise<T> {
   return apiFetch<T>(path, {
     method: 'POST',

@@ -38,11 +38,46 @@ export function parseExactJson(text: string): unknown {
 
 const BIGINT_OUT = /"\\u0000bigint:(-?\d+)"/g;
 
-/** JSON.stringify that prints BigInt as bare digits, so the text matches what the API sent. */
+/**
+ * An exact integer for display: its digits, exactly as the API sent them. It extends Date only so
+ * that react-json-view-lite renders it as a primitive (via toISOString) instead of a bigint with a
+ * trailing `n`; toISOString, toString and toJSON all return the digits, and nothing reads it as a date.
+ */
+export class ExactInteger extends Date {
+  readonly #digits: string;
+
+  constructor(value: bigint) {
+    super(0);
+    this.#digits = value.toString();
+  }
+
+  override toISOString(): string {
+    return this.#digits;
+  }
+
+  override toString(): string {
+    return this.#digits;
+  }
+
+  override toJSON(): string {
+    return this.#digits;
+  }
+}
+
+/** The digits of a BigInt or ExactInteger, else undefined. */
+export function exactDigits(value: unknown): string | undefined {
+  return typeof value === 'bigint' || value instanceof ExactInteger ? value.toString() : undefined;
+}
+
+/** JSON.stringify that prints BigInt and ExactInteger as bare digits, matching what the API sent. */
 export function stringifyExact(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
-    (_key, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v.toString()}` : v),
+    function (this: Record<string, unknown>, key: string, v: unknown) {
+      // toJSON has already run on `v`; the holder still has the ExactInteger itself.
+      const digits = exactDigits(this[key]);
+      return digits === undefined ? v : `${BIGINT_MARK}${digits}`;
+    },
     indent,
   ).replace(BIGINT_OUT, '$1');
 }

@@ -1,80 +1,18 @@
 // The load balancer tree as the UI server assembles it (/api/explorer/*): grid rows in pages, then
-// one request per expanded level. Row shapes mirror server/ui-server/routes/explorer.ts.
+// one request per expanded level. The row shapes are model/explorer.ts, shared with the server route.
 
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { ListenerRow, LoadBalancerPage, MemberRow, PoolRow } from '@model/explorer.ts';
 import { apiFetch } from './client.ts';
 
-export interface LoadBalancerRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  namespace: string | null;
-  vip: string | null;
-  provider: string | null;
-  listeners: { uuid: string; protocol: string | null; port: number | null }[];
-  membersUp: number;
-  membersTotal: number;
-  operatingStatus: string | null;
-  provisioningStatus: string | null;
-  adminState: boolean;
-}
+/** Re-exported for the web side's fixtures, which predate model/explorer.ts. */
+export type { ListenerRow, LoadBalancerPage, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
 
-export interface ListenerRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  loadbalancerUuid: string | null;
-  protocol: string | null;
-  port: number | null;
-  portName: string | null;
-  connectionLimit: number | null;
-  adminState: boolean;
-  pools: { uuid: string; name: string }[];
-  membersTotal: number;
-}
-
-export interface PoolRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  listenerUuid: string | null;
-  protocol: string | null;
-  method: string | null;
-  sessionPersistence: string | null;
-  adminState: boolean;
-  membersUp: number;
-  membersTotal: number;
-}
-
-export interface MemberRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  poolUuid: string | null;
-  targetPort: number | null;
-  weight: number | null;
-  address: string | null;
-  status: string | null;
-  adminState: boolean;
-  isUp: boolean;
-  pod: { uuid: string; name: string | null; namespace: string | null } | null;
-  node: string | null;
-  podIp: string | null;
-  vmi: { uuid: string; name: string } | null;
-}
-
-export interface LoadBalancerPage {
-  loadbalancers: LoadBalancerRow[];
-  total: number;
-  marker: string | null;
-}
-
-/** The first page is small so rows paint at once; the rest stream in larger pages. */
-export const FIRST_PAGE_LIMIT = 100;
+/**
+ * The first page is small so rows paint at once (50 rows fill a tall screen, and its server work and
+ * payload do not grow with the LB count); the rest stream in larger pages.
+ */
+export const FIRST_PAGE_LIMIT = 50;
 export const NEXT_PAGE_LIMIT = 1000;
 
 interface PageParam {

@@ -14,6 +14,7 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/loadbalancers">Load balancers</NavLink>
           <NavLink to="/config">Config explorer</NavLink>
+          <NavLink to="/dataplane">Dataplane</NavLink>
         </nav>
         <span className={`live live-${live}`} title="How the page stays current">
           {LIVE_TEXT[live]}

@@ -4,6 +4,8 @@
 
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { clusterQueries } from '@web/api/cluster.ts';
+import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
 import { infoQueries } from '@web/api/info.ts';
 
@@ -34,6 +36,12 @@ export function applyConfigEvents(queryClient: QueryClient, data: ConfigEvent[] 
   // Refs changed on one object show up as back-refs on others: refresh the open JSON views.
   if (data.length > 0)
     void queryClient.invalidateQueries({ queryKey: ['config', 'object'], refetchType: 'active' });
+  // The vRouters and the cluster both follow the config store: any change may move a route, a
+  // composite slot or a pod.
+  if (data.length > 0) {
+    void queryClient.invalidateQueries({ queryKey: dataplaneQueries.all() });
+    void queryClient.invalidateQueries({ queryKey: clusterQueries.all() });
+  }
 }
 
 export function useLiveUpdates(): LiveMode {
@@ -72,6 +80,8 @@ export function useLiveUpdates(): LiveMode {
     const timer = setInterval(() => {
       void queryClient.invalidateQueries({ queryKey: explorerQueries.all() });
       void queryClient.invalidateQueries({ queryKey: ['config', 'object'] });
+      void queryClient.invalidateQueries({ queryKey: dataplaneQueries.all() });
+      void queryClient.invalidateQueries({ queryKey: clusterQueries.all() });
     }, POLL_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [mode, queryClient]);

@@ -4,6 +4,7 @@ import { Link, useParams, type RouteObject } from 'react-router';
 import { ConfigExplorerPage } from '@web/features/config-explorer/config-explorer-page.tsx';
 import { ConfigObjectPage } from '@web/features/config-explorer/config-object-page.tsx';
 import { ConfigTypePage } from '@web/features/config-explorer/config-type-page.tsx';
+import { DataplanePage } from '@web/features/dataplane/dataplane-page.tsx';
 import { LoadBalancersPage } from '@web/features/load-balancers/load-balancers-page.tsx';
 import { TreeObjectPage } from '@web/features/load-balancers/tree-object-page.tsx';
 import type { NodeKind } from '@web/features/load-balancers/tree-model.ts';
@@ -48,6 +49,8 @@ export const routes: RouteObject[] = [
       { path: 'objects/:type/:uuid', element: <ObjectPage /> },
       { path: 'config', element: <ConfigExplorerPage /> },
       { path: 'config/:type', element: <TypePage /> },
+      { path: 'dataplane', element: <DataplanePage /> },
+      { path: 'dataplane/:node', element: <DataplanePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -1,153 +1,245 @@
-// The "Basic view" of a config object: its key fields as label/value pairs, per type, with refs
-// as links to the referenced object's page (the legacy UI linked only to the type's list).
+// The "Basic view" of a config object: identity, the key properties per type and every ref as a
+// compact chip linking to the referenced object's page (the legacy UI linked only to the type's list).
 
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { linkField } from '@model/contrail/schema.ts';
 import type { ConfigObject, Ref } from '@model/contrail/types.ts';
+import { configQueries } from '@web/api/config.ts';
 import { objectUrl } from './object-url.ts';
+import { refLabel } from './ref-label.ts';
 import { AdminState, StatusDot } from './status-dot.tsx';
+// oxlint-disable-next-line import/no-unassigned-import -- a stylesheet: Vite bundles it with the view
+import './basic-view.css';
 
 type Json = Record<string, unknown>;
 
-function get(obj: Json, ...path: string[]): unknown {
-  let cur: unknown = obj;
-  for (const key of path) cur = cur && typeof cur === 'object' ? (cur as Json)[key] : undefined;
-  return cur;
+/** `id` values (uuids, fq_names, IPs) are monospace and may break anywhere. */
+interface Field {
+  label: string;
+  value: ReactNode;
+  isId?: boolean;
 }
+
+/** Chips shown per ref field before a "+N more" note; the JSON view pages the rest. */
+const MAX_CHIPS = 40;
 
 function text(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   return String(value);
 }
 
-function refs(obj: Json, field: string, type: string): ReactNode {
-  const list = obj[field];
-  if (!Array.isArray(list) || list.length === 0) return '—';
-  return (
-    <ul className="plain-list">
-      {(list as Ref[]).map((ref) => (
-        <li key={ref.uuid}>
-          <Link to={objectUrl(type, ref.uuid)}>{ref.to.length ? ref.to[ref.to.length - 1] : ref.uuid}</Link>
-        </li>
-      ))}
-    </ul>
-  );
+function props(obj: Json, key: string): Json {
+  const value = obj[key];
+  return value && typeof value === 'object' ? (value as Json) : {};
 }
 
 function annotation(obj: Json, key: string): string | undefined {
-  const pairs = get(obj, 'annotations', 'key_value_pair');
+  const pairs = props(obj, 'annotations').key_value_pair;
   return Array.isArray(pairs)
     ? (pairs as { key: string; value: string }[]).find((p) => p.key === key)?.value
     : undefined;
 }
 
-function fieldsFor(type: string, obj: Json): [string, ReactNode][] {
+function RefChip({ type, uuid, fqName }: { type: string; uuid: string; fqName: readonly string[] }) {
+  // A load balancer's useful name is its display name (`<namespace>__<service>`), which refs lack.
+  const isLb = type === 'loadbalancer';
+  const lb = useQuery({ ...configQueries.object(type, uuid), enabled: isLb });
+  const label = (isLb ? lb.data?.display_name : undefined) ?? refLabel(type, fqName, uuid);
+  return (
+    <Link
+      className="ref-chip"
+      to={objectUrl(type, uuid)}
+      title={`${type} ${fqName.length ? fqName.join(':') : uuid}\nuuid ${uuid}`}
+    >
+      {label}
+    </Link>
+  );
+}
+
+function RefChips({ type, refs }: { type: string; refs: unknown }) {
+  const list = Array.isArray(refs) ? (refs as Ref[]) : [];
+  if (list.length === 0) return '—';
+  return (
+    <ul className="ref-chips" role="list">
+      {list.slice(0, MAX_CHIPS).map((ref) => (
+        <li key={ref.uuid}>
+          <RefChip type={type} uuid={ref.uuid} fqName={ref.to} />
+        </li>
+      ))}
+      {list.length > MAX_CHIPS && <li className="ref-more">+{list.length - MAX_CHIPS} more</li>}
+    </ul>
+  );
+}
+
+function refField(obj: Json, label: string, field: string): Field {
+  const link = linkField(field);
+  return { label, value: link ? <RefChips type={link.type} refs={obj[field]} /> : text(obj[field]) };
+}
+
+function uuidChip(type: string, uuid: string | undefined, fqName: string[] = []): ReactNode {
+  return uuid ? <RefChips type={type} refs={[{ uuid, to: fqName, attr: null }]} /> : '—';
+}
+
+/** The key properties and refs of the tree's types; every scalar and ref of any other type. */
+function fieldsFor(type: string, obj: Json): { properties: Field[]; refs: Field[] } {
   switch (type) {
     case 'loadbalancer': {
-      const p = (obj.loadbalancer_properties ?? {}) as Json;
-      return [
-        ['Provider', text(obj.loadbalancer_provider)],
-        ['VIP', text(p.vip_address)],
-        ['Operating status', <StatusDot key="o" status={p.operating_status as string | null} />],
-        ['Provisioning status', <StatusDot key="p" status={p.provisioning_status as string | null} />],
-        ['Admin state', <AdminState key="a" up={p.admin_state !== false} />],
-        ['Listeners', refs(obj, 'loadbalancer_listener_back_refs', 'loadbalancer-listener')],
-        [
-          'Virtual machine interface',
-          refs(obj, 'virtual_machine_interface_refs', 'virtual-machine-interface'),
+      const p = props(obj, 'loadbalancer_properties');
+      return {
+        properties: [
+          { label: 'Provider', value: text(obj.loadbalancer_provider) },
+          { label: 'VIP', value: text(p.vip_address), isId: true },
+          { label: 'Operating status', value: <StatusDot status={p.operating_status as string | null} /> },
+          {
+            label: 'Provisioning status',
+            value: <StatusDot status={p.provisioning_status as string | null} />,
+          },
+          { label: 'Admin state', value: <AdminState up={p.admin_state !== false} /> },
         ],
-        ['Service appliance set', refs(obj, 'service_appliance_set_refs', 'service-appliance-set')],
-      ];
+        refs: [
+          refField(obj, 'Listeners', 'loadbalancer_listener_back_refs'),
+          refField(obj, 'Virtual machine interface', 'virtual_machine_interface_refs'),
+          refField(obj, 'Service appliance set', 'service_appliance_set_refs'),
+        ],
+      };
     }
     case 'loadbalancer-listener': {
-      const p = (obj.loadbalancer_listener_properties ?? {}) as Json;
-      return [
-        ['Protocol', text(p.protocol)],
-        ['Port', text(p.protocol_port)],
-        ['Port name', text(annotation(obj, 'portName'))],
-        ['Connection limit', text(p.connection_limit)],
-        ['Admin state', <AdminState key="a" up={p.admin_state !== false} />],
-        ['Load balancer', refs(obj, 'loadbalancer_refs', 'loadbalancer')],
-        ['Pools', refs(obj, 'loadbalancer_pool_back_refs', 'loadbalancer-pool')],
-      ];
+      const p = props(obj, 'loadbalancer_listener_properties');
+      return {
+        properties: [
+          { label: 'Protocol', value: text(p.protocol) },
+          { label: 'Port', value: text(p.protocol_port), isId: true },
+          { label: 'Port name', value: text(annotation(obj, 'portName')) },
+          { label: 'Connection limit', value: text(p.connection_limit) },
+          { label: 'Admin state', value: <AdminState up={p.admin_state !== false} /> },
+        ],
+        refs: [
+          refField(obj, 'Load balancer', 'loadbalancer_refs'),
+          refField(obj, 'Pools', 'loadbalancer_pool_back_refs'),
+        ],
+      };
     }
     case 'loadbalancer-pool': {
-      const p = (obj.loadbalancer_pool_properties ?? {}) as Json;
+      const p = props(obj, 'loadbalancer_pool_properties');
       const members = Array.isArray(obj.loadbalancer_members) ? obj.loadbalancer_members.length : 0;
-      return [
-        ['Protocol', text(p.protocol)],
-        ['Method', text(p.loadbalancer_method)],
-        ['Session persistence', text(p.session_persistence)],
-        ['Admin state', <AdminState key="a" up={p.admin_state !== false} />],
-        ['Listener', refs(obj, 'loadbalancer_listener_refs', 'loadbalancer-listener')],
-        ['Health monitors', refs(obj, 'loadbalancer_healthmonitor_refs', 'loadbalancer-healthmonitor')],
-        ['Members', String(members)],
-      ];
+      return {
+        properties: [
+          { label: 'Protocol', value: text(p.protocol) },
+          { label: 'Method', value: text(p.loadbalancer_method) },
+          { label: 'Session persistence', value: text(p.session_persistence) },
+          { label: 'Admin state', value: <AdminState up={p.admin_state !== false} /> },
+          { label: 'Members', value: String(members) },
+        ],
+        refs: [
+          refField(obj, 'Listener', 'loadbalancer_listener_refs'),
+          refField(obj, 'Health monitors', 'loadbalancer_healthmonitor_refs'),
+        ],
+      };
     }
     case 'loadbalancer-member': {
-      const p = (obj.loadbalancer_member_properties ?? {}) as Json;
-      const vm = annotation(obj, 'vm');
-      const vmi = annotation(obj, 'vmi');
-      return [
-        ['Target port', text(p.protocol_port)],
-        ['Weight', text(p.weight)],
-        ['Address', text(p.address)],
-        ['Status', text(p.status)],
-        ['Admin state', <AdminState key="a" up={p.admin_state !== false} />],
-        ['Pod (virtual machine)', vm ? <Link to={objectUrl('virtual-machine', vm)}>{vm}</Link> : '—'],
-        ['VMI', vmi ? <Link to={objectUrl('virtual-machine-interface', vmi)}>{vmi}</Link> : '—'],
-      ];
+      const p = props(obj, 'loadbalancer_member_properties');
+      return {
+        properties: [
+          { label: 'Target port', value: text(p.protocol_port), isId: true },
+          { label: 'Weight', value: text(p.weight) },
+          { label: 'Address', value: text(p.address), isId: true },
+          { label: 'Status', value: text(p.status) },
+          { label: 'Admin state', value: <AdminState up={p.admin_state !== false} /> },
+        ],
+        refs: [
+          { label: 'Pod (virtual machine)', value: uuidChip('virtual-machine', annotation(obj, 'vm')) },
+          { label: 'VMI', value: uuidChip('virtual-machine-interface', annotation(obj, 'vmi')) },
+        ],
+      };
     }
-    default:
-      return Object.entries(obj)
-        .filter(
-          ([key, value]) =>
-            ![
-              'uuid',
-              'name',
-              'fq_name',
-              'display_name',
-              'href',
-              'parent_href',
-              'parent_type',
-              'parent_uuid',
-              'id_perms',
-              'perms2',
-              'annotations',
-            ].includes(key) &&
-            (value === null || typeof value !== 'object'),
-        )
-        .map(([key, value]) => [key, text(value)]);
+    default: {
+      const properties: Field[] = [];
+      const refs: Field[] = [];
+      for (const [key, value] of Object.entries(obj)) {
+        if (IDENTITY_KEYS.has(key)) continue;
+        if (linkField(key)) refs.push(refField(obj, key, key));
+        else if (value === null || typeof value !== 'object')
+          properties.push({ label: key, value: text(value) });
+      }
+      return { properties, refs };
+    }
   }
 }
 
+/** Shown in the identity section, or too bulky for a basic view. */
+const IDENTITY_KEYS = new Set([
+  'uuid',
+  'name',
+  'fq_name',
+  'display_name',
+  'href',
+  'parent_href',
+  'parent_type',
+  'parent_uuid',
+  'id_perms',
+  'perms2',
+  'annotations',
+]);
+
+function FieldList({ title, fields }: { title: string; fields: Field[] }) {
+  if (fields.length === 0) return null;
+  return (
+    <section className="basic-section" aria-label={title}>
+      <h3 className="basic-title">{title}</h3>
+      <dl className="basic-fields">
+        {fields.map((f) => (
+          <div key={f.label} className="basic-field">
+            <dt>{f.label}</dt>
+            <dd className={f.isId ? 'basic-id' : undefined}>{f.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 export function BasicView({ type, object }: { type: string; object: ConfigObject }) {
-  const rows: [string, ReactNode][] = [
-    ['Name', object.name],
-    ['Display name', object.display_name],
-    ['UUID', object.uuid],
-    ['FQ name', object.fq_name.join(':')],
-    ...fieldsFor(type, object),
+  const { properties, refs } = fieldsFor(type, object);
+  const identity: Field[] = [
+    { label: 'Display name', value: object.display_name },
+    { label: 'Name', value: object.name, isId: true },
+    { label: 'UUID', value: object.uuid, isId: true },
+    { label: 'FQ name', value: object.fq_name.join(':'), isId: true },
   ];
   if (object.parent_type && object.parent_uuid)
-    rows.push([
-      'Parent',
-      <Link
-        key="parent"
-        to={objectUrl(object.parent_type, object.parent_uuid)}
-      >{`${object.parent_type} ${object.parent_uuid}`}</Link>,
-    ]);
+    identity.push({
+      label: 'Parent',
+      value: (
+        <span className="basic-parent">
+          <span className="kind-tag">{object.parent_type}</span>
+          {uuidChip(object.parent_type, object.parent_uuid, object.fq_name.slice(0, -1))}
+        </span>
+      ),
+    });
   const annotations = object.annotations?.key_value_pair ?? [];
   if (annotations.length > 0)
-    rows.push(['Annotations', annotations.map((p) => `${p.key}=${p.value}`).join(', ')]);
+    properties.push({
+      label: 'Annotations',
+      value: (
+        <ul className="annotation-list" role="list">
+          {annotations.map((p) => (
+            <li key={p.key}>
+              <span className="annotation-key">{p.key}</span>={p.value}
+            </li>
+          ))}
+        </ul>
+      ),
+      isId: true,
+    });
   return (
-    <dl className="basic-view">
-      {rows.map(([label, value]) => (
-        <div key={label} className="basic-row">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <div className="basic-view">
+      <FieldList title="Identity" fields={identity} />
+      <div className="basic-columns">
+        <FieldList title="Properties" fields={properties} />
+        <FieldList title="References" fields={refs} />
+      </div>
+    </div>
   );
 }

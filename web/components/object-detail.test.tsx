@@ -27,6 +27,17 @@ function renderPanel(type: string, uuid: string) {
   );
 }
 
+/** Serves a load balancer as raw text, so its uuid halves reach the client as unrounded digits. */
+function serveLoadBalancerWithUuidHalves(uuid: string, mslong: string, lslong: string) {
+  const body = `{"loadbalancer":{"uuid":"${uuid}","name":"x","fq_name":["x"],"display_name":"x","id_perms":{"uuid":{"uuid_mslong":${mslong},"uuid_lslong":${lslong}}},"annotations":null}}`;
+  server.use(
+    http.get(
+      `/api/config/loadbalancer/${uuid}`,
+      () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } }),
+    ),
+  );
+}
+
 describe('JSON view', () => {
   it('searches keys and values, listing the matches with copyable jq paths', async () => {
     const user = userEvent.setup();
@@ -65,16 +76,7 @@ describe('JSON view', () => {
   it('copies the object with its 64-bit integers exact, and the curl command', async () => {
     const user = userEvent.setup();
     const uuid = 'f3f1897d-965a-4ad5-9cea-3bf757b5b915';
-    server.use(
-      http.get(
-        `/api/config/loadbalancer/${uuid}`,
-        () =>
-          new HttpResponse(
-            `{"loadbalancer":{"uuid":"${uuid}","name":"x","fq_name":["x"],"display_name":"x","id_perms":{"uuid":{"uuid_mslong":17577278420404814325,"uuid_lslong":11346287420604758453}},"annotations":null}}`,
-            { headers: { 'content-type': 'application/json' } },
-          ),
-      ),
-    );
+    serveLoadBalancerWithUuidHalves(uuid, '17577278420404814325', '11346287420604758453');
     renderPanel('loadbalancer', uuid);
     await screen.findByRole('region', { name: `JSON of loadbalancer ${uuid}` });
     await user.click(screen.getByRole('button', { name: 'Copy object' }));
@@ -109,5 +111,30 @@ describe('JSON view', () => {
     expect(within(field).getByText('[0…99]:')).toBeTruthy();
     expect(within(field).getByText('[14100…14199]:')).toBeTruthy();
     expect(within(field).queryByText('src_port:')).toBeNull();
+  });
+
+  it('shows and copies 64-bit uuid halves as the exact digits the API sent, without a trailing n', async () => {
+    const user = userEvent.setup();
+    const uuid = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    serveLoadBalancerWithUuidHalves(uuid, '18446744073709551615', '18446744073709551615');
+    renderPanel('loadbalancer', uuid);
+    const field = await screen.findByRole('listitem', { name: 'id_perms' });
+    await user.click(within(field).getByRole('button', { name: 'expand JSON' }));
+    const item = within(field)
+      .getAllByRole('treeitem')
+      .find((el) => el.textContent?.startsWith('uuid_lslong:'));
+    expect(item?.querySelector('.json-number')?.textContent).toBe('18446744073709551615');
+
+    await user.click(within(field).getByRole('button', { name: 'Copy value of id_perms' }));
+    expect(await navigator.clipboard.readText()).toContain('"uuid_lslong": 18446744073709551615\n');
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search JSON' }), '18446744073709551615');
+    const matches = screen.getByLabelText('Search matches');
+    expect(within(matches).getByText('2 matches')).toBeTruthy();
+    await user.click(
+      within(matches).getByRole('button', { name: 'Copy value at .loadbalancer.id_perms.uuid.uuid_lslong' }),
+    );
+    expect(await navigator.clipboard.readText()).toBe('18446744073709551615');
+    expect(matches.textContent).not.toMatch(/\dn\b/);
   });
 });

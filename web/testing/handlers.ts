@@ -3,6 +3,8 @@
 
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import { stringifyExact } from '@web/api/exact-json.ts';
+import type { TraceRequest, TraceResult, TrafficRequest } from '@model/dataplane/types.ts';
+import { COMPOSITE_NH, buildDataplaneFixtures, type DataplaneFixtures } from './dataplane-fixtures.ts';
 import { CONFIG_API_URL, buildFixtures, type Fixtures } from './fixtures.ts';
 
 function json(value: unknown, status = 200): Response {
@@ -103,6 +105,7 @@ export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[]
         .map(({ object }) => ({ href: object.href, fq_name: object.fq_name, uuid: object.uuid }));
       return json({ [`${type}s`]: entries });
     }),
+    ...createDataplaneHandlers(),
   ];
 }
 
@@ -116,5 +119,194 @@ export function upstreamDownHandlers(): RequestHandler[] {
   return [
     http.get('/api/explorer/*', () => json(body, 502)),
     http.get('/api/config/*', () => json(body, 502)),
+  ];
+}
+
+function notFound(detail: string): Response {
+  return json({ error: 'Not Found', detail, status: 404 }, 404);
+}
+
+function plainText(body: string): Response {
+  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+function nodeData<T>(map: Map<string, T>, node: unknown): T | undefined {
+  return map.get(String(node));
+}
+
+/** /api/dataplane/* and /api/cluster/* from the dataplane fixtures (the embedded simulation's routes). */
+export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFixtures()): RequestHandler[] {
+  const vrfNameOf = (node: string, vrf: string | null) => {
+    const list = dp.vrfs.get(node) ?? [];
+    return (
+      /^\d+$/.test(vrf ?? '') ? list.find((v) => v.ucindex === Number(vrf)) : list.find((v) => v.name === vrf)
+    )?.name;
+  };
+  const sourcePod = (from: string) =>
+    dp.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === from);
+  const service = (to: string, port: number) =>
+    dp.services.find((s) => s.spec.clusterIP === to && s.spec.ports.some((p) => p.port === port));
+
+  return [
+    http.get('/api/dataplane/vrouters', () => json({ vrouters: dp.vrouters })),
+    http.get('/api/dataplane/vrouters/:node/vrfs', ({ params }) => {
+      const list = nodeData(dp.vrfs, params.node);
+      return list ? json({ vrf_list: list }) : notFound(`no vRouter on node ${String(params.node)}`);
+    }),
+    http.get('/api/dataplane/vrouters/:node/interfaces', ({ params }) =>
+      json({ itf_list: nodeData(dp.interfaces, params.node) ?? [] }),
+    ),
+    http.get('/api/dataplane/vrouters/:node/nexthops', ({ params }) =>
+      json({ nh_list: nodeData(dp.nexthops, params.node) ?? [] }),
+    ),
+    http.get('/api/dataplane/vrouters/:node/routes', ({ params, request }) => {
+      const node = String(params.node);
+      const name = vrfNameOf(node, new URL(request.url).searchParams.get('vrf'));
+      const routes = name === undefined ? undefined : dp.routes.get(node)?.get(name);
+      return routes ? json({ route_list: routes }) : notFound(`no VRF on ${node}`);
+    }),
+    http.get('/api/dataplane/vrouters/:node/flows', ({ params }) =>
+      json({
+        flow_list: nodeData(dp.flows, params.node) ?? [],
+        flow_handle: '',
+        counters: dp.vrouters.find((r) => r.name === params.node)?.flowCounters,
+      }),
+    ),
+    http.get('/api/dataplane/vrouters/:node/cli/rt', ({ params, request }) => {
+      const cli = dp.cli.rt.get(`${String(params.node)}/${new URL(request.url).searchParams.get('vrf')}`);
+      return cli === undefined ? notFound('no such VRF') : plainText(cli);
+    }),
+    http.get('/api/dataplane/vrouters/:node/cli/nh', ({ params, request }) => {
+      const cli = dp.cli.nh.get(`${String(params.node)}/${new URL(request.url).searchParams.get('id')}`);
+      return cli === undefined ? notFound('no such next hop') : plainText(cli);
+    }),
+    http.get('/api/dataplane/vrouters/:node/cli/flow', ({ params }) =>
+      plainText(dp.cli.flow.get(String(params.node)) ?? ''),
+    ),
+    http.post('/api/dataplane/trace', async ({ request }) => {
+      const body = (await request.json()) as TraceRequest;
+      const from = sourcePod(body.from);
+      if (!from) return notFound(`no pod ${body.from}`);
+      const svc = service(body.to, body.port);
+      const forward = dp.flows.get('k8s-node1')![0]!;
+      const sport = body.sourcePort ?? forward.sport;
+      const ecmp = { nexthopId: COMPOSITE_NH, slot: 0, slots: 3, hash: '47958324391492' };
+      const flowBase = {
+        node: 'k8s-node1',
+        proto: 6,
+        vrf: 3,
+        keyNh: 10,
+        rpfNh: 10,
+        evicted: false,
+        sip: from.status.podIP!,
+        sport,
+        dip: body.to,
+        dport: body.port,
+      };
+      const result: TraceResult = svc
+        ? {
+            sourceNode: 'k8s-node1',
+            ecmp,
+            member: {
+              pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p',
+              node: 'k8s-node1',
+              ip: '10.47.255.254',
+              port: 80,
+            },
+            flows: [
+              {
+                ...flowBase,
+                index: 157452,
+                reverseIndex: 94488,
+                action: 'N(DPd)',
+                direction: 'forward',
+                ecmpIndex: 0,
+                packets: 1,
+                bytes: 64,
+              },
+              {
+                ...flowBase,
+                index: 94488,
+                reverseIndex: 157452,
+                action: 'N(SPs)',
+                direction: 'reverse',
+                ecmpIndex: null,
+                packets: 0,
+                bytes: 0,
+                sip: '10.47.255.254',
+                sport: 80,
+                dip: from.status.podIP!,
+                dport: sport,
+              },
+            ],
+            dropReason: null,
+            reused: false,
+          }
+        : {
+            sourceNode: 'k8s-node1',
+            ecmp,
+            member: null,
+            flows: [
+              {
+                ...flowBase,
+                index: 190612,
+                reverseIndex: -1,
+                action: 'D(NoFipPortMap)',
+                direction: 'forward',
+                ecmpIndex: null,
+                packets: 1,
+                bytes: 64,
+              },
+            ],
+            dropReason: 'SHORT_PORT_MAP_DROP',
+            reused: false,
+          };
+      return json(result);
+    }),
+    http.post('/api/dataplane/traffic', async ({ request }) => {
+      const body = (await request.json()) as TrafficRequest;
+      const members = [
+        { pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p', node: 'k8s-node1', ip: '10.47.255.254', port: 80 },
+        { pod: 'ns-user-1/webserver-psx2dvdbbb-zj2nt', node: 'k8s-node2', ip: '10.47.255.253', port: 80 },
+      ];
+      // Alternating members: the mock does not hash, it only has to add up to `flows`.
+      return json({
+        flows: body.flows,
+        dropped: 0,
+        reused: 0,
+        members: members.map((m, i) => ({
+          ...m,
+          flows: Math.floor(body.flows / 2) + (i === 0 ? body.flows % 2 : 0),
+        })),
+      });
+    }),
+
+    http.get('/api/cluster/pods', () => json({ items: dp.pods })),
+    http.get('/api/cluster/services', () => json({ items: dp.services })),
+    http.get('/api/cluster/deployments', () => json({ items: dp.deployments })),
+    http.put('/api/cluster/deployments/:namespace/:name/scale', async ({ params, request }) => {
+      const body = (await request.json()) as { replicas: number };
+      const found = dp.deployments.find(
+        (d) => d.metadata.namespace === params.namespace && d.metadata.name === params.name,
+      );
+      if (!found) return notFound(`Deployment ${String(params.namespace)}/${String(params.name)} not found`);
+      return json({ ...found, spec: { replicas: body.replicas } });
+    }),
+    http.put('/api/cluster/pods/:namespace/:name/readiness', async ({ params, request }) => {
+      const body = (await request.json()) as { ready: boolean };
+      const found = dp.pods.find(
+        (p) => p.metadata.namespace === params.namespace && p.metadata.name === params.name,
+      );
+      if (!found) return notFound(`Pod ${String(params.namespace)}/${String(params.name)} not found`);
+      return json({
+        ...found,
+        status: {
+          ...found.status,
+          conditions: found.status.conditions.map((c) =>
+            c.type === 'Ready' ? { ...c, status: body.ready ? 'True' : 'False' } : c,
+          ),
+        },
+      });
+    }),
   ];
 }

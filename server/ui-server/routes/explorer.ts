@@ -3,6 +3,7 @@
 
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Pool, errors as undiciErrors } from 'undici';
+import type { ListenerRow, LoadBalancerPage, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
 
 export interface ExplorerOptions {
   /** The config API base URL the proxy uses (embedded or a real contrail-api). */
@@ -25,75 +26,6 @@ export const MAX_PAGE_LIMIT = 1000;
 const UUIDS_PER_QUERY = 150;
 /** Member statuses that count as down; native LBs leave status null, which counts as up. */
 const DOWN_STATUSES = new Set(['DOWN', 'ERROR', 'OFFLINE', 'INACTIVE', 'DISABLED']);
-
-export interface ListenerSummary {
-  uuid: string;
-  protocol: string | null;
-  port: number | null;
-}
-
-export interface LoadBalancerRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  namespace: string | null;
-  vip: string | null;
-  provider: string | null;
-  listeners: ListenerSummary[];
-  membersUp: number;
-  membersTotal: number;
-  operatingStatus: string | null;
-  provisioningStatus: string | null;
-  adminState: boolean;
-}
-
-export interface ListenerRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  loadbalancerUuid: string | null;
-  protocol: string | null;
-  port: number | null;
-  portName: string | null;
-  connectionLimit: number | null;
-  adminState: boolean;
-  pools: { uuid: string; name: string }[];
-  membersTotal: number;
-}
-
-export interface PoolRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  listenerUuid: string | null;
-  protocol: string | null;
-  method: string | null;
-  sessionPersistence: string | null;
-  adminState: boolean;
-  membersUp: number;
-  membersTotal: number;
-}
-
-export interface MemberRow {
-  uuid: string;
-  name: string;
-  displayName: string;
-  fqName: string[];
-  poolUuid: string | null;
-  targetPort: number | null;
-  weight: number | null;
-  address: string | null;
-  status: string | null;
-  adminState: boolean;
-  isUp: boolean;
-  pod: { uuid: string; name: string | null; namespace: string | null } | null;
-  node: string | null;
-  podIp: string | null;
-  vmi: { uuid: string; name: string } | null;
-}
 
 type Json = Record<string, unknown>;
 
@@ -219,7 +151,12 @@ export function explorerRoutes(opts: ExplorerOptions): FastifyPluginAsync {
             pools.map((p) => String(p.uuid)),
             { fields: 'loadbalancer_member_properties' },
           );
-          return { loadbalancers: assembleLoadBalancerRows(lbs, listeners, pools, members), total, marker };
+          const page: LoadBalancerPage = {
+            loadbalancers: assembleLoadBalancerRows(lbs, listeners, pools, members),
+            total,
+            marker,
+          };
+          return page;
         }),
     );
 

@@ -8,13 +8,14 @@ import { JsonView, defaultStyles } from 'react-json-view-lite';
 
 type StyleProps = typeof defaultStyles;
 import { linkField } from '@model/contrail/schema.ts';
+import { exactDigits } from '@web/api/exact-json.ts';
 import { objectUrl } from '../object-url.ts';
 import {
   ARRAY_PAGE_SIZE,
   BULKY_FIELDS,
   childPath,
   copyableValue,
-  pageLargeArrays,
+  toDisplayValue,
   subtreeContains,
   withoutBulky,
 } from './json-walk.ts';
@@ -48,7 +49,8 @@ const jsonStyles: StyleProps = {
   stringValue: 'json-string',
   numberValue: 'json-number',
   booleanValue: 'json-boolean',
-  otherValue: 'json-other',
+  // The only non-JSON value the view is given is ExactInteger (a 64-bit integer): style it as a number.
+  otherValue: 'json-number',
   ariaLables: { expandJson: 'expand JSON', collapseJson: 'collapse JSON' },
 };
 
@@ -130,7 +132,7 @@ function JsonField({
 
 function JsonValue({ value }: { value: unknown }) {
   const { term, hideBulky } = useSettings();
-  const display = useMemo(() => pageLargeArrays(hideBulky ? withoutBulky(value) : value), [value, hideBulky]);
+  const display = useMemo(() => toDisplayValue(hideBulky ? withoutBulky(value) : value), [value, hideBulky]);
   const shouldExpandNode = useMemo(
     () => (level: number, node: unknown) => level === 0 || (term !== '' && subtreeContains(node, term)),
     [term],
@@ -157,8 +159,9 @@ function JsonValue({ value }: { value: unknown }) {
 export function Primitive({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="json-null">null</span>;
   if (typeof value === 'string') return <span className="json-string">{JSON.stringify(value)}</span>;
-  if (typeof value === 'number' || typeof value === 'bigint')
-    return <span className="json-number">{value.toString()}</span>;
+  const digits = exactDigits(value);
+  if (typeof value === 'number' || digits !== undefined)
+    return <span className="json-number">{digits ?? String(value)}</span>;
   if (typeof value === 'boolean') return <span className="json-boolean">{String(value)}</span>;
   return <span className="json-other">{String(value)}</span>;
 }

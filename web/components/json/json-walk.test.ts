@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childPath, findMatches, pageLargeArrays, subtreeContains, withoutBulky } from './json-walk.ts';
+import { childPath, findMatches, toDisplayValue, subtreeContains, withoutBulky } from './json-walk.ts';
 
 describe('json walk', () => {
   it('builds jq paths, quoting keys jq cannot take bare', () => {
@@ -28,7 +28,7 @@ describe('json walk', () => {
   });
 
   it('pages arrays longer than 100 items', () => {
-    const paged = pageLargeArrays({ routes: Array.from({ length: 250 }, (_, i) => i) }) as {
+    const paged = toDisplayValue({ routes: Array.from({ length: 250 }, (_, i) => i) }) as {
       routes: Record<string, number[]>;
     };
     expect(Object.keys(paged.routes)).toEqual(['[0…99]', '[100…199]', '[200…249]']);

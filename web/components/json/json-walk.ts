@@ -1,7 +1,7 @@
 // Pure helpers of the JSON view: jq-style paths, search over values and keys, splitting large
 // arrays into pages, and which fields are bulky. No React here.
 
-import { stringifyExact } from '@web/api/exact-json.ts';
+import { exactDigits, ExactInteger, stringifyExact } from '@web/api/exact-json.ts';
 
 /** Arrays longer than this are shown as pages of this many items. */
 export const ARRAY_PAGE_SIZE = 100;
@@ -17,16 +17,19 @@ export function childPath(parent: string, key: string | number): string {
   return IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 }
 
+/** Objects and arrays; an ExactInteger (the display form of a BigInt) is a leaf. */
+function isBranch(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !(value instanceof ExactInteger);
+}
+
 export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'bigint') return value.toString();
-  return stringifyExact(value) ?? String(value);
+  return exactDigits(value) ?? stringifyExact(value) ?? String(value);
 }
 
 export function copyableValue(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'bigint') return value.toString();
-  return stringifyExact(value, 2);
+  return exactDigits(value) ?? stringifyExact(value, 2);
 }
 
 const containsCache = new Map<string, WeakMap<object, boolean>>();
@@ -34,7 +37,7 @@ const containsCache = new Map<string, WeakMap<object, boolean>>();
 /** Whether a key or value anywhere under `value` contains `term` (lower-case), memoised per term. */
 export function subtreeContains(value: unknown, term: string): boolean {
   if (term === '') return false;
-  if (value === null || typeof value !== 'object') return valueText(value).toLowerCase().includes(term);
+  if (!isBranch(value)) return valueText(value).toLowerCase().includes(term);
   let cache = containsCache.get(term);
   if (!cache) {
     if (containsCache.size > 20) containsCache.clear();
@@ -71,7 +74,7 @@ export function findMatches(
   let total = 0;
   const visit = (value: unknown, path: string, key: string | undefined) => {
     const keyHit = key !== undefined && key.toLowerCase().includes(term);
-    if (value === null || typeof value !== 'object') {
+    if (!isBranch(value)) {
       if (keyHit || valueText(value).toLowerCase().includes(term)) {
         total++;
         if (matches.length < limit) matches.push({ path, value });
@@ -91,13 +94,15 @@ export function findMatches(
 }
 
 /**
- * Display copy of a value in which every array longer than a page becomes an object of pages
- * (`"[0…99]": [...]`), so opening it renders one collapsed line per page instead of every item.
+ * Display copy of a value for react-json-view-lite: every array longer than a page becomes an
+ * object of pages (`"[0…99]": [...]`), so opening it renders one collapsed line per page instead of
+ * every item, and every BigInt becomes an ExactInteger, which the library prints as bare digits.
  */
-export function pageLargeArrays(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+export function toDisplayValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return new ExactInteger(value);
+  if (!isBranch(value)) return value;
   if (Array.isArray(value)) {
-    const items = value.map(pageLargeArrays);
+    const items = value.map(toDisplayValue);
     if (items.length <= ARRAY_PAGE_SIZE) return items;
     const pages: Record<string, unknown[]> = {};
     for (let start = 0; start < items.length; start += ARRAY_PAGE_SIZE) {
@@ -107,13 +112,13 @@ export function pageLargeArrays(value: unknown): unknown {
     return pages;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = pageLargeArrays(v);
+  for (const [k, v] of Object.entries(value)) out[k] = toDisplayValue(v);
   return out;
 }
 
 /** The object without bulky fields, and without hrefs inside refs, back-refs and children. */
 export function withoutBulky(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+  if (!isBranch(value)) return value;
   if (Array.isArray(value)) return value.map(withoutBulky);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (!BULKY_FIELDS.has(k)) out[k] = withoutBulky(v);

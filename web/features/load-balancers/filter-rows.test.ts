@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadBalancerRow } from '@web/api/explorer.ts';
-import { filterLoadBalancers, normalizeForMatch } from './filter-rows.ts';
+import type { LoadBalancerRow } from '@model/explorer.ts';
+import { indexLoadBalancers, normalizeForMatch } from './filter-rows.ts';
+
+const filterLoadBalancers = (rows: LoadBalancerRow[], filter: string) =>
+  indexLoadBalancers(rows).apply(filter);
 
 function row(displayName: string, extra: Partial<LoadBalancerRow> = {}): LoadBalancerRow {
   return {
@@ -50,5 +53,16 @@ describe('filterLoadBalancers', () => {
     expect(filterLoadBalancers(rows, 'AAAAAAAA-0000')).toHaveLength(1);
     expect(filterLoadBalancers(rows, 'clusterip 10.105')).toHaveLength(1);
     expect(filterLoadBalancers(rows, '  ')).toBe(rows);
+  });
+
+  it('narrows from the last matches while typing on, and starts over otherwise', () => {
+    const index = indexLoadBalancers(rows);
+    const names = (filter: string) => index.apply(filter).map((r) => r.displayName);
+    expect(names('ns-user')).toHaveLength(2);
+    expect(names('ns-user-1__service-web-clusterip-m')).toEqual(['ns-user-1__service-web-clusterip-mp']);
+    expect(names('ns-user-1 10.105')).toEqual(['ns-user-1__service-web-clusterip']);
+    expect(names('dns')).toEqual(['kube-system__kube-dns']);
+    expect(names('')).toHaveLength(3);
+    expect(names('10.')).toHaveLength(3);
   });
 });

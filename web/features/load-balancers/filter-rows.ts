@@ -1,35 +1,52 @@
 // Matching of the "Filter load balancers" box: display name, name, namespace, VIP and uuid, case
 // and separator insensitive, so `ns-user-1-service-web-clusterip` finds `ns-user-1__service-web-clusterip`.
 
-import type { LoadBalancerRow } from '@web/api/explorer.ts';
+import type { LoadBalancerRow } from '@model/explorer.ts';
 
 /** Lower-case with every run of `-`/`_` folded to one `-`: kube-manager joins names with `__`. */
 export function normalizeForMatch(text: string): string {
   return text.toLowerCase().replace(/[-_]+/g, '-');
 }
 
-const haystacks = new WeakMap<LoadBalancerRow, string>();
+/** Search keys survive page arrivals: a row object keeps its key while its page is cached. */
+const searchKeys = new WeakMap<LoadBalancerRow, string>();
 
-function haystackOf(row: LoadBalancerRow): string {
-  let text = haystacks.get(row);
-  if (text === undefined) {
-    text = normalizeForMatch(
+function searchKeyOf(row: LoadBalancerRow): string {
+  let key = searchKeys.get(row);
+  if (key === undefined) {
+    key = normalizeForMatch(
       [row.displayName, row.name, row.namespace ?? '', row.vip ?? '', row.uuid].join('\n'),
     );
-    haystacks.set(row, text);
+    searchKeys.set(row, key);
   }
-  return text;
+  return key;
 }
 
-/** Rows containing every whitespace-separated word of `filter`. */
-export function filterLoadBalancers(
-  rows: readonly LoadBalancerRow[],
-  filter: string,
-): readonly LoadBalancerRow[] {
-  const words = normalizeForMatch(filter).split(/\s+/).filter(Boolean);
-  if (words.length === 0) return rows;
-  return rows.filter((row) => {
-    const text = haystackOf(row);
-    return words.every((w) => text.includes(w));
-  });
+export interface LoadBalancerFilter {
+  readonly rows: readonly LoadBalancerRow[];
+  /** Rows containing every whitespace-separated word of `filter`. */
+  apply(filter: string): readonly LoadBalancerRow[];
+}
+
+/**
+ * Precomputes each row's normalised search key, so a keystroke costs one substring test per row;
+ * typing onward from the last filter only re-tests the rows that matched it.
+ */
+export function indexLoadBalancers(rows: readonly LoadBalancerRow[]): LoadBalancerFilter {
+  const keys = rows.map(searchKeyOf);
+  const all = rows.map((_, i) => i);
+  let last = { text: '', matches: all };
+  return {
+    rows,
+    apply(filter) {
+      const text = normalizeForMatch(filter).trim();
+      const words = text.split(/\s+/).filter(Boolean);
+      if (words.length === 0) return rows;
+      // Every word of the last filter is inside a word of this one, so its matches are a superset.
+      const candidates = last.text !== '' && text.startsWith(last.text) ? last.matches : all;
+      const matches = candidates.filter((i) => words.every((w) => keys[i]!.includes(w)));
+      last = { text, matches };
+      return matches.map((i) => rows[i]!);
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { useNavigate } from 'react-router';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
-import { CONFIG_TYPE, flattenTree, type FlatRow, type TreeNode } from './tree-model.ts';
+import { buildRootRows, CONFIG_TYPE, spliceExpanded, type FlatRow, type TreeNode } from './tree-model.ts';
 import { LB_COLUMNS, NodeCells } from './tree-rows.tsx';
 import { useTreeLevels } from './use-tree-levels.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
@@ -30,28 +30,35 @@ const CHILD_COLUMNS = ['Name', 'Details'];
 export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: LoadBalancerTreeProps) {
   const { entries, expanded, jsonViews, setExpanded, setView } = useTreeUrlState();
   const levels = useTreeLevels(entries);
-  const rows = useMemo(
-    () => flattenTree(roots, expanded, levels, firstLevel),
-    [roots, expanded, levels, firstLevel],
-  );
+  // Roots are laid out once per root list; an expand only splices its own subtree in.
+  const rootRows = useMemo(() => buildRootRows(roots, firstLevel), [roots, firstLevel]);
+  const rows = useMemo(() => spliceExpanded(rootRows, expanded, levels), [rootRows, expanded, levels]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const focusPending = useRef(false);
 
+  // A new getItemKey makes the virtualizer re-measure every row, so it changes only with the rows.
+  const getItemKey = useCallback((i: number) => rows.at(i)?.key ?? i, [rows]);
+  const estimateSize = useCallback(
+    (i: number) => (rows.at(i)?.type === 'detail' ? DETAIL_HEIGHT_PX : ROW_HEIGHT_PX),
+    [rows],
+  );
   // The virtualizer returns fresh functions each render by design; nothing here is memoised on it.
   // oxlint-disable-next-line react/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (rows[i]?.type === 'detail' ? DETAIL_HEIGHT_PX : ROW_HEIGHT_PX),
-    getItemKey: (i) => rows[i]?.key ?? i,
-    overscan: 12,
+    estimateSize,
+    getItemKey,
+    // Enough for smooth scrolling; every extra row also delays the first paint.
+    overscan: 6,
   });
 
+  // Row 0 is always a root node, the fallback when the active row has gone.
   const activeIndex = useMemo(() => {
-    const at = activeKey === null ? -1 : rows.findIndex((r) => r.key === activeKey);
-    return at >= 0 ? at : rows.findIndex((r) => r.type === 'node');
+    const at = activeKey === null ? -1 : rows.indexOfKey(activeKey);
+    return at >= 0 ? at : 0;
   }, [rows, activeKey]);
 
   const toggle = useCallback(
@@ -61,7 +68,7 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
 
   const moveTo = useCallback(
     (index: number) => {
-      const row = rows[index];
+      const row = rows.at(index);
       if (!row) return;
       setActiveKey(row.key);
       focusPending.current = true;
@@ -72,7 +79,7 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
 
   useEffect(() => {
     if (!focusPending.current) return;
-    const row = rows[activeIndex];
+    const row = rows.at(activeIndex);
     const el = row && scrollRef.current?.querySelector<HTMLElement>(`[data-row-key="${row.key}"]`);
     if (el) {
       focusPending.current = false;
@@ -82,11 +89,11 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if ((e.target as HTMLElement).closest('.detail-panel')) return;
-    const row = rows[activeIndex];
+    const row = rows.at(activeIndex);
     if (!row || row.type !== 'node') return;
     const step = (dir: 1 | -1) => {
       for (let i = activeIndex + dir; i >= 0 && i < rows.length; i += dir)
-        if (rows[i]!.type === 'node') return moveTo(i);
+        if (rows.at(i)?.type === 'node') return moveTo(i);
     };
     switch (e.key) {
       case 'ArrowDown':
@@ -104,10 +111,10 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
         else if (row.parentIndex !== null) moveTo(row.parentIndex);
         break;
       case 'Home':
-        moveTo(rows.findIndex((r) => r.type === 'node'));
+        moveTo(0);
         break;
       case 'End':
-        for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.type === 'node') return void moveTo(i);
+        for (let i = rows.length - 1; i >= 0; i--) if (rows.at(i)?.type === 'node') return void moveTo(i);
         break;
       case 'Enter':
         void navigate(objectUrl(CONFIG_TYPE[row.node.kind], row.node.row.uuid));
@@ -139,7 +146,7 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
       <div ref={scrollRef} className="treegrid-scroll" data-scroll-container="">
         <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const row = rows[item.index]!;
+            const row = rows.at(item.index)!;
             return (
               <div
                 key={item.key}

@@ -5,7 +5,7 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { explorerQueries } from '@web/api/explorer.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
-import { filterLoadBalancers } from './filter-rows.ts';
+import { indexLoadBalancers } from './filter-rows.ts';
 import { LoadBalancerTree } from './load-balancer-tree.tsx';
 import type { TreeNode } from './tree-model.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
@@ -53,7 +53,8 @@ export function LoadBalancersPage() {
   const pages = query.data?.pages;
   const all = useMemo(() => pages?.flatMap((p) => p.loadbalancers) ?? [], [pages]);
   const total = pages?.[pages.length - 1]?.total ?? 0;
-  const visible = useMemo(() => filterLoadBalancers(all, deferredFilter), [all, deferredFilter]);
+  const searchIndex = useMemo(() => indexLoadBalancers(all), [all]);
+  const visible = useMemo(() => searchIndex.apply(deferredFilter), [searchIndex, deferredFilter]);
   const roots = useMemo<TreeNode[]>(() => visible.map((row) => ({ kind: 'loadbalancer', row })), [visible]);
 
   const refresh = () => {

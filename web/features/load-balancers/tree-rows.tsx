@@ -3,7 +3,7 @@
 
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { ListenerRow, LoadBalancerRow, MemberRow, PoolRow } from '@web/api/explorer.ts';
+import type { ListenerRow, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
 import { objectUrl } from '@web/components/object-url.ts';
 import { AdminState, StatusDot } from '@web/components/status-dot.tsx';
 import { TreeToggle } from '@web/components/tree-toggle.tsx';
