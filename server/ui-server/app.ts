@@ -92,7 +92,8 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
   const staticDir = opts.staticDir;
   const hasSpa = staticDir !== undefined && existsSync(`${staticDir}/index.html`);
   if (hasSpa) {
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: ['index.html'] });
+    // Files are looked up per request, so a rebuilt SPA is served without a restart.
+    await app.register(fastifyStatic, { root: staticDir, wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;

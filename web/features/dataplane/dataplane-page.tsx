@@ -1,0 +1,114 @@
+// The Dataplane screen: pick a compute's vRouter, then its routes, next hops (ECMP composites as
+// a graph), flows, or trace a packet; cluster controls beside it change the config live.
+
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { dataplaneQueries } from '@web/api/dataplane.ts';
+import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
+import { ClusterControls } from './cluster-controls.tsx';
+import { TABS, useDataplaneUrlState, type DataplaneTab } from './dataplane-url-state.ts';
+import { FlowsTab } from './flows-tab.tsx';
+import { NexthopsTab } from './nexthops-tab.tsx';
+import { RoutesTab } from './routes-tab.tsx';
+import { TraceTab } from './trace-tab.tsx';
+
+const TAB_NAMES: Readonly<Record<DataplaneTab, string>> = {
+  routes: 'Routes',
+  nexthops: 'Next hops',
+  flows: 'Flows',
+  trace: 'Trace',
+};
+
+export function DataplanePage() {
+  const { node, tab, setParam } = useDataplaneUrlState();
+  const vrouters = useQuery(dataplaneQueries.vrouters());
+  const navigate = useNavigate();
+  const location = useLocation();
+  const list = vrouters.data?.vrouters ?? [];
+  const first = list[0]?.name;
+  const current = list.find((r) => r.name === node);
+
+  useEffect(() => {
+    if (node === undefined && first !== undefined)
+      void navigate(`/dataplane/${encodeURIComponent(first)}${location.search}`, { replace: true });
+  }, [node, first, navigate, location.search]);
+
+  const pickNode = (name: string) => {
+    // Next-hop ids are per compute; the tab, VRF name and view carry over.
+    const params = new URLSearchParams(location.search);
+    params.delete('nh');
+    const query = params.toString();
+    void navigate(`/dataplane/${encodeURIComponent(name)}${query ? `?${query}` : ''}`);
+  };
+
+  return (
+    <div className="page page-dataplane">
+      <div className="page-head">
+        <h1>Dataplane</h1>
+        {vrouters.isSuccess && list.length > 0 && (
+          <div className="toolbar">
+            <label className="field field-inline">
+              vRouter
+              <select value={current ? node : ''} onChange={(e) => pickNode(e.target.value)}>
+                {!current && <option value="">Choose a compute…</option>}
+                {list.map((r) => (
+                  <option key={r.name} value={r.name}>
+                    {r.name} ({r.ip})
+                  </option>
+                ))}
+              </select>
+            </label>
+            {current && (
+              <span className="count">
+                {current.vrfs} VRFs · {current.interfaces} vifs · {current.nexthops} next hops ·{' '}
+                {current.flows} flows
+              </span>
+            )}
+          </div>
+        )}
+      </div>
+      {vrouters.isPending ? (
+        <LoadingState what="vRouters" />
+      ) : vrouters.isError ? (
+        <ErrorState error={vrouters.error} onRetry={() => void vrouters.refetch()} />
+      ) : list.length === 0 ? (
+        <div role="status" className="state state-empty">
+          No vRouters yet: a compute appears once its <code>virtual-router</code> object exists.
+        </div>
+      ) : node !== undefined && !current ? (
+        <div role="alert" className="state state-error">
+          <strong>No vRouter on node {node}</strong>
+          <p>Computes: {list.map((r) => r.name).join(', ')}</p>
+        </div>
+      ) : current ? (
+        <div className="dp-layout">
+          <section className="dp-main" aria-label={`vRouter ${current.name}`}>
+            <div role="tablist" aria-label="vRouter views" className="dp-tabs">
+              {TABS.map((t) => (
+                <button
+                  key={t}
+                  type="button"
+                  role="tab"
+                  id={`dp-tab-${t}`}
+                  aria-selected={t === tab}
+                  aria-controls="dp-panel"
+                  onClick={() => setParam('tab', t === 'routes' ? null : t)}
+                >
+                  {TAB_NAMES[t]}
+                </button>
+              ))}
+            </div>
+            <div role="tabpanel" id="dp-panel" aria-labelledby={`dp-tab-${tab}`} className="dp-panel">
+              {tab === 'routes' && <RoutesTab key={current.name} node={current.name} />}
+              {tab === 'nexthops' && <NexthopsTab key={current.name} node={current.name} />}
+              {tab === 'flows' && <FlowsTab key={current.name} node={current.name} />}
+              {tab === 'trace' && <TraceTab />}
+            </div>
+          </section>
+          <ClusterControls />
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,428 @@
+// Fixture vRouters for component tests and `npm run dev:mock`: the seed's two computes with the
+// client and two webservers, the VIP 10.105.53.64/32 on an ECMP composite whose middle member was
+// removed (a hole in slot 1), flows of one trace, and the embedded cluster's pods and Services.
+
+import type {
+  CompositeComponentData,
+  FlowCounters,
+  ItfSandeshData,
+  KFlowInfo,
+  NhSandeshData,
+  RouteUcSandeshData,
+  VRouterSummary,
+  VrfSandeshData,
+} from '@model/dataplane/types.ts';
+import type { KubeDeployment, KubePod, KubeService } from '@web/api/cluster.ts';
+
+export const FABRIC_VRF = 'default-domain:default-project:ip-fabric:__default__';
+export const SERVICE_VRF =
+  'default-domain:k8s-default:k8s-default-service-network:k8s-default-service-network';
+export const POD_VRF = 'default-domain:k8s-default:k8s-default-pod-network:k8s-default-pod-network';
+export const VIP = '10.105.53.64';
+export const COMPOSITE_NH = 14;
+
+export interface DataplaneFixtures {
+  vrouters: VRouterSummary[];
+  vrfs: Map<string, VrfSandeshData[]>;
+  interfaces: Map<string, ItfSandeshData[]>;
+  nexthops: Map<string, NhSandeshData[]>;
+  /** node → VRF name → routes */
+  routes: Map<string, Map<string, RouteUcSandeshData[]>>;
+  flows: Map<string, KFlowInfo[]>;
+  cli: { rt: Map<string, string>; nh: Map<string, string>; flow: Map<string, string> };
+  pods: KubePod[];
+  services: KubeService[];
+  deployments: KubeDeployment[];
+}
+
+const COUNTERS: FlowCounters = {
+  created: 1,
+  added: 2,
+  deleted: 0,
+  changed: 0,
+  processed: 1,
+  overflowInUse: 0,
+  hits: 0,
+  misses: 1,
+  tableFull: 0,
+  aged: 0,
+  evicted: 0,
+};
+
+const NODES = [
+  { name: 'k8s-node1', ip: '10.85.188.20' },
+  { name: 'k8s-node2', ip: '10.85.188.21' },
+];
+
+const PODS = [
+  { name: 'client', node: 'k8s-node1', ip: '10.47.255.252', vif: 3, label: 16, app: 'client' },
+  {
+    name: 'webserver-psx2dvdbbb-8v79p',
+    node: 'k8s-node1',
+    ip: '10.47.255.254',
+    vif: 4,
+    label: 17,
+    app: 'webserver',
+  },
+  {
+    name: 'webserver-psx2dvdbbb-zj2nt',
+    node: 'k8s-node2',
+    ip: '10.47.255.253',
+    vif: 3,
+    label: 16,
+    app: 'webserver',
+  },
+];
+
+const tapOf = (podName: string) => `tapeth0-${podName.slice(-6)}`;
+
+function vrf(name: string, index: number, node: string, routeCount: number): VrfSandeshData {
+  return {
+    name,
+    ucindex: index,
+    mcindex: index,
+    l2index: index,
+    uc6index: index,
+    evpnindex: index,
+    brindex: index,
+    mplsindex: index,
+    source: 'Config;',
+    vn: name.split(':').slice(0, 3).join(':'),
+    table_label: -1,
+    vxlan_id: 0,
+    RD: `${NODES.find((n) => n.name === node)!.ip}:${index}`,
+    mac_aging_time: 300,
+    layer2_control_word: 'false',
+    forwarding_vrf: '',
+    hbf_rintf: -1,
+    hbf_lintf: -1,
+    route_count: routeCount,
+  };
+}
+
+function nh(index: number, type: string, extra: Partial<NhSandeshData> = {}): NhSandeshData {
+  return {
+    nh_index: index,
+    type,
+    ref_count: 2,
+    valid: 'true',
+    policy: 'disabled',
+    sip: '',
+    dip: '',
+    vrf: '',
+    itf: '',
+    mac: '',
+    label: -1,
+    tunnel_type: '',
+    mc_list: [],
+    local_ecmp: 'false',
+    ...extra,
+  };
+}
+
+function component(type: CompositeComponentData['type'], extra: Partial<CompositeComponentData> = {}) {
+  return { type, sip: '', dip: '', label: -1, itf: '', vlan_tag: 0, ...extra };
+}
+
+function route(
+  ip: string,
+  peer: string,
+  next: NhSandeshData,
+  label: number,
+  isEcmp = false,
+): RouteUcSandeshData {
+  return {
+    src_ip: ip,
+    src_plen: 32,
+    src_vrf: POD_VRF,
+    ipam_subnet_route: 'false',
+    ipam_host_route: 'false',
+    proxy_arp: 'true',
+    multicast: 'false',
+    intf_route_type: next.type === 'interface' ? 'interface' : '',
+    path_list: [
+      {
+        peer,
+        nh: next,
+        label,
+        vxlan_id: 0,
+        dest_vn_list: ['default-domain:k8s-default:k8s-default-pod-network'],
+        unresolved: 'false',
+        vrf: POD_VRF,
+        active_tunnel_type: next.type === 'tunnel' ? 'MPLSoUDP' : '',
+        supported_tunnel_type: 'MPLSoGRE MPLSoUDP VXLAN',
+        stale: 'false',
+        path_preference_data: {
+          sequence: 0,
+          preference: 200,
+          ecmp: String(isEcmp),
+          wait_for_traffic: 'false',
+          dependent_ip: '',
+        },
+        active_label: label,
+        ecmp_hashing_fields: '',
+        inactive: 'false',
+      },
+    ],
+  };
+}
+
+function flow(index: number, rflow: number, f: Partial<KFlowInfo>): KFlowInfo {
+  return {
+    index,
+    rflow,
+    sip: '',
+    sport: 0,
+    dip: '',
+    dport: 0,
+    proto: 6,
+    vrf_id: 3,
+    d_vrf_id: 3,
+    action: 'F',
+    flags: 1,
+    nhid: 10,
+    rpf_nh: 10,
+    ecmp_index: -1,
+    pkts: 0,
+    bytes: 0,
+    tcp_flags: 'S',
+    drop_reason: '',
+    underlay_udp_sport: 0,
+    gen_id: 1,
+    ttl: 0,
+    qos_id: -1,
+    ...f,
+  };
+}
+
+function itf(p: (typeof PODS)[number], index: number): ItfSandeshData {
+  return {
+    index,
+    name: tapOf(p.name),
+    uuid: `00000000-0000-4000-8000-00000000000${index}`,
+    vrf_name: POD_VRF,
+    active: 'Active',
+    label: p.label,
+    vn_name: 'default-domain:k8s-default:k8s-default-pod-network',
+    vm_uuid: `00000000-0000-4000-9000-00000000000${index}`,
+    vm_name: `k8s__ns-user-1__${p.name}`,
+    ip_addr: p.ip,
+    mac_addr: `02:00:00:00:00:0${index}`,
+    ether_addr: `2:0:0:0:0:${index}`,
+    type: 'vport',
+    fip_list: [],
+  };
+}
+
+function kubePod(p: (typeof PODS)[number], ready = true): KubePod {
+  return {
+    kind: 'Pod',
+    metadata: { name: p.name, namespace: 'ns-user-1', uid: `uid-${p.name}`, labels: { app: p.app } },
+    spec: { nodeName: p.node },
+    status: {
+      phase: 'Running',
+      podIP: p.ip,
+      hostIP: NODES.find((n) => n.name === p.node)!.ip,
+      conditions: [
+        { type: 'PodScheduled', status: 'True' },
+        { type: 'Ready', status: ready ? 'True' : 'False' },
+      ],
+    },
+  };
+}
+
+function byId(list: NhSandeshData[], id: number): NhSandeshData {
+  return list.find((n) => n.nh_index === id)!;
+}
+
+export function buildDataplaneFixtures(): DataplaneFixtures {
+  const [client, webA, webB] = PODS as [(typeof PODS)[number], (typeof PODS)[number], (typeof PODS)[number]];
+  const node1Nh = [
+    nh(0, 'discard'),
+    nh(1, 'receive', { policy: 'enabled' }),
+    nh(10, 'interface', {
+      vrf: POD_VRF,
+      itf: tapOf(client.name),
+      mac: '02:00:00:00:00:03',
+      label: 16,
+      policy: 'enabled',
+    }),
+    nh(11, 'interface', {
+      vrf: POD_VRF,
+      itf: tapOf(webA.name),
+      mac: '02:00:00:00:00:04',
+      label: 17,
+      policy: 'enabled',
+    }),
+    nh(12, 'tunnel', { sip: NODES[0]!.ip, dip: NODES[1]!.ip, tunnel_type: 'MPLSoUDP' }),
+    nh(COMPOSITE_NH, 'ECMP Composite sub nh count: 3', {
+      vrf: POD_VRF,
+      policy: 'enabled',
+      mc_list: [
+        component('Interface', { label: 17, itf: tapOf(webA.name) }),
+        component('NULL'),
+        component('Tunnel', { sip: NODES[0]!.ip, dip: NODES[1]!.ip, label: 16 }),
+      ],
+    }),
+  ];
+  const node2Nh = [
+    nh(0, 'discard'),
+    nh(1, 'receive', { policy: 'enabled' }),
+    nh(10, 'interface', {
+      vrf: POD_VRF,
+      itf: tapOf(webB.name),
+      mac: '02:00:00:00:00:03',
+      label: 16,
+      policy: 'enabled',
+    }),
+    nh(11, 'tunnel', { sip: NODES[1]!.ip, dip: NODES[0]!.ip, tunnel_type: 'MPLSoUDP' }),
+  ];
+  const node1Routes = [
+    route(client.ip, 'LocalVmPort', byId(node1Nh, 10), -1),
+    route(webB.ip, NODES[1]!.ip, byId(node1Nh, 12), 16),
+    route(webA.ip, 'LocalVmPort', byId(node1Nh, 11), -1),
+    route(VIP, 'Ecmp', byId(node1Nh, COMPOSITE_NH), -1, true),
+  ];
+  const node2Routes = [
+    route(webB.ip, 'LocalVmPort', byId(node2Nh, 10), -1),
+    route(client.ip, NODES[0]!.ip, byId(node2Nh, 11), 16),
+  ];
+  return {
+    vrouters: NODES.map((n, i) => ({
+      name: n.name,
+      ip: n.ip,
+      vrfs: 3,
+      interfaces: i === 0 ? 2 : 1,
+      nexthops: i === 0 ? node1Nh.length : node2Nh.length,
+      flows: i === 0 ? 2 : 0,
+      flowCapacity: { entries: 524288, overflowEntries: 8192 },
+      flowCounters: COUNTERS,
+    })),
+    vrfs: new Map([
+      [
+        'k8s-node1',
+        [
+          vrf(FABRIC_VRF, 0, 'k8s-node1', 0),
+          vrf(SERVICE_VRF, 1, 'k8s-node1', 1),
+          vrf(POD_VRF, 3, 'k8s-node1', 4),
+        ],
+      ],
+      [
+        'k8s-node2',
+        [
+          vrf(FABRIC_VRF, 0, 'k8s-node2', 0),
+          vrf(POD_VRF, 1, 'k8s-node2', 2),
+          vrf(SERVICE_VRF, 2, 'k8s-node2', 1),
+        ],
+      ],
+    ]),
+    interfaces: new Map([
+      ['k8s-node1', [itf(client, 3), itf(webA, 4)]],
+      ['k8s-node2', [itf(webB, 3)]],
+    ]),
+    nexthops: new Map([
+      ['k8s-node1', node1Nh],
+      ['k8s-node2', node2Nh],
+    ]),
+    routes: new Map([
+      [
+        'k8s-node1',
+        new Map([
+          [POD_VRF, node1Routes],
+          [SERVICE_VRF, []],
+          [FABRIC_VRF, []],
+        ]),
+      ],
+      [
+        'k8s-node2',
+        new Map([
+          [POD_VRF, node2Routes],
+          [SERVICE_VRF, []],
+          [FABRIC_VRF, []],
+        ]),
+      ],
+    ]),
+    flows: new Map([
+      [
+        'k8s-node1',
+        [
+          flow(157452, 94488, {
+            sip: client.ip,
+            sport: 52608,
+            dip: VIP,
+            dport: 8888,
+            action: 'N(DPd)',
+            ecmp_index: 0,
+            pkts: 1,
+            bytes: 64,
+          }),
+          flow(94488, 157452, {
+            sip: webA.ip,
+            sport: 80,
+            dip: client.ip,
+            dport: 52608,
+            action: 'N(SPs)',
+            nhid: 11,
+            rpf_nh: 11,
+          }),
+        ],
+      ],
+      ['k8s-node2', []],
+    ]),
+    cli: {
+      rt: new Map([
+        [
+          'k8s-node1/3',
+          [
+            'Flags: L=Label Valid, P=Proxy ARP, T=Trap ARP, F=Flood ARP, Ml=MAC-IP learnt route',
+            'vRouter inet4 routing table 0/3/unicast',
+            'Destination           PPL        Flags        Label         Nexthop    Stitched MAC(Index)',
+            '10.47.255.252/32       32            P          -             10        2:0:0:0:0:3(253768)',
+            '10.47.255.253/32       32           LP         16             12        -',
+            '10.47.255.254/32       32            P          -             11        2:0:0:0:0:4(194851)',
+            '10.105.53.64/32        32            P          -             14        -',
+            '',
+          ].join('\n'),
+        ],
+      ]),
+      nh: new Map([
+        [
+          'k8s-node1/14',
+          [
+            'Id:14         Type:Composite      Fmly: AF_INET  Rid:0  Ref_cnt:2          Vrf:3',
+            '              Flags:Valid, Policy, Ecmp, Etree Root, ',
+            '              Sub NH(label): 11(17) -1 12(16)',
+            '',
+          ].join('\n'),
+        ],
+      ]),
+      flow: new Map([
+        [
+          'k8s-node1',
+          [
+            'Flow table(size 68157440, entries 532480)',
+            '',
+            'Entries: Created 1 Added 2 Deleted 0 Changed 0Processed 1 Used Overflow entries 0',
+            '',
+          ].join('\n'),
+        ],
+      ]),
+    },
+    pods: PODS.map((p) => kubePod(p)),
+    services: [
+      {
+        kind: 'Service',
+        metadata: { name: 'service-web-clusterip', namespace: 'ns-user-1', uid: 'uid-svc-1' },
+        spec: { type: 'ClusterIP', clusterIP: VIP, ports: [{ protocol: 'TCP', port: 8888, targetPort: 80 }] },
+      },
+    ],
+    deployments: [
+      {
+        kind: 'Deployment',
+        metadata: { name: 'webserver', namespace: 'ns-user-1', uid: 'uid-deploy-1' },
+        spec: { replicas: 2 },
+        status: { replicas: 2, readyReplicas: 2 },
+      },
+    ],
+  };
+}
