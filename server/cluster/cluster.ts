@@ -383,12 +383,16 @@ export class Cluster {
     };
   }
 
-  /** Stores `next` unless it equals `existing` in every field a manifest can set. */
-  private putIfChanged(
-    existing: KubeObject | undefined,
-    next: KubeObject,
-    compare: (o: KubeObject) => unknown,
+  /**
+   * Stores `next` unless it equals `existing` in every field a manifest can set: the labels and
+   * annotations, and the kind's own `fields`.
+   */
+  private putIfChanged<T extends KubeObject>(
+    existing: T | undefined,
+    next: T,
+    fields: (o: T) => unknown[],
   ): AppliedObject {
+    const compare = (o: T) => [o.metadata.labels, o.metadata.annotations, ...fields(o)];
     const result: AppliedObject = {
       kind: next.kind,
       ...(next.metadata.namespace !== undefined ? { namespace: next.metadata.namespace } : {}),
@@ -409,7 +413,7 @@ export class Cluster {
       spec: {},
       status: { phase: 'Active' },
     };
-    return this.putIfChanged(existing, next, (o) => [o.metadata.labels, o.metadata.annotations]);
+    return this.putIfChanged(existing, next, () => []);
   }
 
   private applyNode(input: NodeInput): AppliedObject {
@@ -421,12 +425,7 @@ export class Cluster {
       spec: { ...input.spec },
       status: { addresses: input.status.addresses, conditions: [{ type: 'Ready', status: 'True' }] },
     };
-    const result = this.putIfChanged(existing, next, (o) => [
-      o.metadata.labels,
-      o.metadata.annotations,
-      (o as Node).spec,
-      (o as Node).status.addresses,
-    ]);
+    const result = this.putIfChanged(existing, next, (o) => [o.spec, o.status.addresses]);
     this.schedulePending();
     return result;
   }
@@ -441,11 +440,7 @@ export class Cluster {
         metadata: this.metaFor(existing, input.metadata, namespace),
         spec: { ...input.spec, ...(existing.spec.nodeName ? { nodeName: existing.spec.nodeName } : {}) },
       };
-      const result = this.putIfChanged(existing, next, (o) => [
-        o.metadata.labels,
-        o.metadata.annotations,
-        (o as Pod).spec,
-      ]);
+      const result = this.putIfChanged(existing, next, (o) => [o.spec]);
       if (result.action === 'configured') this.afterPodChange(existing, next);
       if (readyCondition && next.status.podIP)
         this.setPodReadiness(namespace, input.metadata.name, readyCondition.status === 'True');
@@ -476,11 +471,7 @@ export class Cluster {
       },
       status: existing?.status ?? { replicas: 0, readyReplicas: 0 },
     };
-    const result = this.putIfChanged(existing, next, (o) => [
-      o.metadata.labels,
-      o.metadata.annotations,
-      (o as Deployment).spec,
-    ]);
+    const result = this.putIfChanged(existing, next, (o) => [o.spec]);
     this.syncDeployment(keyOf(namespace, input.metadata.name));
     return result;
   }
@@ -539,12 +530,7 @@ export class Cluster {
     };
     const key = keyOf(namespace, input.metadata.name);
     if (existing) this.unindexService(existing);
-    const result = this.putIfChanged(existing, next, (o) => [
-      o.metadata.labels,
-      o.metadata.annotations,
-      (o as Service).spec,
-      (o as Service).status,
-    ]);
+    const result = this.putIfChanged(existing, next, (o) => [o.spec, o.status]);
     this.indexService(this.require('Service', namespace, input.metadata.name));
     this.syncEndpoints(key);
     return result;
@@ -574,11 +560,7 @@ export class Cluster {
     };
     const key = keyOf(namespace, input.metadata.name);
     this.managedEndpoints.delete(key);
-    const result = this.putIfChanged(existing, next, (o) => [
-      o.metadata.labels,
-      o.metadata.annotations,
-      (o as Endpoints).subsets,
-    ]);
+    const result = this.putIfChanged(existing, next, (o) => [o.subsets]);
     // For a Service with a selector the controller owns the Endpoints and puts its own view back.
     this.syncEndpoints(key);
     return result;

@@ -236,9 +236,23 @@ export class FlowProcessor {
       table.removePair(fwd);
       table.counters.changed++;
     }
+    // A local member gets the NAT pair (or the port-map drop) right here, keyed on the pod's vif.
     const created =
       dest.memberRouter === router
-        ? this.setupLocal(out, router, vif, src, dest, pkt, targetPort, now, bytes)
+        ? this.setupNat(
+            out,
+            router,
+            vif.nhId,
+            sip,
+            dest,
+            pkt,
+            targetPort,
+            dest.slot,
+            now,
+            bytes,
+            vif.vrfId,
+            (vif.index << 24) >>> 0,
+          )
         : this.setupRemote(out, router, vif, src, dest, pkt, targetPort, now, bytes);
     if (created >= 0) table.setCache(created, cache.generation, dest.id);
     return this.applyTcp(out, pkt);
@@ -393,50 +407,6 @@ export class FlowProcessor {
     return dest;
   }
 
-  /** Local member: the NAT pair (or a port-map drop) here. Returns the forward entry, −1 if none. */
-  private setupLocal(
-    out: PacketResult,
-    router: VRouter,
-    vif: Vif,
-    src: PodPlacement,
-    dest: Destination,
-    pkt: Packet,
-    targetPort: number,
-    now: number,
-    bytes: number,
-  ): number {
-    if (dest.fip && targetPort < 0) {
-      const fwd = this.shortFlow(
-        router.flows,
-        vif.nhId,
-        src.ip,
-        pkt,
-        vif.vrfId,
-        vif.nhId,
-        DROP_PORT_MAP,
-        now,
-        bytes,
-      );
-      out.dropReason = fwd >= 0 ? DROP_PORT_MAP : DROP_FLOW_LIMIT;
-      if (fwd >= 0) this.record(out, router, fwd);
-      return -1;
-    }
-    return this.setupNat(
-      out,
-      router,
-      vif.nhId,
-      src.ip,
-      dest,
-      pkt,
-      targetPort,
-      dest.slot,
-      now,
-      bytes,
-      vif.vrfId,
-      (vif.index << 24) >>> 0,
-    );
-  }
-
   /**
    * Forward + reverse flows on the compute that hosts the member (NAT when it is a VIP). Returns
    * the forward entry, −1 when the flow was dropped or refused.
@@ -464,18 +434,9 @@ export class FlowProcessor {
       return -1;
     }
     const port = targetPort < 0 ? pkt.dport : targetPort;
-    const fwd = this.freshEntry(table, keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
-    if (fwd < 0) {
-      out.dropReason = DROP_FLOW_LIMIT;
-      return -1;
-    }
-    const rev = this.freshEntry(table, memberVif.nhId, dest.member.ip, sip, pkt.proto, port, pkt.sport, now);
-    if (rev < 0) {
-      table.remove(fwd);
-      out.dropReason = DROP_FLOW_LIMIT;
-      return -1;
-    }
-    table.link(fwd, rev);
+    const fwd = this.freshPair(out, table, keyNh, sip, pkt, memberVif.nhId, dest.member.ip, port, now);
+    if (fwd < 0) return -1;
+    const rev = table.reverseOf(fwd);
     const nat = dest.fip !== null;
     const portNat = port !== pkt.dport;
     table.configure(
@@ -502,9 +463,7 @@ export class FlowProcessor {
       memberVif.nhId,
       (memberVif.index << 24) >>> 0,
     );
-    table.touch(fwd, bytes, now);
-    this.record(out, router, fwd);
-    this.record(out, router, rev, true);
+    this.countPair(out, router, fwd, rev, now, bytes);
     return fwd;
   }
 
@@ -525,19 +484,10 @@ export class FlowProcessor {
   ): number {
     const table = router.flows;
     const tunnel = router.tunnelNh(dest.memberRouter.ip);
-    const fwd = this.freshEntry(table, vif.nhId, src.ip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
-    if (fwd < 0) {
-      out.dropReason = DROP_FLOW_LIMIT;
-      return -1;
-    }
     // The reply comes back already translated by the backend's compute: VIP:port → client.
-    const rev = this.freshEntry(table, tunnel, pkt.dip, src.ip, pkt.proto, pkt.dport, pkt.sport, now);
-    if (rev < 0) {
-      table.remove(fwd);
-      out.dropReason = DROP_FLOW_LIMIT;
-      return -1;
-    }
-    table.link(fwd, rev);
+    const fwd = this.freshPair(out, table, vif.nhId, src.ip, pkt, tunnel, pkt.dip, pkt.dport, now);
+    if (fwd < 0) return -1;
+    const rev = table.reverseOf(fwd);
     table.configure(
       fwd,
       FLOW_ACTION_FORWARD,
@@ -562,9 +512,7 @@ export class FlowProcessor {
       tunnel,
       dest.memberRouter.ip,
     );
-    table.touch(fwd, bytes, now);
-    this.record(out, router, fwd);
-    this.record(out, router, rev, true);
+    this.countPair(out, router, fwd, rev, now, bytes);
     this.passBackend(out, router, src, dest, pkt, targetPort, now, bytes);
     return fwd;
   }
@@ -620,6 +568,51 @@ export class FlowProcessor {
     table.configure(index, FLOW_ACTION_DROP, 0, reason, -1, -1, vrfId, vrfId, rpfNh, 0);
     table.touch(index, bytes, now);
     return index;
+  }
+
+  /**
+   * A linked forward/reverse pair: forward keyed (keyNh, sip → pkt.dip, pkt.sport → pkt.dport),
+   * reverse keyed (reverseNh, reverseSip → sip, reverseSport → pkt.sport). Returns the forward
+   * entry (its reverse is `reverseOf`), or −1 with a flow-limit drop and nothing left behind.
+   */
+  private freshPair(
+    out: PacketResult,
+    table: FlowTable,
+    keyNh: number,
+    sip: number,
+    pkt: Packet,
+    reverseNh: number,
+    reverseSip: number,
+    reverseSport: number,
+    now: number,
+  ): number {
+    const fwd = this.freshEntry(table, keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
+    if (fwd < 0) {
+      out.dropReason = DROP_FLOW_LIMIT;
+      return -1;
+    }
+    const rev = this.freshEntry(table, reverseNh, reverseSip, sip, pkt.proto, reverseSport, pkt.sport, now);
+    if (rev < 0) {
+      table.remove(fwd);
+      out.dropReason = DROP_FLOW_LIMIT;
+      return -1;
+    }
+    table.link(fwd, rev);
+    return fwd;
+  }
+
+  /** Counts the packet on a new pair's forward entry and records both, forward first. */
+  private countPair(
+    out: PacketResult,
+    router: VRouter,
+    fwd: number,
+    rev: number,
+    now: number,
+    bytes: number,
+  ): void {
+    router.flows.touch(fwd, bytes, now);
+    this.record(out, router, fwd);
+    this.record(out, router, rev, true);
   }
 
   /** A new entry for a key, replacing a stale one with the same key. */

@@ -246,32 +246,33 @@ export class FlowTable {
   }
 
   private find(nh: number, sip: number, dip: number, proto: number, ports: number): number {
-    const u = this.u32;
     const meta = ((proto << 8) | FLOW_FLAG_ACTIVE) >>> 0;
     const bucket = this.bucketOf(nh, sip, dip, proto, ports);
-    for (let i = bucket * WAYS, end = i + WAYS; i < end; i++) {
-      const b = rec(i);
-      if (
-        u[b + W_SIP] === sip &&
-        u[b + W_DIP] === dip &&
-        u[b + W_PORTS] === ports &&
-        (u[b + W_NH_GEN]! & NH_MASK) === nh &&
-        (u[b + W_META]! & 0xff01) === meta
-      )
-        return i;
-    }
-    for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o - this.entries]!) {
-      const b = rec(o);
-      if (
-        u[b + W_SIP] === sip &&
-        u[b + W_DIP] === dip &&
-        u[b + W_PORTS] === ports &&
-        (u[b + W_NH_GEN]! & NH_MASK) === nh &&
-        (u[b + W_META]! & 0xff01) === meta
-      )
-        return o;
-    }
+    for (let i = bucket * WAYS, end = i + WAYS; i < end; i++)
+      if (this.holdsKey(i, nh, sip, dip, ports, meta)) return i;
+    for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o - this.entries]!)
+      if (this.holdsKey(o, nh, sip, dip, ports, meta)) return o;
     return NO_ENTRY;
+  }
+
+  /** Whether entry `index` is active with this key (`meta` = protocol and the active bit). */
+  private holdsKey(
+    index: number,
+    nh: number,
+    sip: number,
+    dip: number,
+    ports: number,
+    meta: number,
+  ): boolean {
+    const u = this.u32;
+    const b = rec(index);
+    return (
+      u[b + W_SIP] === sip &&
+      u[b + W_DIP] === dip &&
+      u[b + W_PORTS] === ports &&
+      (u[b + W_NH_GEN]! & NH_MASK) === nh &&
+      (u[b + W_META]! & 0xff01) === meta
+    );
   }
 
   /**

@@ -2,8 +2,9 @@
 // the Basic / Advanced JSON detail panel (view kept in the URL).
 
 import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { configQueries } from '@web/api/config.ts';
+import { Breadcrumbs } from '@web/components/breadcrumbs.tsx';
 import { ErrorState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
@@ -16,26 +17,22 @@ export function ConfigObjectPage({ type, uuid }: { type: string; uuid: string })
   const parentUuid = object.data?.parent_uuid;
   return (
     <div className="page page-object">
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
-        <ol>
-          <li>
-            <Link to="/config">Config explorer</Link>
-          </li>
-          <li>
-            <Link to={`/config/${type}`}>{type}s</Link>
-          </li>
-          {parentType && parentUuid && (
-            <li>
-              <Link to={objectUrl(parentType, parentUuid)}>
-                {object.data?.fq_name.slice(0, -1).join(':')}
-              </Link>
-            </li>
-          )}
-          <li>
-            <span aria-current="page">{object.data?.name ?? uuid}</span>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumbs
+        crumbs={[
+          { key: 'explorer', label: 'Config explorer', to: '/config' },
+          { key: 'type', label: `${type}s`, to: `/config/${type}` },
+          ...(parentType && parentUuid
+            ? [
+                {
+                  key: 'parent',
+                  label: object.data?.fq_name.slice(0, -1).join(':'),
+                  to: objectUrl(parentType, parentUuid),
+                },
+              ]
+            : []),
+          { key: 'object', label: object.data?.name ?? uuid, isCurrent: true },
+        ]}
+      />
       <h1>
         <span className="kind-tag">{type}</span> {object.data?.display_name ?? uuid}
       </h1>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { configQueries } from '@web/api/config.ts';
+import { Breadcrumbs } from '@web/components/breadcrumbs.tsx';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
 
@@ -21,16 +22,12 @@ export function ConfigTypePage({ type }: { type: string }) {
   }, [list.data, filter]);
   return (
     <div className="page">
-      <nav aria-label="Breadcrumb" className="breadcrumbs">
-        <ol>
-          <li>
-            <Link to="/config">Config explorer</Link>
-          </li>
-          <li>
-            <span aria-current="page">{type}s</span>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumbs
+        crumbs={[
+          { key: 'explorer', label: 'Config explorer', to: '/config' },
+          { key: 'type', label: `${type}s`, isCurrent: true },
+        ]}
+      />
       <h1>{type}s</h1>
       <input
         type="search"

@@ -14,6 +14,7 @@ import {
 } from '@web/api/cluster.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState } from '@web/components/error-state.tsx';
+import { NumberField } from './number-field.tsx';
 
 function useRefreshAfterChange() {
   const queryClient = useQueryClient();
@@ -100,17 +101,14 @@ function ScaleForm({ deployment, onDone }: { deployment: KubeDeployment; onDone:
         scale.mutate(Number(value));
       }}
     >
-      <label className="field">
-        Replicas of {namespace}/{name}
-        <input
-          type="number"
-          min={0}
-          max={50}
-          value={value}
-          onChange={(e) => setReplicas(e.target.value)}
-          required
-        />
-      </label>
+      <NumberField
+        label={`Replicas of ${namespace}/${name}`}
+        min={0}
+        max={50}
+        value={value}
+        onChange={setReplicas}
+        required
+      />
       <button type="submit" disabled={scale.isPending}>
         Apply
       </button>

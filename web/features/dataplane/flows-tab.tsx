@@ -6,21 +6,29 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
+import { VirtualRows } from '@web/components/virtual-rows.tsx';
 import { CliOutput, CliToggle } from './cli-view.tsx';
 import { useDataplaneUrlState } from './dataplane-url-state.ts';
-import { filterFlowRows, flowRow } from './flow-rows.ts';
+import { filterFlowRows, flowRow, type FlowRow } from './flow-rows.ts';
 
 const ROW_HEIGHT_PX = 36;
-const COLUMNS = [
-  'Index',
-  'Source:Port',
-  'Destination:Port',
-  'Proto(V)',
-  'Action',
-  'ECMP',
-  'Next hops',
-  'TCP',
-  'Stats',
+interface FlowColumn {
+  header: string;
+  value: (r: FlowRow) => string;
+  className?: (r: FlowRow) => string;
+  title?: (r: FlowRow) => string;
+}
+
+const COLUMNS: readonly FlowColumn[] = [
+  { header: 'Index', value: (r) => r.index },
+  { header: 'Source:Port', value: (r) => r.source },
+  { header: 'Destination:Port', value: (r) => r.destination },
+  { header: 'Proto(V)', value: (r) => r.protoVrf, title: (r) => r.protocol },
+  { header: 'Action', value: (r) => r.action, className: (r) => `cell mono action-${r.action.charAt(0)}` },
+  { header: 'ECMP', value: (r) => r.ecmp },
+  { header: 'Next hops', value: (r) => r.nexthops },
+  { header: 'TCP', value: (r) => r.tcp },
+  { header: 'Stats', value: (r) => r.stats },
 ];
 
 export function FlowsTab({ node }: { node: string }) {
@@ -104,58 +112,26 @@ function FlowTable({ node, rows }: { node: string; rows: ReturnType<typeof filte
       <div role="rowgroup">
         <div role="row" className="dp-flow-row dp-flow-head" aria-rowindex={1}>
           {COLUMNS.map((c) => (
-            <span key={c} role="columnheader" className="cell">
-              {c}
+            <span key={c.header} role="columnheader" className="cell">
+              {c.header}
             </span>
           ))}
         </div>
       </div>
-      <div ref={scrollRef} className="dp-flow-scroll" data-scroll-container="">
-        <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const r = rows[item.index]!;
-            return (
-              <div
-                key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className="dp-flow-row virtual-row"
-                data-index={item.index}
-                ref={virtualizer.measureElement}
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <span role="cell" className="cell mono">
-                  {r.index}
-                </span>
-                <span role="cell" className="cell mono">
-                  {r.source}
-                </span>
-                <span role="cell" className="cell mono">
-                  {r.destination}
-                </span>
-                <span role="cell" className="cell mono" title={r.protocol}>
-                  {r.protoVrf}
-                </span>
-                <span role="cell" className={`cell mono action-${r.action.charAt(0)}`}>
-                  {r.action}
-                </span>
-                <span role="cell" className="cell mono">
-                  {r.ecmp}
-                </span>
-                <span role="cell" className="cell mono">
-                  {r.nexthops}
-                </span>
-                <span role="cell" className="cell mono">
-                  {r.tcp}
-                </span>
-                <span role="cell" className="cell mono">
-                  {r.stats}
-                </span>
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      <VirtualRows
+        virtualizer={virtualizer}
+        scrollRef={scrollRef}
+        className="dp-flow-scroll"
+        rowProps={(item) => ({ role: 'row', 'aria-rowindex': item.index + 2, className: 'dp-flow-row' })}
+        renderRow={(item) => {
+          const r = rows[item.index]!;
+          return COLUMNS.map((c) => (
+            <span key={c.header} role="cell" className={c.className?.(r) ?? 'cell mono'} title={c.title?.(r)}>
+              {c.value(r)}
+            </span>
+          ));
+        }}
+      />
     </div>
   );
 }

@@ -11,9 +11,12 @@ import { CliOutput } from './cli-view.tsx';
 import { destinationsVia, resolveSlots } from './composite-slots.ts';
 import { useDataplaneUrlState } from './dataplane-url-state.ts';
 import { isCompositeNh, nhKind } from './route-rows.ts';
+import { TableHead } from './table-head.tsx';
 
 // React Flow and dagre are a large chunk that only this view needs.
 const CompositeGraph = lazy(() => import('./composite-graph.tsx'));
+
+const NH_COLUMNS = ['Id', 'Type', 'VRF', 'Details'];
 
 function lastName(fqName: string): string {
   return fqName.split(':').pop() ?? fqName;
@@ -44,14 +47,7 @@ export function NexthopsTab({ node }: { node: string }) {
   return (
     <div className="dp-split">
       <table className="dp-table dp-nh-list" aria-label={`Next hops on ${node}`}>
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Type</th>
-            <th scope="col">VRF</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
+        <TableHead columns={NH_COLUMNS} />
         <tbody>
           {list.map((n) => (
             <tr key={n.nh_index} className={n.nh_index === selected ? 'is-selected' : undefined}>
@@ -90,15 +86,14 @@ export function NexthopsTab({ node }: { node: string }) {
   );
 }
 
-function NexthopDetail({
-  node,
-  nh,
-  nexthops,
-}: {
+/** One next hop of a compute, with the compute's whole list to resolve a composite's slots. */
+interface NexthopViewProps {
   node: string;
   nh: NhSandeshData;
   nexthops: NhSandeshData[];
-}) {
+}
+
+function NexthopDetail({ node, nh, nexthops }: NexthopViewProps) {
   const cli = useQuery(dataplaneQueries.cliNh(node, nh.nh_index));
   return (
     <section aria-label={`Next hop ${nh.nh_index}`}>
@@ -111,15 +106,7 @@ function NexthopDetail({
   );
 }
 
-function CompositeView({
-  node,
-  nh,
-  nexthops,
-}: {
-  node: string;
-  nh: NhSandeshData;
-  nexthops: NhSandeshData[];
-}) {
+function CompositeView({ node, nh, nexthops }: NexthopViewProps) {
   const vrouters = useQuery(dataplaneQueries.vrouters());
   const names = useMemo(() => (vrouters.data?.vrouters ?? []).map((r) => r.name), [vrouters.data]);
   const interfaces = useQueries({

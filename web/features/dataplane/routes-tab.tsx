@@ -10,6 +10,9 @@ import { CliOutput, CliToggle } from './cli-view.tsx';
 import { dataplaneUrl, useDataplaneUrlState } from './dataplane-url-state.ts';
 import { defaultVrfName } from './default-vrf.ts';
 import { routeRows } from './route-rows.ts';
+import { TableHead } from './table-head.tsx';
+
+const ROUTE_COLUMNS = ['Destination', 'PPL', 'Flags', 'Label', 'Nexthop', 'Next hop type', 'Peer'];
 
 export function RoutesTab({ node }: { node: string }) {
   const { vrf, isCli, setParam } = useDataplaneUrlState();
@@ -63,17 +66,7 @@ export function RoutesTab({ node }: { node: string }) {
         </div>
       ) : (
         <table className="dp-table" aria-label={`Routes in VRF ${vrfData.ucindex}`}>
-          <thead>
-            <tr>
-              <th scope="col">Destination</th>
-              <th scope="col">PPL</th>
-              <th scope="col">Flags</th>
-              <th scope="col">Label</th>
-              <th scope="col">Nexthop</th>
-              <th scope="col">Next hop type</th>
-              <th scope="col">Peer</th>
-            </tr>
-          </thead>
+          <TableHead columns={ROUTE_COLUMNS} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.destination} className={r.isEcmp ? 'is-ecmp' : undefined}>

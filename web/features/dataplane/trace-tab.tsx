@@ -11,6 +11,8 @@ import { dataplaneQueries, sendTraffic, tracePacket } from '@web/api/dataplane.t
 import { ErrorState } from '@web/components/error-state.tsx';
 import { dataplaneUrl } from './dataplane-url-state.ts';
 import { protocolName } from './flow-rows.ts';
+import { NumberField } from './number-field.tsx';
+import { TableHead } from './table-head.tsx';
 
 interface ServiceTarget {
   key: string;
@@ -35,6 +37,16 @@ function serviceTargets(services: readonly KubeService[]): ServiceTarget[] {
 }
 
 const DEFAULT_TRAFFIC_FLOWS = 100;
+const TRACE_FLOW_COLUMNS = [
+  'Index',
+  'Direction',
+  'Source:Port',
+  'Destination:Port',
+  'Proto(V)',
+  'Action',
+  'ECMP',
+  'Stats',
+];
 
 export function TraceTab() {
   const queryClient = useQueryClient();
@@ -134,28 +146,15 @@ export function TraceTab() {
             <option>UDP</option>
           </select>
         </label>
-        <label className="field">
-          Port
-          <input
-            type="number"
-            min={1}
-            max={65535}
-            value={portValue}
-            onChange={(e) => setPort(e.target.value)}
-            required
-          />
-        </label>
-        <label className="field">
-          Source port (optional)
-          <input
-            type="number"
-            min={1}
-            max={65535}
-            value={sourcePort}
-            onChange={(e) => setSourcePort(e.target.value)}
-            placeholder="random"
-          />
-        </label>
+        <NumberField label="Port" min={1} max={65535} value={portValue} onChange={setPort} required />
+        <NumberField
+          label="Source port (optional)"
+          min={1}
+          max={65535}
+          value={sourcePort}
+          onChange={setSourcePort}
+          placeholder="random"
+        />
         <button type="submit" disabled={trace.isPending}>
           Trace
         </button>
@@ -172,17 +171,14 @@ export function TraceTab() {
           traffic.mutate({ ...request(), flows: Number(flowCount) });
         }}
       >
-        <label className="field">
-          Number of flows
-          <input
-            type="number"
-            min={1}
-            max={100000}
-            value={flowCount}
-            onChange={(e) => setFlowCount(e.target.value)}
-            required
-          />
-        </label>
+        <NumberField
+          label="Number of flows"
+          min={1}
+          max={100000}
+          value={flowCount}
+          onChange={setFlowCount}
+          required
+        />
         <button type="submit" disabled={traffic.isPending}>
           Send {flowCount || 0} flows
         </button>
@@ -248,18 +244,7 @@ function TraceView({ result }: { result: TraceResult }) {
             Flows on {node} <Link to={dataplaneUrl(node, 'flows')}>(open {node} flows)</Link>
           </h3>
           <table className="dp-table" aria-label={`Trace flows on ${node}`}>
-            <thead>
-              <tr>
-                <th scope="col">Index</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Source:Port</th>
-                <th scope="col">Destination:Port</th>
-                <th scope="col">Proto(V)</th>
-                <th scope="col">Action</th>
-                <th scope="col">ECMP</th>
-                <th scope="col">Stats</th>
-              </tr>
-            </thead>
+            <TableHead columns={TRACE_FLOW_COLUMNS} />
             <tbody>
               {flows.map((f) => (
                 <tr key={`${f.index}-${f.direction}`}>

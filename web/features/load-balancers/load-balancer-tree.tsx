@@ -3,11 +3,12 @@
 // Enter opens the row's page. Expansion and the detail view live in the URL.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
+import { VirtualRows } from '@web/components/virtual-rows.tsx';
 import { buildRootRows, CONFIG_TYPE, spliceExpanded, type FlatRow, type TreeNode } from './tree-model.ts';
 import { LB_COLUMNS, NodeCells } from './tree-rows.tsx';
 import { useTreeLevels } from './use-tree-levels.ts';
@@ -143,33 +144,26 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
           ))}
         </div>
       </div>
-      <div ref={scrollRef} className="treegrid-scroll" data-scroll-container="">
-        <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = rows.at(item.index)!;
-            return (
-              <div
-                key={item.key}
-                data-index={item.index}
-                ref={virtualizer.measureElement}
-                className="virtual-row"
-                style={{ transform: `translateY(${item.start}px)` }}
-              >
-                <RowView
-                  row={row}
-                  rowIndex={item.index + 2}
-                  isActive={item.index === activeIndex}
-                  onActivate={() => setActiveKey(row.key)}
-                  onToggle={toggle}
-                  view={jsonViews.has(row.type === 'status' ? '' : row.node.row.uuid) ? 'json' : 'basic'}
-                  onViewChange={setView}
-                  colCount={headers.length}
-                />
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      <VirtualRows
+        virtualizer={virtualizer}
+        scrollRef={scrollRef}
+        className="treegrid-scroll"
+        renderRow={(item) => {
+          const row = rows.at(item.index)!;
+          return (
+            <RowView
+              row={row}
+              rowIndex={item.index + 2}
+              isActive={item.index === activeIndex}
+              onActivate={() => setActiveKey(row.key)}
+              onToggle={toggle}
+              view={jsonViews.has(row.type === 'status' ? '' : row.node.row.uuid) ? 'json' : 'basic'}
+              onViewChange={setView}
+              colCount={headers.length}
+            />
+          );
+        }}
+      />
     </div>
   );
 }
@@ -221,37 +215,59 @@ function RowView({
     );
   if (row.type === 'detail')
     return (
-      <div role="row" className="tree-row tree-detail" aria-level={row.level} aria-rowindex={rowIndex}>
-        <div
-          role="gridcell"
-          aria-colspan={colCount}
-          className="cell cell-detail"
-          style={{ paddingLeft: `${(row.level - 1) * 1.25}rem` }}
-        >
-          <ObjectDetail
-            type={CONFIG_TYPE[row.node.kind]}
-            uuid={row.node.row.uuid}
-            view={view}
-            onViewChange={(v) => onViewChange(row.node.row.uuid, v)}
-          />
-        </div>
-      </div>
+      <FullWidthRow
+        row={row}
+        rowIndex={rowIndex}
+        colCount={colCount}
+        indentRem={0}
+        cellClassName="cell cell-detail"
+      >
+        <ObjectDetail
+          type={CONFIG_TYPE[row.node.kind]}
+          uuid={row.node.row.uuid}
+          view={view}
+          onViewChange={(v) => onViewChange(row.node.row.uuid, v)}
+        />
+      </FullWidthRow>
     );
   return (
-    <div role="row" className="tree-row tree-status" aria-level={row.level} aria-rowindex={rowIndex}>
+    <FullWidthRow row={row} rowIndex={rowIndex} colCount={colCount} indentRem={1.5} cellClassName="cell">
+      {row.state.status === 'loading' ? (
+        <LoadingState what="the next level" />
+      ) : row.state.status === 'error' ? (
+        <ErrorState error={row.state.error} onRetry={row.state.retry} />
+      ) : (
+        <span className="state state-empty">No {row.state.kind}s.</span>
+      )}
+    </FullWidthRow>
+  );
+}
+
+/** A detail or status row: one cell across every column, indented to its level. */
+function FullWidthRow({
+  row,
+  rowIndex,
+  colCount,
+  indentRem,
+  cellClassName,
+  children,
+}: {
+  row: Exclude<FlatRow, { type: 'node' }>;
+  rowIndex: number;
+  colCount: number;
+  indentRem: number;
+  cellClassName: string;
+  children: ReactNode;
+}) {
+  return (
+    <div role="row" className={`tree-row tree-${row.type}`} aria-level={row.level} aria-rowindex={rowIndex}>
       <div
         role="gridcell"
         aria-colspan={colCount}
-        className="cell"
-        style={{ paddingLeft: `${(row.level - 1) * 1.25 + 1.5}rem` }}
+        className={cellClassName}
+        style={{ paddingLeft: `${(row.level - 1) * 1.25 + indentRem}rem` }}
       >
-        {row.state.status === 'loading' ? (
-          <LoadingState what="the next level" />
-        ) : row.state.status === 'error' ? (
-          <ErrorState error={row.state.error} onRetry={row.state.retry} />
-        ) : (
-          <span className="state state-empty">No {row.state.kind}s.</span>
-        )}
+        {children}
       </div>
     </div>
   );

@@ -4,10 +4,10 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { Link } from 'react-router';
 import type { ConfigObject } from '@model/contrail/types.ts';
 import { configQueries } from '@web/api/config.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
+import { Breadcrumbs, type Crumb } from '@web/components/breadcrumbs.tsx';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
@@ -100,13 +100,13 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
   if (self.isError)
     return (
       <div className="page">
-        <Breadcrumbs chain={[]} />
+        <AncestryBreadcrumbs chain={[]} />
         <ErrorState error={self.error} onRetry={() => void self.refetch()} />
       </div>
     );
   return (
     <div className="page page-object">
-      <Breadcrumbs chain={chain} />
+      <AncestryBreadcrumbs chain={chain} />
       <h1>
         <span className="kind-tag">{type}</span> {self.data?.display_name ?? uuid}
       </h1>
@@ -145,32 +145,25 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
   );
 }
 
-function Breadcrumbs({
+function AncestryBreadcrumbs({
   chain,
 }: {
   chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[];
 }) {
   const last = chain.length - 1;
   return (
-    <nav aria-label="Breadcrumb" className="breadcrumbs">
-      <ol>
-        <li>
-          <Link to="/loadbalancers">Load balancers</Link>
-        </li>
-        {chain.map((crumb, i) => (
-          <li key={crumb.kind}>
-            {crumb.uuid === undefined ? (
-              <span>…</span>
-            ) : i === last ? (
-              <span aria-current="page">{crumb.obj?.display_name ?? crumb.uuid}</span>
-            ) : (
-              <Link to={objectUrl(CONFIG_TYPE[crumb.kind], crumb.uuid)}>
-                {crumb.obj?.display_name ?? crumb.uuid}
-              </Link>
-            )}
-          </li>
-        ))}
-      </ol>
-    </nav>
+    <Breadcrumbs
+      crumbs={[
+        { key: 'loadbalancers', label: 'Load balancers', to: '/loadbalancers' },
+        ...chain.map(({ kind, obj, uuid }, i): Crumb => {
+          // An ancestor still loading is an ellipsis, neither a link nor the current page.
+          if (uuid === undefined) return { key: kind, label: '…' };
+          const label = obj?.display_name ?? uuid;
+          return i === last
+            ? { key: kind, label, isCurrent: true }
+            : { key: kind, label, to: objectUrl(CONFIG_TYPE[kind], uuid) };
+        }),
+      ]}
+    />
   );
 }

@@ -1,0 +1,39 @@
+// The scrolling body of a virtualized grid: only the rows in view are in the DOM, each one
+// absolutely positioned and measured. Knows nothing of what a row shows; callers own the header.
+
+import type { VirtualItem, Virtualizer } from '@tanstack/react-virtual';
+import type { HTMLAttributes, ReactNode, RefObject } from 'react';
+
+export interface VirtualRowsProps {
+  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  scrollRef: RefObject<HTMLDivElement | null>;
+  /** Class of the scroll container. */
+  className: string;
+  /** Attributes of a row's positioned element; `virtual-row` is added to its class. */
+  rowProps?: (item: VirtualItem) => HTMLAttributes<HTMLDivElement>;
+  renderRow: (item: VirtualItem) => ReactNode;
+}
+
+export function VirtualRows({ virtualizer, scrollRef, className, rowProps, renderRow }: VirtualRowsProps) {
+  return (
+    <div ref={scrollRef} className={className} data-scroll-container="">
+      <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const { className: rowClass, ...attributes } = rowProps?.(item) ?? {};
+          return (
+            <div
+              key={item.key}
+              {...attributes}
+              className={rowClass ? `${rowClass} virtual-row` : 'virtual-row'}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              {renderRow(item)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
