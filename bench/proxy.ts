@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -42,6 +43,14 @@ async function startServer(env: Record<string, string>, readyUrl: string): Promi
   throw new Error(`server at ${readyUrl} did not come up`);
 }
 
+/** CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS_PER_S) * 1e6;
+}
+const CLOCK_TICKS_PER_S = 100;
+
 interface Figures {
   rps: number;
   p50Ms: number;
@@ -49,15 +58,25 @@ interface Figures {
   errors: number;
 }
 
-async function load(url: string): Promise<Figures> {
+/** Load at saturation, and the CPU each server process spent per request meanwhile (µs). */
+async function load(url: string, processes: { api: ChildProcess; ui: ChildProcess }): Promise<Figures & CpuFigures> {
   await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, keep-alive pools
+  const before = { api: cpuMicros(processes.api.pid!), ui: cpuMicros(processes.ui.pid!) };
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  const requests = result.requests.total;
   return {
     rps: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
+    configApiCpuUsPerRequest: Math.round((cpuMicros(processes.api.pid!) - before.api) / requests),
+    uiServerCpuUsPerRequest: Math.round((cpuMicros(processes.ui.pid!) - before.ui) / requests),
   };
+}
+
+interface CpuFigures {
+  configApiCpuUsPerRequest: number;
+  uiServerCpuUsPerRequest: number;
 }
 
 /** One keep-alive connection, one request at a time: the proxy's own added latency, in µs. */
@@ -102,9 +121,9 @@ try {
     `one connection: direct p50 ${directSeq.p50Us} µs p99 ${directSeq.p99Us} µs; proxied p50 ${proxiedSeq.p50Us} µs p99 ${proxiedSeq.p99Us} µs; added p50 ${addedP50Us} µs (goal ≤ 1000 µs)`,
   );
 
-  const direct = await load(`${apiUrl}${target}`);
+  const direct = await load(`${apiUrl}${target}`, { api, ui });
   console.log(`direct   ${direct.rps} req/s  p50 ${direct.p50Ms} ms  p99 ${direct.p99Ms} ms  errors ${direct.errors}`);
-  const proxied = await load(`http://127.0.0.1:${uiPort}/api/config${target}`);
+  const proxied = await load(`http://127.0.0.1:${uiPort}/api/config${target}`, { api, ui });
   console.log(`proxied  ${proxied.rps} req/s  p50 ${proxied.p50Ms} ms  p99 ${proxied.p99Ms} ms  errors ${proxied.errors}`);
 
   const throughputRatio = Number((proxied.rps / direct.rps).toFixed(3));
@@ -112,6 +131,10 @@ try {
   console.log(
     `${CONNECTIONS} connections: throughput ratio ${throughputRatio} (goal ≥ 0.8), added p50 ${addedP50Ms} ms — ` +
       'load generator, proxy and upstream share the same cores here',
+  );
+  console.log(
+    `CPU per request: config API ${direct.configApiCpuUsPerRequest} µs direct / ${proxied.configApiCpuUsPerRequest} µs proxied; ` +
+      `the proxy (UI server) adds ${proxied.uiServerCpuUsPerRequest} µs`,
   );
   console.log(
     JSON.stringify({

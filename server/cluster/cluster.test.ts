@@ -4,7 +4,7 @@ import { sequentialIds } from '@server/ids.ts';
 import { Cluster } from './cluster.ts';
 import { ManifestError } from './manifest.ts';
 import { loadScenario } from './scenario.ts';
-import type { ClusterEvent } from './types.ts';
+import type { ClusterEvent } from '@model/kubernetes/types.ts';
 
 const newCluster = () => new Cluster({ clock: new ManualClock(), ids: sequentialIds() });
 const NODE = `apiVersion: v1

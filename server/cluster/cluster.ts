@@ -34,7 +34,7 @@ import {
   type Pod,
   type PodSpec,
   type Service,
-} from './types.ts';
+} from '@model/kubernetes/types.ts';
 
 export interface ClusterOptions {
   clock?: Clock;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectType } from '@model/contrail/schema.ts';
-import type { Endpoints, Service } from '@server/cluster/types.ts';
+import type { Endpoints, Service } from '@model/kubernetes/types.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import { createDefaultObjects } from '@server/config-api/bootstrap.ts';
 import { sequentialIds } from '@server/ids.ts';

@@ -3,7 +3,7 @@
 
 import type { ObjectType } from '@model/contrail/schema.ts';
 import { ECMP_HASHING_ANNOTATION } from '@model/dataplane/ecmp-hashing.ts';
-import type { Endpoints, Namespace, Node, Pod, Service, ServicePort } from '@server/cluster/types.ts';
+import type { Endpoints, Namespace, Node, Pod, Service, ServicePort } from '@model/kubernetes/types.ts';
 import { ipToNumber, numberToIp, parseCidr } from '@server/cluster/ip-pool.ts';
 import {
   GLOBAL_SYSTEM_CONFIG,

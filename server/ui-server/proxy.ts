@@ -38,12 +38,24 @@ const READ_ONLY_ACTIONS = new Set(['/fqname-to-id', '/id-to-fqname']);
 type Headers = Record<string, string | string[] | undefined>;
 
 export function stripHopByHop(headers: Headers, extra: readonly string[] = []): Headers {
-  const drop = new Set([...HOP_BY_HOP, ...extra]);
-  const connection = headers.connection;
-  for (const value of [connection].flat())
-    if (value) for (const name of value.split(',')) drop.add(name.trim().toLowerCase());
+  return dropHeaders(headers, extra.length === 0 ? HOP_BY_HOP_SET : new Set([...HOP_BY_HOP, ...extra]));
+}
+
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
+const REQUEST_DROP: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...CLIENT_CREDENTIALS, 'host']);
+const RESPONSE_DROP: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...UPSTREAM_PRIVATE]);
+
+/** Copies `headers` without the names in `drop` (lower case) nor any name Connection lists. */
+function dropHeaders(headers: Headers, drop: ReadonlySet<string>): Headers {
+  const listed = [headers.connection ?? []]
+    .flat()
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim().toLowerCase());
   const out: Headers = {};
-  for (const [name, value] of Object.entries(headers)) if (!drop.has(name.toLowerCase())) out[name] = value;
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if (!drop.has(lower) && !listed.includes(lower)) out[name] = headers[name];
+  }
   return out;
 }
 
@@ -101,11 +113,11 @@ export async function registerConfigProxy(app: FastifyInstance, opts: ConfigProx
       );
     return reply.from(`${basePath}${path}`, {
       rewriteRequestHeaders: (_req, headers) => {
-        const out = stripHopByHop(headers as Headers, [...CLIENT_CREDENTIALS, 'host']);
+        const out = dropHeaders(headers as Headers, REQUEST_DROP);
         if (opts.token) out['x-auth-token'] = opts.token;
         return out as typeof headers;
       },
-      rewriteHeaders: (headers) => stripHopByHop(headers as Headers, UPSTREAM_PRIVATE) as typeof headers,
+      rewriteHeaders: (headers) => dropHeaders(headers as Headers, RESPONSE_DROP) as typeof headers,
       onError: (replyOnError, { error }) => {
         const code = (error as { code?: string }).code ?? '';
         const timedOut = /TIMEOUT/i.test(code) || /timeout/i.test(error.message);

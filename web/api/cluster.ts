@@ -2,46 +2,31 @@
 // scale and readiness writes. Only the embedded mode serves it; elsewhere every call answers 404.
 
 import { queryOptions } from '@tanstack/react-query';
+import type { Deployment, ObjectMeta, Pod, Service, ServicePort } from '@model/kubernetes/types.ts';
 import { apiFetch, putJson } from './client.ts';
 
-/** The subset of the Kubernetes object JSON the SPA reads (the server sends the full objects). */
-export interface KubeMeta {
-  name: string;
-  namespace?: string;
-  uid: string;
-  labels?: Record<string, string>;
-}
+/**
+ * The parts of the Kubernetes objects (model/kubernetes/types.ts) the SPA reads; the server sends
+ * the full objects. Derived from the model so the two cannot drift apart.
+ */
+export type KubeMeta = Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'labels'>;
 
-export interface KubePod {
-  kind: 'Pod';
+export interface KubePod extends Pick<Pod, 'kind'> {
   metadata: KubeMeta;
-  spec: { nodeName?: string };
-  status: {
-    phase: string;
-    podIP?: string;
-    hostIP?: string;
-    conditions: { type: string; status: 'True' | 'False' }[];
-  };
+  spec: Pick<Pod['spec'], 'nodeName'>;
+  status: Pick<Pod['status'], 'phase' | 'podIP' | 'hostIP' | 'conditions'>;
 }
 
-export interface KubeServicePort {
-  name?: string;
-  protocol: string;
-  port: number;
-  targetPort: number | string;
-}
+export type KubeServicePort = Pick<ServicePort, 'name' | 'protocol' | 'port' | 'targetPort'>;
 
-export interface KubeService {
-  kind: 'Service';
+export interface KubeService extends Pick<Service, 'kind'> {
   metadata: KubeMeta;
-  spec: { type: string; clusterIP?: string; ports: KubeServicePort[] };
+  spec: Pick<Service['spec'], 'type' | 'clusterIP'> & { ports: KubeServicePort[] };
 }
 
-export interface KubeDeployment {
-  kind: 'Deployment';
+export interface KubeDeployment extends Pick<Deployment, 'kind' | 'status'> {
   metadata: KubeMeta;
-  spec: { replicas: number };
-  status: { replicas: number; readyReplicas: number };
+  spec: Pick<Deployment['spec'], 'replicas'>;
 }
 
 const list = async <T>(plural: string) => (await apiFetch<{ items: T[] }>(`/cluster/${plural}`)).items;

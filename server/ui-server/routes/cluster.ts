@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Cluster } from '../../cluster/cluster.ts';
 import { InvalidRequest, ObjectNotFound } from '../../cluster/errors.ts';
 import { ManifestError, parseManifest } from '../../cluster/manifest.ts';
-import type { Kind } from '../../cluster/types.ts';
+import type { Kind } from '@model/kubernetes/types.ts';
 import { proxyError } from '../proxy.ts';
 
 const KIND_BY_PLURAL: Readonly<Record<string, Kind>> = {
