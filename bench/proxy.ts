@@ -59,7 +59,10 @@ interface Figures {
 }
 
 /** Load at saturation, and the CPU each server process spent per request meanwhile (µs). */
-async function load(url: string, processes: { api: ChildProcess; ui: ChildProcess }): Promise<Figures & CpuFigures> {
+async function load(
+  url: string,
+  processes: { api: ChildProcess; ui: ChildProcess },
+): Promise<Figures & CpuFigures> {
   await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, keep-alive pools
   const before = { api: cpuMicros(processes.api.pid!), ui: cpuMicros(processes.ui.pid!) };
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
@@ -80,7 +83,11 @@ interface CpuFigures {
 }
 
 /** One keep-alive connection, one request at a time: the proxy's own added latency, in µs. */
-async function sequentialLatency(origin: string, path: string, count = 3000): Promise<{ p50Us: number; p99Us: number }> {
+async function sequentialLatency(
+  origin: string,
+  path: string,
+  count = 3000,
+): Promise<{ p50Us: number; p99Us: number }> {
   const pool = new Pool(origin, { connections: 1 });
   const samples: number[] = [];
   for (let i = 0; i < count + 300; i += 1) {
@@ -91,7 +98,8 @@ async function sequentialLatency(origin: string, path: string, count = 3000): Pr
   }
   await pool.close();
   samples.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
+  const at = (q: number) =>
+    Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
   return { p50Us: at(0.5), p99Us: at(0.99) };
 }
 
@@ -103,10 +111,15 @@ const api = await startServer(
   `http://127.0.0.1:${apiPort}/`,
 );
 const apiUrl = `http://127.0.0.1:${apiPort}`;
-const ui = await startServer({ CONFIG_API_URL: apiUrl, UI_PORT: String(uiPort) }, `http://127.0.0.1:${uiPort}/api/info`);
+const ui = await startServer(
+  { CONFIG_API_URL: apiUrl, UI_PORT: String(uiPort) },
+  `http://127.0.0.1:${uiPort}/api/info`,
+);
 
 try {
-  const lbs = (await (await fetch(`${apiUrl}/loadbalancers`)).json()) as { loadbalancers: { uuid: string }[] };
+  const lbs = (await (await fetch(`${apiUrl}/loadbalancers`)).json()) as {
+    loadbalancers: { uuid: string }[];
+  };
   const projects = (await (await fetch(`${apiUrl}/projects`)).json()) as { projects: { uuid: string }[] };
   const target = lbs.loadbalancers[0]
     ? `/loadbalancer/${lbs.loadbalancers[0].uuid}`
@@ -122,9 +135,13 @@ try {
   );
 
   const direct = await load(`${apiUrl}${target}`, { api, ui });
-  console.log(`direct   ${direct.rps} req/s  p50 ${direct.p50Ms} ms  p99 ${direct.p99Ms} ms  errors ${direct.errors}`);
+  console.log(
+    `direct   ${direct.rps} req/s  p50 ${direct.p50Ms} ms  p99 ${direct.p99Ms} ms  errors ${direct.errors}`,
+  );
   const proxied = await load(`http://127.0.0.1:${uiPort}/api/config${target}`, { api, ui });
-  console.log(`proxied  ${proxied.rps} req/s  p50 ${proxied.p50Ms} ms  p99 ${proxied.p99Ms} ms  errors ${proxied.errors}`);
+  console.log(
+    `proxied  ${proxied.rps} req/s  p50 ${proxied.p50Ms} ms  p99 ${proxied.p99Ms} ms  errors ${proxied.errors}`,
+  );
 
   const throughputRatio = Number((proxied.rps / direct.rps).toFixed(3));
   const addedP50Ms = Number((proxied.p50Ms - direct.p50Ms).toFixed(2));

@@ -22,7 +22,10 @@ if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
 }
 process.stdout.write(`Chromium is missing at ${chromium}: installing Debian's chromium package…\n`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', 'chromium'],
+]) {
   const run = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (run.status !== 0) {
     process.stderr.write(`apt-get ${args.join(' ')} failed (exit ${run.status}).\n`);

@@ -55,7 +55,11 @@ const unitOk = run('unit and component tests (vitest)', bin('vitest'), [
 ]);
 count('vitest', unitOk, vitestReport, (r) => ({ p: r.numPassedTests, f: r.numFailedTests }));
 
-if (run('browser (Chromium) for end-to-end tests', process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')])) {
+if (
+  run('browser (Chromium) for end-to-end tests', process.execPath, [
+    join(root, 'scripts', 'ensure-chromium.mjs'),
+  ])
+) {
   const e2eReport = join(reports, 'playwright.json');
   const e2eOk = run('end-to-end tests (Playwright)', bin('playwright'), ['test', '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,

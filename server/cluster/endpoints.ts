@@ -1,7 +1,14 @@
 // The endpoints controller's pure core: which Endpoints subsets a Service has, given the pods its
 // selector matches. Mirrors Kubernetes' EndpointsController + RepackSubsets; no state here.
 
-import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from '@model/kubernetes/types.ts';
+import type {
+  EndpointAddress,
+  EndpointPort,
+  EndpointSubset,
+  Pod,
+  Service,
+  ServicePort,
+} from '@model/kubernetes/types.ts';
 
 export function isPodReady(pod: Pod): boolean {
   return pod.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');

@@ -14,7 +14,10 @@ describe('upstreamPath', () => {
     ['/api/config/loadbalancers?detail=true', '/loadbalancers?detail=true'],
     ['/api/config', '/'],
     ['/api/config/', '/'],
-    ['/api/config/loadbalancer/0b5f1c0e-3d6a-4e0e-9d7e-2f7c1d0a9b11', '/loadbalancer/0b5f1c0e-3d6a-4e0e-9d7e-2f7c1d0a9b11'],
+    [
+      '/api/config/loadbalancer/0b5f1c0e-3d6a-4e0e-9d7e-2f7c1d0a9b11',
+      '/loadbalancer/0b5f1c0e-3d6a-4e0e-9d7e-2f7c1d0a9b11',
+    ],
   ])('maps %s to %s', (url, path) => {
     expect(upstreamPath(url)).toBe(path);
   });
@@ -55,7 +58,11 @@ describe('stripHopByHop', () => {
 });
 
 /** An upstream that records what reached it and answers with a cookie and a hop-by-hop header. */
-async function startEchoUpstream(): Promise<{ app: FastifyInstance; url: string; seen: Record<string, unknown>[] }> {
+async function startEchoUpstream(): Promise<{
+  app: FastifyInstance;
+  url: string;
+  seen: Record<string, unknown>[];
+}> {
   const seen: Record<string, unknown>[] = [];
   const app = Fastify();
   app.all('/*', async (req, reply) => {
@@ -77,7 +84,11 @@ describe('config API proxy', () => {
 
   beforeAll(async () => {
     upstream = await startEchoUpstream();
-    ui = await buildUiServer({ configApiUrl: upstream.url, configApiToken: 'server-side-token', proxyTimeoutMs: 300 });
+    ui = await buildUiServer({
+      configApiUrl: upstream.url,
+      configApiToken: 'server-side-token',
+      proxyTimeoutMs: 300,
+    });
   });
   afterAll(async () => {
     await ui.close();
@@ -198,7 +209,11 @@ describe('UI server with the embedded config API', () => {
     const ui = await buildUiServer({ configApiUrl: url });
     const host = new URL(url).host;
     const direct = await fetch(`${url}/projects?detail=true`).then((r) => r.text());
-    const proxied = await ui.inject({ method: 'GET', url: '/api/config/projects?detail=true', headers: { host } });
+    const proxied = await ui.inject({
+      method: 'GET',
+      url: '/api/config/projects?detail=true',
+      headers: { host },
+    });
     await ui.close();
     await api.close();
     expect(proxied.statusCode).toBe(200);
@@ -215,7 +230,10 @@ describe('static SPA', () => {
   it('serves files, falls back to index.html for deep links and sends the strict headers', async () => {
     const ui = await buildUiServer({ configApiUrl: 'http://127.0.0.1:9', staticDir: dir });
     const asset = await ui.inject({ method: 'GET', url: '/app.js' });
-    const deep = await ui.inject({ method: 'GET', url: '/loadbalancers/0b5f1c0e-3d6a-4e0e-9d7e-2f7c1d0a9b11?view=json' });
+    const deep = await ui.inject({
+      method: 'GET',
+      url: '/loadbalancers/0b5f1c0e-3d6a-4e0e-9d7e-2f7c1d0a9b11?view=json',
+    });
     const api404 = await ui.inject({ method: 'GET', url: '/api/nope' });
     const traversal = await ui.inject({ method: 'GET', url: '/..%2f..%2fetc%2fpasswd' });
     await ui.close();

@@ -1,6 +1,7 @@
 // GET /api/explorer/*: the load balancer tree, one level per request, assembled from the config API
 // over HTTP with one list query per level (back_ref_id / parent_id / obj_uuids), never one GET per object.
 
+import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ListenerRow, LoadBalancerPage, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
@@ -75,7 +76,7 @@ export function explorerRoutes(opts: ExplorerOptions): FastifyPluginAsync {
         const status = res.statusCode >= 500 ? 502 : res.statusCode;
         throw new UpstreamError(
           status,
-          status === 502 ? 'Bad Gateway' : reason(res.statusCode),
+          status === 502 ? 'Bad Gateway' : (STATUS_CODES[res.statusCode] ?? 'Error'),
           `config API answered ${res.statusCode} to GET ${path.split('?')[0]}: ${text.trim().slice(0, 500)}`,
         );
       }
@@ -247,16 +248,6 @@ function upstreamFailure(err: unknown, origin: string, timeoutMs: number): Upstr
     'Bad Gateway',
     `config API ${origin} is unreachable: ${code || (err as Error).message}`,
   );
-}
-
-function reason(status: number): string {
-  const reasons: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-  };
-  return reasons[status] ?? 'Error';
 }
 
 // ---- pure assembly (exported for tests) --------------------------------------------------------
