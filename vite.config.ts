@@ -21,7 +21,8 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
-    proxy: { '/api': 'http://127.0.0.1:8080' },
+    // Only the server's API routes: web/api/*.ts modules are served from the same /api/ prefix.
+    proxy: { '^/api/(config|explorer|cluster|dataplane|events|info)(/|\\?|$)': 'http://127.0.0.1:8080' },
   },
   test: {
     root: here('.'),
