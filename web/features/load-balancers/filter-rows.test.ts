@@ -65,4 +65,21 @@ describe('filterLoadBalancers', () => {
     expect(names('')).toHaveLength(3);
     expect(names('10.')).toHaveLength(3);
   });
+
+  it('returns the same array while a keystroke leaves the matches unchanged', () => {
+    const index = indexLoadBalancers(rows);
+    expect(index.apply('n')).toBe(rows);
+    const user = index.apply('ns-user');
+    expect(user.map((r) => r.displayName)).toEqual([
+      'ns-user-1__service-web-clusterip',
+      'ns-user-1__service-web-clusterip-mp',
+    ]);
+    expect(index.apply('ns-user-1')).toBe(user);
+    expect(index.apply('ns-user-1__service-web')).toBe(user);
+    const mp = index.apply('ns-user-1__service-web-clusterip-m');
+    expect(mp.map((r) => r.displayName)).toEqual(['ns-user-1__service-web-clusterip-mp']);
+    expect(index.apply('ns-user-1__service-web-clusterip-mp')).toBe(mp);
+    // Starting over with a different filter builds a fresh result of the same rows.
+    expect(index.apply('user').map((r) => r.displayName)).toEqual(user.map((r) => r.displayName));
+  });
 });

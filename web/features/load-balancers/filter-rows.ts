@@ -30,12 +30,18 @@ export interface LoadBalancerFilter {
 
 /**
  * Precomputes each row's normalised search key, so a keystroke costs one substring test per row;
- * typing onward from the last filter only re-tests the rows that matched it.
+ * typing onward from the last filter only re-tests the rows that matched it. A keystroke that
+ * leaves the matches unchanged returns the previous array itself, so nothing downstream (root
+ * rows, virtualizer measurements, row renders) is rebuilt for it.
  */
 export function indexLoadBalancers(rows: readonly LoadBalancerRow[]): LoadBalancerFilter {
   const keys = rows.map(searchKeyOf);
   const all = rows.map((_, i) => i);
-  let last = { text: '', matches: all };
+  let last: { text: string; matches: readonly number[]; result: readonly LoadBalancerRow[] } = {
+    text: '',
+    matches: all,
+    result: rows,
+  };
   return {
     rows,
     apply(filter) {
@@ -43,10 +49,18 @@ export function indexLoadBalancers(rows: readonly LoadBalancerRow[]): LoadBalanc
       const words = text.split(/\s+/).filter(Boolean);
       if (words.length === 0) return rows;
       // Every word of the last filter is inside a word of this one, so its matches are a superset.
-      const candidates = last.text !== '' && text.startsWith(last.text) ? last.matches : all;
+      const narrowing = last.text !== '' && text.startsWith(last.text);
+      const candidates = narrowing ? last.matches : all;
       const matches = candidates.filter((i) => words.every((w) => keys[i]!.includes(w)));
-      last = { text, matches };
-      return matches.map((i) => rows[i]!);
+      // A subset of the same size is the same set: keep the previous array.
+      const result =
+        matches.length === rows.length
+          ? rows
+          : narrowing && matches.length === candidates.length
+            ? last.result
+            : matches.map((i) => rows[i]!);
+      last = { text, matches: matches.length === candidates.length ? candidates : matches, result };
+      return result;
     },
   };
 }

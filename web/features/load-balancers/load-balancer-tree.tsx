@@ -3,7 +3,16 @@
 // Enter opens the row's page. Expansion and the detail view live in the URL.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
@@ -28,7 +37,13 @@ export interface LoadBalancerTreeProps {
 
 const CHILD_COLUMNS = ['Name', 'Details'];
 
-export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: LoadBalancerTreeProps) {
+/** Memoised: a filter keystroke that keeps the same roots must not re-render the visible rows. */
+export const LoadBalancerTree = memo(function LoadBalancerTree({
+  label,
+  roots,
+  columns,
+  firstLevel = 1,
+}: LoadBalancerTreeProps) {
   const { entries, expanded, jsonViews, setExpanded, setView } = useTreeUrlState();
   const levels = useTreeLevels(entries);
   // Roots are laid out once per root list; an expand only splices its own subtree in.
@@ -166,7 +181,7 @@ export function LoadBalancerTree({ label, roots, columns, firstLevel = 1 }: Load
       />
     </div>
   );
-}
+});
 
 interface RowViewProps {
   row: FlatRow;

@@ -26,7 +26,17 @@ export function LoadBalancersPage() {
   // the flags alone may look unchanged between two commits.
   const pageCount = query.data?.pages.length ?? 0;
   useEffect(() => {
-    if (pageCount > 0 && hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
+    if (!(pageCount > 0 && hasNextPage && !isFetchingNextPage && !isError)) return;
+    // The next page is asked for once this commit has painted: a 1000-row page costs the server
+    // and the parser far more than the rows on screen, and must not hold back their first paint.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => void fetchNextPage(), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage, pageCount]);
 
   useEffect(() => {
