@@ -3,45 +3,14 @@
 // server run as two separate processes, as they do when the UI explores a real Contrail cluster;
 // autocannon drives them from this process.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
+import { freePort, startServerProcess } from '@server/testing/server-process.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function startServer(env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(readyUrl)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`server at ${readyUrl} did not come up`);
-}
 
 /** CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat. */
 function cpuMicros(pid: number): number {
@@ -106,12 +75,12 @@ async function sequentialLatency(
 const apiPort = await freePort();
 const simUiPort = await freePort();
 const uiPort = await freePort();
-const api = await startServer(
+const api = await startServerProcess(
   { CONFIG_API_PORT: String(apiPort), UI_PORT: String(simUiPort) },
   `http://127.0.0.1:${apiPort}/`,
 );
 const apiUrl = `http://127.0.0.1:${apiPort}`;
-const ui = await startServer(
+const ui = await startServerProcess(
   { CONFIG_API_URL: apiUrl, UI_PORT: String(uiPort) },
   `http://127.0.0.1:${uiPort}/api/info`,
 );

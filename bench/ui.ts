@@ -3,15 +3,13 @@
 // to repaint and expand to repaint; prints readable lines, then one JSON line with the figures.
 // In-page probes are strings: tsx's transpiled closures reference helpers the page does not have.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
+import { freePort, startServerProcess } from '@server/testing/server-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Load balancer counts compared; BENCH_UI_SIZES=small,large overrides (e.g. for a quick run). */
 const SIZES = (process.env.BENCH_UI_SIZES ?? '10,10000').split(',').map(Number);
 /** Pods shared by the Services, so every load balancer has one member. */
@@ -54,43 +52,18 @@ spec:
   return `${docs.join('\n---\n')}\n`;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function startServer(
   scenario: string,
 ): Promise<{ proc: ChildProcess; base: string; startupMs: number }> {
   const uiPort = await freePort();
   const apiPort = await freePort();
-  const started = performance.now();
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      SCENARIO: scenario,
-      UI_PORT: String(uiPort),
-      CONFIG_API_PORT: String(apiPort),
-      HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const base = `http://127.0.0.1:${uiPort}`;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}): ${stderr}`);
-    try {
-      if ((await fetch(`${base}/api/info`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const started = performance.now();
+  const proc = await startServerProcess(
+    { SCENARIO: scenario, UI_PORT: String(uiPort), CONFIG_API_PORT: String(apiPort) },
+    `${base}/api/info`,
+    600_000,
+  );
   return { proc, base, startupMs: performance.now() - started };
 }
 

@@ -7,7 +7,7 @@ import { createDefaultObjects } from '@server/config-api/bootstrap.ts';
 import { buildConfigApi } from '@server/config-api/http.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import { buildUiServer, CONTENT_SECURITY_POLICY } from './app.ts';
-import { stripHopByHop, upstreamPath } from './proxy.ts';
+import { forwardedRequestHeaders, forwardedResponseHeaders, upstreamPath } from './proxy.ts';
 
 describe('upstreamPath', () => {
   it.each([
@@ -37,9 +37,9 @@ describe('upstreamPath', () => {
   });
 });
 
-describe('stripHopByHop', () => {
+describe('forwarded headers', () => {
   it('drops RFC 9110 hop-by-hop headers and every header Connection names', () => {
-    const out = stripHopByHop({
+    const out = forwardedResponseHeaders({
       connection: 'keep-alive, Authorization, X-Secret',
       'keep-alive': 'timeout=5',
       'transfer-encoding': 'chunked',
@@ -52,8 +52,11 @@ describe('stripHopByHop', () => {
     expect(out).toEqual({ accept: 'application/json' });
   });
 
-  it('drops the extra names it is given, case-insensitively', () => {
-    expect(stripHopByHop({ Cookie: 'a=b', 'X-Keep': '1' }, ['cookie'])).toEqual({ 'X-Keep': '1' });
+  it('drops browser credentials case-insensitively and adds the server-side token', () => {
+    expect(forwardedRequestHeaders({ Cookie: 'a=b', 'X-Keep': '1' })).toEqual({ 'X-Keep': '1' });
+    expect(forwardedRequestHeaders({ 'X-Auth-Token': 'browser' }, 'server')).toEqual({
+      'x-auth-token': 'server',
+    });
   });
 });
 

@@ -37,13 +37,20 @@ const READ_ONLY_ACTIONS = new Set(['/fqname-to-id', '/id-to-fqname']);
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export function stripHopByHop(headers: Headers, extra: readonly string[] = []): Headers {
-  return dropHeaders(headers, extra.length === 0 ? HOP_BY_HOP_SET : new Set([...HOP_BY_HOP, ...extra]));
-}
-
-const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
 const REQUEST_DROP: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...CLIENT_CREDENTIALS, 'host']);
 const RESPONSE_DROP: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...UPSTREAM_PRIVATE]);
+
+/** What reaches the upstream: no hop-by-hop headers, no browser credentials, the server's token. */
+export function forwardedRequestHeaders(headers: Headers, token?: string): Headers {
+  const out = dropHeaders(headers, REQUEST_DROP);
+  if (token) out['x-auth-token'] = token;
+  return out;
+}
+
+/** What reaches the browser: no hop-by-hop headers, no upstream cookies or auth challenges. */
+export function forwardedResponseHeaders(headers: Headers): Headers {
+  return dropHeaders(headers, RESPONSE_DROP);
+}
 
 /** Copies `headers` without the names in `drop` (lower case) nor any name Connection lists. */
 function dropHeaders(headers: Headers, drop: ReadonlySet<string>): Headers {
@@ -112,12 +119,9 @@ export async function registerConfigProxy(app: FastifyInstance, opts: ConfigProx
         `the explorer's proxy is read-only: POST ${bare} is refused`,
       );
     return reply.from(`${basePath}${path}`, {
-      rewriteRequestHeaders: (_req, headers) => {
-        const out = dropHeaders(headers as Headers, REQUEST_DROP);
-        if (opts.token) out['x-auth-token'] = opts.token;
-        return out as typeof headers;
-      },
-      rewriteHeaders: (headers) => dropHeaders(headers as Headers, RESPONSE_DROP) as typeof headers,
+      rewriteRequestHeaders: (_req, headers) =>
+        forwardedRequestHeaders(headers as Headers, opts.token) as typeof headers,
+      rewriteHeaders: (headers) => forwardedResponseHeaders(headers as Headers) as typeof headers,
       onError: (replyOnError, { error }) => {
         const code = (error as { code?: string }).code ?? '';
         const timedOut = /TIMEOUT/i.test(code) || /timeout/i.test(error.message);

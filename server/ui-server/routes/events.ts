@@ -22,18 +22,19 @@ export function eventRoutes(store: Pick<ConfigStore, 'subscribe'>): FastifyPlugi
       });
       res.write('retry: 2000\n\n');
       let pending: { kind: ChangeEvent['kind']; type: string; uuid: string }[] = [];
+      let overflowed = false;
       let timer: NodeJS.Timeout | undefined;
       const flush = () => {
+        const data = overflowed ? { resync: true } : pending;
         timer = undefined;
-        const batch = pending;
         pending = [];
-        const data = batch.length > MAX_BATCH ? { resync: true } : batch;
+        overflowed = false;
         res.write(`event: config\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const unsubscribe = store.subscribe((event) => {
-        if (pending.length <= MAX_BATCH)
+        if (pending.length < MAX_BATCH)
           pending.push({ kind: event.kind, type: event.object.type, uuid: event.object.uuid });
-        else pending.length = MAX_BATCH + 1;
+        else overflowed = true;
         timer ??= setTimeout(flush, FLUSH_MS);
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);

@@ -1,7 +1,6 @@
 // The explorer routes against a real config API on an ephemeral port: rows assembled right, one
 // list query per level, upstream failures mapped to JSON 502s.
 
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@server/clock.ts';
@@ -9,6 +8,7 @@ import { createDefaultObjects } from '@server/config-api/bootstrap.ts';
 import { buildConfigApi } from '@server/config-api/http.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import { sequentialIds } from '@server/ids.ts';
+import { freePort } from '@server/testing/server-process.ts';
 import { buildUiServer } from '../app.ts';
 
 const LB = '99fe8ce7-9e75-11e9-b485-0050569e6cfc';
@@ -108,14 +108,6 @@ function seedStore(): { store: ConfigStore; ids: Record<string, string> } {
     members.push(member.uuid);
   }
   return { store, ids: { project: project.uuid, listener: listener.uuid, pool: pool.uuid } };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('explorer routes', () => {
