@@ -83,7 +83,7 @@ describe('ConfigStore create', () => {
     ]);
     expect(obj.refs.get('virtual-machine-interface')!.map((r) => r.uuid)).toEqual([vmiB.uuid, vmiA.uuid]);
     expect(store.backRefs(vmiA.uuid, 'loadbalancer').map((b) => b.object.uuid)).toEqual([obj.uuid]);
-    expect(store.backRefTypes(vmiB.uuid)).toEqual(['loadbalancer']);
+    expect(store.backRefs(vmiB.uuid, 'loadbalancer').map((b) => b.object.uuid)).toEqual([obj.uuid]);
   });
 
   it('refuses bad creates with contrail-api texts and changes nothing', () => {

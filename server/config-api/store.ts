@@ -257,14 +257,6 @@ export class ConfigStore {
     return out;
   }
 
-  /** Child types present under a parent. */
-  childTypes(parentUuid: string): ObjectType[] {
-    const byType = this.childIndex.get(parentUuid);
-    const out: ObjectType[] = [];
-    if (byType) for (const [type, set] of byType) if (set.size > 0) out.push(type);
-    return out;
-  }
-
   /** Objects of `sourceType` that reference `targetUuid`, with the link attribute, by source uuid. */
   backRefs(targetUuid: string, sourceType: ObjectType): { object: StoredObject; attr: unknown }[] {
     const bucket = this.backRefIndex.get(targetUuid)?.get(sourceType);
@@ -273,14 +265,6 @@ export class ConfigStore {
       object: this.byUuid.get(uuid)!,
       attr: bucket.sources.get(uuid),
     }));
-  }
-
-  /** Types that reference `targetUuid`, in the order they first did. */
-  backRefTypes(targetUuid: string): ObjectType[] {
-    const byType = this.backRefIndex.get(targetUuid);
-    const out: ObjectType[] = [];
-    if (byType) for (const [type, bucket] of byType) if (bucket.sources.size > 0) out.push(type);
-    return out;
   }
 
   /** The `GET /<type>s` selection (all pages), see `query`. */
