@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { linkField } from '@model/contrail/schema.ts';
+import { keyValue, propertyStruct } from '@model/contrail/read.ts';
 import type { ConfigObject, Ref } from '@model/contrail/types.ts';
 import { configQueries } from '@web/api/config.ts';
 import { objectUrl } from './object-url.ts';
@@ -28,18 +29,6 @@ const MAX_CHIPS = 40;
 function text(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   return String(value);
-}
-
-function props(obj: Json, key: string): Json {
-  const value = obj[key];
-  return value && typeof value === 'object' ? (value as Json) : {};
-}
-
-function annotation(obj: Json, key: string): string | undefined {
-  const pairs = props(obj, 'annotations').key_value_pair;
-  return Array.isArray(pairs)
-    ? (pairs as { key: string; value: string }[]).find((p) => p.key === key)?.value
-    : undefined;
 }
 
 function RefChip({ type, uuid, fqName }: { type: string; uuid: string; fqName: readonly string[] }) {
@@ -86,7 +75,7 @@ function uuidChip(type: string, uuid: string | undefined, fqName: string[] = [])
 function fieldsFor(type: string, obj: Json): { properties: Field[]; refs: Field[] } {
   switch (type) {
     case 'loadbalancer': {
-      const p = props(obj, 'loadbalancer_properties');
+      const p = propertyStruct(obj, 'loadbalancer_properties');
       return {
         properties: [
           { label: 'Provider', value: text(obj.loadbalancer_provider) },
@@ -106,12 +95,12 @@ function fieldsFor(type: string, obj: Json): { properties: Field[]; refs: Field[
       };
     }
     case 'loadbalancer-listener': {
-      const p = props(obj, 'loadbalancer_listener_properties');
+      const p = propertyStruct(obj, 'loadbalancer_listener_properties');
       return {
         properties: [
           { label: 'Protocol', value: text(p.protocol) },
           { label: 'Port', value: text(p.protocol_port), isId: true },
-          { label: 'Port name', value: text(annotation(obj, 'portName')) },
+          { label: 'Port name', value: text(keyValue(obj, 'portName')) },
           { label: 'Connection limit', value: text(p.connection_limit) },
           { label: 'Admin state', value: <AdminState up={p.admin_state !== false} /> },
         ],
@@ -122,7 +111,7 @@ function fieldsFor(type: string, obj: Json): { properties: Field[]; refs: Field[
       };
     }
     case 'loadbalancer-pool': {
-      const p = props(obj, 'loadbalancer_pool_properties');
+      const p = propertyStruct(obj, 'loadbalancer_pool_properties');
       const members = Array.isArray(obj.loadbalancer_members) ? obj.loadbalancer_members.length : 0;
       return {
         properties: [
@@ -139,7 +128,7 @@ function fieldsFor(type: string, obj: Json): { properties: Field[]; refs: Field[
       };
     }
     case 'loadbalancer-member': {
-      const p = props(obj, 'loadbalancer_member_properties');
+      const p = propertyStruct(obj, 'loadbalancer_member_properties');
       return {
         properties: [
           { label: 'Target port', value: text(p.protocol_port), isId: true },
@@ -149,8 +138,8 @@ function fieldsFor(type: string, obj: Json): { properties: Field[]; refs: Field[
           { label: 'Admin state', value: <AdminState up={p.admin_state !== false} /> },
         ],
         refs: [
-          { label: 'Pod (virtual machine)', value: uuidChip('virtual-machine', annotation(obj, 'vm')) },
-          { label: 'VMI', value: uuidChip('virtual-machine-interface', annotation(obj, 'vmi')) },
+          { label: 'Pod (virtual machine)', value: uuidChip('virtual-machine', keyValue(obj, 'vm')) },
+          { label: 'VMI', value: uuidChip('virtual-machine-interface', keyValue(obj, 'vmi')) },
         ],
       };
     }

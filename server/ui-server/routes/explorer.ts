@@ -4,6 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Pool, errors as undiciErrors } from 'undici';
+import { keyValue, propertyStruct } from '@model/contrail/read.ts';
 import type { ListenerRow, LoadBalancerPage, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
 
 export interface ExplorerOptions {
@@ -192,8 +193,8 @@ export function explorerRoutes(opts: ExplorerOptions): FastifyPluginAsync {
     app.get<{ Params: { uuid: string } }>('/pools/:uuid/members', (req, reply) =>
       send(reply, async () => {
         const members = await listAnchored('loadbalancer-member', 'parent_id', [req.params.uuid]);
-        const vmiUuids = members.flatMap((m) => annotation(m, 'vmi') ?? []);
-        const vmUuids = members.flatMap((m) => annotation(m, 'vm') ?? []);
+        const vmiUuids = members.flatMap((m) => keyValue(m, 'vmi') ?? []);
+        const vmUuids = members.flatMap((m) => keyValue(m, 'vm') ?? []);
         const [vmis, instanceIps, vms, vrouters] = await Promise.all([
           listAnchored('virtual-machine-interface', 'obj_uuids', vmiUuids),
           listAnchored('instance-ip', 'back_ref_id', vmiUuids),
@@ -260,21 +261,9 @@ function num(value: unknown): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-function props(obj: Json, key: string): Json {
-  const value = obj[key];
-  return typeof value === 'object' && value !== null ? (value as Json) : {};
-}
-
 function refUuids(obj: Json, field: string): string[] {
   const refs = obj[field];
   return Array.isArray(refs) ? refs.map((r) => String((r as Json).uuid)) : [];
-}
-
-export function annotation(obj: Json, key: string): string | undefined {
-  const pairs = props(obj, 'annotations').key_value_pair;
-  if (!Array.isArray(pairs)) return undefined;
-  const pair = (pairs as Json[]).find((p) => p.key === key);
-  return typeof pair?.value === 'string' ? pair.value : undefined;
 }
 
 function envelope(obj: Json) {
@@ -288,7 +277,7 @@ function envelope(obj: Json) {
  * of a `<ns>__<svc>` display name, else its project's name.
  */
 export function namespaceOf(obj: Json): string | null {
-  const annotated = annotation(obj, 'namespace');
+  const annotated = keyValue(obj, 'namespace');
   if (annotated) return annotated;
   const display = str(obj.display_name);
   if (display && display.includes('__')) return display.slice(0, display.indexOf('__'));
@@ -297,7 +286,7 @@ export function namespaceOf(obj: Json): string | null {
 }
 
 function isMemberUp(member: Json): boolean {
-  const p = props(member, 'loadbalancer_member_properties');
+  const p = propertyStruct(member, 'loadbalancer_member_properties');
   const status = str(p.status);
   return p.admin_state !== false && !(status && DOWN_STATUSES.has(status.toUpperCase()));
 }
@@ -327,7 +316,7 @@ export function assembleLoadBalancerRows(
   const poolsByListener = groupBy(pools, (p) => refUuids(p, 'loadbalancer_listener_refs'));
   const membersByPool = groupBy(members, (m) => [String(m.parent_uuid)]);
   return lbs.map((lb) => {
-    const lbProps = props(lb, 'loadbalancer_properties');
+    const lbProps = propertyStruct(lb, 'loadbalancer_properties');
     const own = listenersByLb.get(String(lb.uuid)) ?? [];
     const ownMembers = own
       .flatMap((l) => poolsByListener.get(String(l.uuid)) ?? [])
@@ -339,7 +328,7 @@ export function assembleLoadBalancerRows(
       provider: str(lb.loadbalancer_provider),
       listeners: own
         .map((l) => {
-          const lp = props(l, 'loadbalancer_listener_properties');
+          const lp = propertyStruct(l, 'loadbalancer_listener_properties');
           return { uuid: String(l.uuid), protocol: str(lp.protocol), port: num(lp.protocol_port) };
         })
         .sort((a, b) => (a.port ?? 0) - (b.port ?? 0)),
@@ -356,14 +345,14 @@ export function assembleListenerRows(listeners: readonly Json[], pools: readonly
   const poolsByListener = groupBy(pools, (p) => refUuids(p, 'loadbalancer_listener_refs'));
   return listeners
     .map((l) => {
-      const lp = props(l, 'loadbalancer_listener_properties');
+      const lp = propertyStruct(l, 'loadbalancer_listener_properties');
       const own = poolsByListener.get(String(l.uuid)) ?? [];
       return {
         ...envelope(l),
         loadbalancerUuid: refUuids(l, 'loadbalancer_refs')[0] ?? null,
         protocol: str(lp.protocol),
         port: num(lp.protocol_port),
-        portName: annotation(l, 'portName') ?? null,
+        portName: keyValue(l, 'portName') ?? null,
         connectionLimit: num(lp.connection_limit),
         adminState: lp.admin_state !== false,
         pools: own.map((p) => ({ uuid: String(p.uuid), name: envelope(p).displayName })),
@@ -380,7 +369,7 @@ export function assemblePoolRows(pools: readonly Json[], members: readonly Json[
   const membersByPool = groupBy(members, (m) => [String(m.parent_uuid)]);
   return pools
     .map((p) => {
-      const pp = props(p, 'loadbalancer_pool_properties');
+      const pp = propertyStruct(p, 'loadbalancer_pool_properties');
       const own = membersByPool.get(String(p.uuid)) ?? [];
       return {
         ...envelope(p),
@@ -411,21 +400,17 @@ export function assembleMemberRows(
   const vrouterByVm = groupBy(related.vrouters, (r) => refUuids(r, 'virtual_machine_refs'));
   return members
     .map((m) => {
-      const mp = props(m, 'loadbalancer_member_properties');
-      const vmiUuid = annotation(m, 'vmi');
+      const mp = propertyStruct(m, 'loadbalancer_member_properties');
+      const vmiUuid = keyValue(m, 'vmi');
       const vmi = vmiUuid ? vmiByUuid.get(vmiUuid) : undefined;
-      const vmUuid = annotation(m, 'vm') ?? (vmi ? refUuids(vmi, 'virtual_machine_refs')[0] : undefined);
+      const vmUuid = keyValue(m, 'vm') ?? (vmi ? refUuids(vmi, 'virtual_machine_refs')[0] : undefined);
       const vm = vmUuid ? vmByUuid.get(vmUuid) : undefined;
       const ips = vmiUuid ? (ipsByVmi.get(vmiUuid) ?? []) : [];
       const podIp =
         ips.map((i) => str(i.instance_ip_address)).find((a) => a !== null && !a.includes(':')) ??
         ips.map((i) => str(i.instance_ip_address)).find((a) => a !== null) ??
         null;
-      const hostBinding = vmi
-        ? (
-            (props(vmi, 'virtual_machine_interface_bindings').key_value_pair as Json[] | undefined) ?? []
-          ).find((p) => p.key === 'host_id')
-        : undefined;
+      const hostBinding = vmi ? keyValue(vmi, 'host_id', 'virtual_machine_interface_bindings') : undefined;
       const vrouter = vmUuid ? vrouterByVm.get(vmUuid)?.[0] : undefined;
       const status = str(mp.status);
       return {
@@ -440,7 +425,7 @@ export function assembleMemberRows(
         pod: vmUuid
           ? { uuid: vmUuid, name: podName(vmi, vm), namespace: vmi ? namespaceOf(vmi) : null }
           : null,
-        node: str(hostBinding?.value) ?? (vrouter ? envelope(vrouter).name : null),
+        node: hostBinding ?? (vrouter ? envelope(vrouter).name : null),
         podIp,
         vmi: vmiUuid ? { uuid: vmiUuid, name: vmi ? envelope(vmi).name : vmiUuid } : null,
       };
@@ -452,8 +437,8 @@ export function assembleMemberRows(
 function podName(vmi: Json | undefined, vm: Json | undefined): string | null {
   for (const obj of [vmi, vm]) {
     if (!obj) continue;
-    const kind = annotation(obj, 'kind');
-    const name = annotation(obj, 'name');
+    const kind = keyValue(obj, 'kind');
+    const name = keyValue(obj, 'name');
     if (name && (kind === undefined || kind === 'Pod')) return name;
   }
   if (vm) {
