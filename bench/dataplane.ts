@@ -11,7 +11,7 @@ import { sequentialIds } from '@server/ids.ts';
 import { Dataplane } from '@server/dataplane/dataplane.ts';
 import { analyzeDisruption } from '@server/dataplane/disruption.ts';
 import { FlowProcessor, PacketResult } from '@server/dataplane/flow-processor.ts';
-import { formatIpv4, parseIpv4 } from '@server/dataplane/ip.ts';
+import { formatIpv4, parseIpv4 } from '@model/net/ipv4.ts';
 import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
 
 const COMPUTES = 10;

@@ -3,9 +3,11 @@
 
 import { systemClock, type Clock } from '@server/clock.ts';
 import { randomIds, uuidV5, type IdSource } from '@server/ids.ts';
-import { computeEndpointSubsets, isPodReady, matchesSelector } from './endpoints.ts';
+import { isPodReady } from '@model/kubernetes/pods.ts';
+import { computeEndpointSubsets, matchesSelector } from './endpoints.ts';
 import { InvalidRequest, ObjectNotFound } from './errors.ts';
-import { cidrContains, IpPool } from './ip-pool.ts';
+import { cidrContains, parseCidr, tryParseIpv4 } from '@model/net/ipv4.ts';
+import { IpPool } from './ip-pool.ts';
 import {
   describeDocument,
   ManifestError,
@@ -320,7 +322,8 @@ export class Cluster {
             fail('spec.clusterIP', `field is immutable (is ${existing.spec.clusterIP})`);
         }
         if (requested && requested !== 'None' && object.spec.type !== 'ExternalName') {
-          if (!cidrContains(this.serviceCidr, requested))
+          const requestedIp = tryParseIpv4(requested);
+          if (requestedIp === undefined || !cidrContains(parseCidr(this.serviceCidr), requestedIp))
             fail('spec.clusterIP', `${requested} is not in the service range ${this.serviceCidr}`);
           const owner = claimedIps.get(requested);
           const taken =

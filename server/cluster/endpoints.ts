@@ -9,10 +9,7 @@ import type {
   Service,
   ServicePort,
 } from '@model/kubernetes/types.ts';
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-}
+import { isPodReady } from '@model/kubernetes/pods.ts';
 
 export function matchesSelector(
   labels: Readonly<Record<string, string>> | undefined,

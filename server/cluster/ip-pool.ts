@@ -1,27 +1,7 @@
 // IPv4 address pools for the embedded cluster: pod IPs handed out from the top of a subnet
 // downwards, Service clusterIPs upwards. Only tracks which addresses are taken.
 
-export function ipToNumber(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
-export function numberToIp(value: number): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
-}
-
-export function parseCidr(cidr: string): { base: number; prefixLength: number; size: number } {
-  const [ip, len] = cidr.split('/');
-  const prefixLength = Number(len);
-  const size = 2 ** (32 - prefixLength);
-  return { base: ipToNumber(ip!) & (~(size - 1) >>> 0), prefixLength, size };
-}
-
-export function cidrContains(cidr: string, ip: string): boolean {
-  const { base, size } = parseCidr(cidr);
-  const n = ipToNumber(ip);
-  return n >= base && n < base + size;
-}
+import { formatIpv4, parseCidr, parseIpv4 } from '@model/net/ipv4.ts';
 
 /**
  * Hands out addresses of a subnet in one direction with a moving cursor, so a released address
@@ -46,24 +26,24 @@ export class IpPool {
   }
 
   contains(ip: string): boolean {
-    const n = ipToNumber(ip);
+    const n = parseIpv4(ip);
     return n >= this.first && n <= this.last;
   }
 
   isUsed(ip: string): boolean {
-    return this.used.has(ipToNumber(ip));
+    return this.used.has(parseIpv4(ip));
   }
 
   /** Marks a given address taken; false when it already is. */
   reserve(ip: string): boolean {
-    const n = ipToNumber(ip);
+    const n = parseIpv4(ip);
     if (this.used.has(n)) return false;
     this.used.add(n);
     return true;
   }
 
   release(ip: string): void {
-    this.used.delete(ipToNumber(ip));
+    this.used.delete(parseIpv4(ip));
   }
 
   allocate(): string {
@@ -80,7 +60,7 @@ export class IpPool {
             : n + 1;
       if (!this.used.has(n)) {
         this.used.add(n);
-        return numberToIp(n);
+        return formatIpv4(n);
       }
     }
     throw new Error(`address pool ${this.cidr} is exhausted`);

@@ -24,7 +24,8 @@ import {
   TCP_SYN,
   TCP_SYN_R,
 } from './flow-table.ts';
-import { etherNtoa, formatIpv4, macBytes } from './ip.ts';
+import { formatIpv4 } from '@model/net/ipv4.ts';
+import { etherNtoa, macBytes } from './ip.ts';
 import type { NextHop } from './model.ts';
 import type { VRouter } from './vrouter.ts';
 

@@ -3,13 +3,12 @@
 
 import { ECMP_HASHING_ANNOTATION, ecmpHashingOf, type EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
 import type { ChangeEvent, ConfigStore, StoredObject } from '@server/config-api/store.ts';
+import { LB_DEVICE_OWNER, macFromUuid, podKeyOfVmName } from '@model/contrail/names.ts';
 import type { Clock } from '@server/clock.ts';
 import type { FlowTableOptions } from './flow-table.ts';
-import { isIpv4, parseIpv4 } from './ip.ts';
+import { isIpv4, parseIpv4 } from '@model/net/ipv4.ts';
 import type { FipConfig, PodPlacement, PortMapping } from './model.ts';
 import { VRouter, type MemberInfo } from './vrouter.ts';
-
-const LB_DEVICE_OWNER = 'K8S:LOADBALANCER';
 
 export interface DataplaneOptions {
   clock: Clock;
@@ -374,18 +373,11 @@ function annotation(obj: StoredObject, key: string): string | undefined {
   return obj.annotations?.find((a) => a.key === key)?.value;
 }
 
-/** `<ns>/<pod>` from the VMI's `namespace`/`name` annotations, else from `<cluster>__<ns>__<pod>`. */
+/** `<ns>/<pod>` from the VMI's `namespace`/`name` annotations, else from the pod VM name. */
 function podKeyOf(vmi: StoredObject, vmName: string): string | null {
   const ns = annotation(vmi, 'namespace');
   const name = annotation(vmi, 'name');
-  if (ns && name) return `${ns}/${name}`;
-  const parts = vmName.split('__');
-  return parts.length >= 3 ? `${parts[parts.length - 2]!}/${parts[parts.length - 1]!}` : null;
-}
-
-/** The API server's MAC rule: `02:` + uuid characters [0:2],[2:4],[4:6],[6:8],[9:11]. */
-function macFromUuid(uuid: string): string {
-  return `02:${uuid.slice(0, 2)}:${uuid.slice(2, 4)}:${uuid.slice(4, 6)}:${uuid.slice(6, 8)}:${uuid.slice(9, 11)}`;
+  return ns && name ? `${ns}/${name}` : podKeyOfVmName(vmName);
 }
 
 export function protocolNumber(name: string): number | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowProcessor, PacketResult } from './flow-processor.ts';
 import { TCP_ESTABLISHED, TCP_SYN } from './flow-table.ts';
-import { parseIpv4 } from './ip.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
 import { buildTwoComputes, VIP } from './testing/setup.ts';
 
 const vip = parseIpv4(VIP);

@@ -3,7 +3,7 @@ import { hashFlow, hashMod } from './agent-hash.ts';
 import { renderFlowList, renderNhGet } from './cli.ts';
 import { Dataplane } from './dataplane.ts';
 import { PacketResult } from './flow-processor.ts';
-import { parseIpv4 } from './ip.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
 import { buildTwoComputes, SVC, VIP } from './testing/setup.ts';
 import { tracePacket } from './trace.ts';
 

@@ -14,7 +14,8 @@ import type {
 } from '@model/dataplane/types.ts';
 import { DROP_REASON_TEXT, FLOW_ACTION_DROP } from './flow-table.ts';
 import { actionString, tcpFlagString } from './cli.ts';
-import { etherNtoa, formatIpv4 } from './ip.ts';
+import { formatIpv4 } from '@model/net/ipv4.ts';
+import { etherNtoa } from './ip.ts';
 import type { NextHop, Route, Vrf } from './model.ts';
 import type { VRouter } from './vrouter.ts';
 

@@ -8,7 +8,7 @@ import { sequentialIds } from '@server/ids.ts';
 import { KubeManager } from '@server/kube-manager/kube-manager.ts';
 import { Dataplane } from './dataplane.ts';
 import { FlowProcessor } from './flow-processor.ts';
-import { parseIpv4 } from './ip.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
 import { maglevTableSize } from './maglev.ts';
 
 const MAGLEV_VIP = '10.96.7.7';

@@ -14,7 +14,7 @@ import { actionString } from './cli.ts';
 import { protocolNumber, type Dataplane } from './dataplane.ts';
 import { DROP_NONE } from './flow-table.ts';
 import { FlowProcessor, PacketResult, SHORT_FLOW_REASON } from './flow-processor.ts';
-import { formatIpv4, isIpv4, parseIpv4 } from './ip.ts';
+import { formatIpv4, isIpv4, parseIpv4 } from '@model/net/ipv4.ts';
 
 /** Bad input (HTTP 400). */
 export class InvalidRequest extends Error {}

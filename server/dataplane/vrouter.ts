@@ -4,7 +4,7 @@
 import { EcmpGroup } from './ecmp-group.ts';
 import { FlowTable, type FlowTableOptions } from './flow-table.ts';
 import { IdPool } from './id-pool.ts';
-import { formatIpv4 } from './ip.ts';
+import { formatIpv4 } from '@model/net/ipv4.ts';
 import type { Component, FipConfig, NextHop, PodPlacement, Route, Vif, Vrf } from './model.ts';
 
 /** The fabric VRF every compute has as VRF 0. */

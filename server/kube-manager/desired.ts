@@ -4,16 +4,14 @@
 import type { ObjectType } from '@model/contrail/schema.ts';
 import { ECMP_HASHING_ANNOTATION } from '@model/dataplane/ecmp-hashing.ts';
 import type { Endpoints, Namespace, Node, Pod, Service, ServicePort } from '@model/kubernetes/types.ts';
-import { ipToNumber, numberToIp, parseCidr } from '@server/cluster/ip-pool.ts';
+import { LB_DEVICE_OWNER, macFromUuid, makeName, podVmName } from '@model/contrail/names.ts';
+import { formatIpv4, parseCidr, parseIpv4 } from '@model/net/ipv4.ts';
 import {
   GLOBAL_SYSTEM_CONFIG,
-  LB_DEVICE_OWNER,
   NATIVE_DRIVER,
   defaultProjectName,
   lbName,
   listenerProtocol,
-  macFromUuid,
-  makeName,
   podIpamName,
   podNetworkName,
   projectName,
@@ -24,6 +22,7 @@ import {
   serviceIpamName,
   serviceNetworkName,
   stableUuid,
+  uuidKey,
   type KubeManagerConfig,
 } from './names.ts';
 
@@ -92,13 +91,14 @@ export const publicPoolFq = (ctx: DesiredContext) => [
 ];
 export const publicPoolUuid = (ctx: DesiredContext) =>
   ctx.resolve('floating-ip-pool', publicPoolFq(ctx), 'fip-pool:public');
-export const podVmiUuid = (config: KubeManagerConfig, podUid: string) => stableUuid(config, `vmi:${podUid}`);
+export const podVmiUuid = (config: KubeManagerConfig, podUid: string) =>
+  stableUuid(config, uuidKey.podVmi(podUid));
 
 function ipamSubnet(ctx: DesiredContext, ipam: string, cidr: string) {
   const { base, prefixLength } = parseCidr(cidr);
   return {
-    subnet: { ip_prefix: numberToIp(base), ip_prefix_len: prefixLength },
-    default_gateway: numberToIp(base + 1),
+    subnet: { ip_prefix: formatIpv4(base), ip_prefix_len: prefixLength },
+    default_gateway: formatIpv4(base + 1),
     subnet_uuid: subnetUuid(ctx, ipam),
     enable_dhcp: true,
     addr_from_start: true,
@@ -266,11 +266,11 @@ export function desiredPodObjects(ctx: DesiredContext, pod: Pod): DesiredObject[
   if (!ip || !nodeName) return [];
   const { config } = ctx;
   const ns = pod.metadata.namespace!;
-  const vmName = makeName(config.clusterName, ns, pod.metadata.name);
+  const vmName = podVmName(config.clusterName, ns, pod.metadata.name);
   const vmUuid = pod.metadata.uid;
   const vmiUuid = podVmiUuid(config, vmUuid);
   const vmiName = makeName(pod.metadata.name, vmiUuid);
-  const iipUuid = stableUuid(config, `iip:${vmUuid}`);
+  const iipUuid = stableUuid(config, uuidKey.podInstanceIp(vmUuid));
   const iipName = makeName(pod.metadata.name, iipUuid);
   const projectId = projectUuid(ctx, ns);
   const annotations = podAnnotations(ctx, pod);
@@ -423,7 +423,7 @@ function serviceHashingAnnotation(service: Service): Record<string, string> {
 }
 
 function compareIp(a: string, b: string): number {
-  return ipToNumber(a) - ipToNumber(b);
+  return parseIpv4(a) - parseIpv4(b);
 }
 
 /**
@@ -442,11 +442,11 @@ export function desiredServiceObjects(ctx: DesiredContext, inputs: ServiceInputs
   const project = projectFq(ctx, ns);
   const projectId = projectUuid(ctx, ns);
   const name = lbName(svc, uid);
-  const lbVmiUuid = stableUuid(config, `lb-vmi:${uid}`);
+  const lbVmiUuid = stableUuid(config, uuidKey.lbVmi(uid));
   const lbVmiName = makeName(config.clusterName, 'Service', svc, uid);
-  const vipIipUuid = stableUuid(config, `vip-iip:${uid}`);
+  const vipIipUuid = stableUuid(config, uuidKey.vipInstanceIp(uid));
   const vipIipName = makeName(svc, vipIipUuid);
-  const vipFipUuid = stableUuid(config, `vip-fip:${uid}`);
+  const vipFipUuid = stableUuid(config, uuidKey.vipFloatingIp(uid));
   const out: DesiredObject[] = [];
 
   out.push(
@@ -525,9 +525,9 @@ export function desiredServiceObjects(ctx: DesiredContext, inputs: ServiceInputs
   service.spec.ports.forEach((port, i) => {
     const protocol = listenerProtocol(port.protocol);
     const portKey = `${port.protocol}:${port.port}`;
-    const listenerUuid = stableUuid(config, `listener:${uid}:${portKey}`);
+    const listenerUuid = stableUuid(config, uuidKey.listener(uid, portKey));
     const listenerName = `${name}-${port.protocol}-${port.port}-${listenerUuid}`;
-    const poolUuid = stableUuid(config, `pool:${uid}:${portKey}`);
+    const poolUuid = stableUuid(config, uuidKey.pool(uid, portKey));
     out.push(
       {
         type: 'loadbalancer-listener',
@@ -572,8 +572,8 @@ export function desiredServiceObjects(ctx: DesiredContext, inputs: ServiceInputs
     );
     const portBackends = backends[i]!;
     for (const backend of portBackends) {
-      const memberUuid = stableUuid(config, `member:${uid}:${portKey}:${backend.podUid}`);
-      const vmiUuid = uuidOf(ctx, `vmi:${backend.podUid}`);
+      const memberUuid = stableUuid(config, uuidKey.member(uid, portKey, backend.podUid));
+      const vmiUuid = uuidOf(ctx, uuidKey.podVmi(backend.podUid));
       backendVmis.set(vmiUuid, backend.ip);
       out.push({
         type: 'loadbalancer-member',
@@ -633,7 +633,7 @@ export function desiredServiceObjects(ctx: DesiredContext, inputs: ServiceInputs
     const fipName = `${name}${requested ?? 'None'}-externalIP`;
     out.push({
       type: 'floating-ip',
-      uuid: stableUuid(config, `external-fip:${uid}:${requested ?? 'None'}`),
+      uuid: stableUuid(config, uuidKey.externalFloatingIp(uid, requested)),
       fqName: [...publicPoolFq(ctx), fipName],
       parentType: 'floating-ip-pool',
       displayName: fipName,

@@ -23,10 +23,11 @@ import { diffObjects, emptyPlan, mergeInto, type Plan } from './diff.ts';
 import {
   DEFAULT_CONFIG,
   GLOBAL_SYSTEM_CONFIG,
-  LB_DEVICE_OWNER,
   StableUuidCache,
+  uuidKey,
   type KubeManagerConfig,
 } from './names.ts';
+import { LB_DEVICE_OWNER } from '@model/contrail/names.ts';
 
 export interface KubeManagerOptions {
   config?: Partial<KubeManagerConfig>;
@@ -370,8 +371,8 @@ export class KubeManager {
     const vm = this.ownedByUuid(uid, 'virtual-machine');
     if (vm && this.isOwned(vm, 'Pod')) current.push(vm);
     if (vm || pod) {
-      const vmi = this.ownedByUuid(this.uuids.get(`vmi:${uid}`), 'virtual-machine-interface');
-      const iip = this.ownedByUuid(this.uuids.get(`iip:${uid}`), 'instance-ip');
+      const vmi = this.ownedByUuid(this.uuids.get(uuidKey.podVmi(uid)), 'virtual-machine-interface');
+      const iip = this.ownedByUuid(this.uuids.get(uuidKey.podInstanceIp(uid)), 'instance-ip');
       if (vmi) current.push(vmi);
       if (iip) current.push(iip);
     }
@@ -420,7 +421,7 @@ export class KubeManager {
   }
 
   private externalFipUuid(serviceUid: string, requested: string | null): string {
-    return this.uuids.get(`external-fip:${serviceUid}:${requested ?? 'None'}`);
+    return this.uuids.get(uuidKey.externalFloatingIp(serviceUid, requested));
   }
 
   private planService(key: string): Plan {
@@ -475,7 +476,7 @@ export class KubeManager {
       if (obj) out.set(obj.uuid, obj);
     };
     const lb = this.ownedByUuid(uid, 'loadbalancer');
-    const vmis = new Set<string>([this.uuids.get(`lb-vmi:${uid}`)]);
+    const vmis = new Set<string>([this.uuids.get(uuidKey.lbVmi(uid))]);
     if (lb && this.isOwned(lb, 'Service')) {
       add(lb);
       for (const ref of lb.refs.get('virtual-machine-interface') ?? []) vmis.add(ref.uuid);
@@ -499,7 +500,7 @@ export class KubeManager {
       }
       for (const { object: fip } of this.store.backRefs(vmiUuid, 'floating-ip')) add(fip);
     }
-    const vipIip = this.ownedByUuid(this.uuids.get(`vip-iip:${uid}`), 'instance-ip');
+    const vipIip = this.ownedByUuid(this.uuids.get(uuidKey.vipInstanceIp(uid)), 'instance-ip');
     if (vipIip) {
       add(vipIip);
       for (const fip of this.store.children(vipIip.uuid, 'floating-ip')) add(fip);

@@ -1,6 +1,7 @@
 // Names, fq_names and uuids kube-manager gives Contrail objects (vnc_common.py, loadbalancer.py,
 // vnc_pod.py rules). Pure string functions; nothing here reads the store or the cluster.
 
+import { makeName } from '@model/contrail/names.ts';
 import { uuidV5 } from '@server/ids.ts';
 
 export interface KubeManagerConfig {
@@ -27,7 +28,6 @@ export const DEFAULT_CONFIG: KubeManagerConfig = {
 export const NATIVE_DRIVER =
   'svc_monitor.services.loadbalancer.drivers.native.driver.OpencontrailLoadbalancerDriver';
 export const GLOBAL_SYSTEM_CONFIG = 'default-global-system-config';
-export const LB_DEVICE_OWNER = 'K8S:LOADBALANCER';
 
 const UUID_NAMESPACE = '3b6e1a9c-7d2f-5e4a-8c1b-0f9d2e6a4b75';
 
@@ -40,6 +40,24 @@ const UUID_NAMESPACE = '3b6e1a9c-7d2f-5e4a-8c1b-0f9d2e6a4b75';
 export function stableUuid(config: KubeManagerConfig, key: string): string {
   return uuidV5(UUID_NAMESPACE, `${config.clusterName}/${key}`);
 }
+
+/**
+ * The keys stable uuids are made from, one per object kube-manager creates: desired state makes
+ * the objects with them and the controller finds its own objects by them.
+ */
+export const uuidKey = {
+  podVmi: (podUid: string) => `vmi:${podUid}`,
+  podInstanceIp: (podUid: string) => `iip:${podUid}`,
+  lbVmi: (serviceUid: string) => `lb-vmi:${serviceUid}`,
+  vipInstanceIp: (serviceUid: string) => `vip-iip:${serviceUid}`,
+  vipFloatingIp: (serviceUid: string) => `vip-fip:${serviceUid}`,
+  listener: (serviceUid: string, portKey: string) => `listener:${serviceUid}:${portKey}`,
+  pool: (serviceUid: string, portKey: string) => `pool:${serviceUid}:${portKey}`,
+  member: (serviceUid: string, portKey: string, podUid: string) =>
+    `member:${serviceUid}:${portKey}:${podUid}`,
+  externalFloatingIp: (serviceUid: string, requested: string | null | undefined) =>
+    `external-fip:${serviceUid}:${requested ?? 'None'}`,
+} as const;
 
 /**
  * stableUuid for keys asked for over and over (a pod's VMI once per Service port it backs, the
@@ -63,9 +81,6 @@ export class StableUuidCache {
   }
 }
 
-/** `VncCommon.make_name`: parts joined with a double underscore. */
-export const makeName = (...parts: string[]) => parts.join('__');
-
 /** Project of a namespace: `<cluster>-<namespace>` (so namespace `default` → `k8s-default`). */
 export const projectName = (config: KubeManagerConfig, namespace: string) =>
   `${config.clusterName}-${namespace}`;
@@ -80,11 +95,6 @@ export const publicPoolName = (config: KubeManagerConfig) => `${config.clusterNa
 export const podIpamName = (config: KubeManagerConfig) => `${config.clusterName}-pod-ipam`;
 export const serviceIpamName = (config: KubeManagerConfig) => `${config.clusterName}-service-ipam`;
 export const publicIpamName = (config: KubeManagerConfig) => `${config.clusterName}-public-ipam`;
-
-/** The API server's MAC rule (vnc_addr_mgmt.py mac_alloc): `02:` + uuid chars 0-7 and 9-10. */
-export function macFromUuid(uuid: string): string {
-  return `02:${uuid.slice(0, 2)}:${uuid.slice(2, 4)}:${uuid.slice(4, 6)}:${uuid.slice(6, 8)}:${uuid.slice(9, 11)}`;
-}
 
 /** Listener protocol: UDP unless the port's protocol is one the schema names (so SCTP → UDP). */
 export function listenerProtocol(protocol: string): 'TCP' | 'UDP' | 'HTTP' | 'HTTPS' | 'TERMINATED_HTTPS' {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredObject } from '@server/config-api/store.ts';
 import { makeHarness, type Harness } from './testing.ts';
-import { macFromUuid, NATIVE_DRIVER } from './names.ts';
+import { macFromUuid } from '@model/contrail/names.ts';
+import { NATIVE_DRIVER } from './names.ts';
 
 const NS = 'ns-user-1';
 

@@ -47,14 +47,6 @@ export const clusterQueries = {
     }),
 };
 
-export function podKey(pod: { metadata: KubeMeta }): string {
-  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-}
-
-export function isPodReady(pod: KubePod): boolean {
-  return pod.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 export function scaleDeployment(namespace: string, name: string, replicas: number): Promise<KubeDeployment> {
   return putJson<KubeDeployment>(
     `/cluster/deployments/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/scale`,

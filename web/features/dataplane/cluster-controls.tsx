@@ -4,14 +4,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '@web/api/client.ts';
-import {
-  clusterQueries,
-  isPodReady,
-  podKey,
-  scaleDeployment,
-  setPodReadiness,
-  type KubeDeployment,
-} from '@web/api/cluster.ts';
+import { isPodReady, podKey } from '@model/kubernetes/pods.ts';
+import { clusterQueries, scaleDeployment, setPodReadiness, type KubeDeployment } from '@web/api/cluster.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState } from '@web/components/error-state.tsx';
 import { NumberField } from './number-field.tsx';

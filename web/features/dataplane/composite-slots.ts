@@ -7,6 +7,7 @@ import type {
   NhSandeshData,
   VRouterSummary,
 } from '@model/dataplane/types.ts';
+import { podKeyOfVmName } from '@model/contrail/names.ts';
 import type { KubePod } from '@web/api/cluster.ts';
 
 export type SlotKind = 'interface' | 'tunnel' | 'hole';
@@ -41,16 +42,10 @@ export interface SlotContext {
   pods?: readonly KubePod[] | undefined;
 }
 
-/** `k8s__<namespace>__<pod>` (kube-manager's VM name) → `<namespace>/<pod>`. */
-export function podOfVmName(vmName: string): string | null {
-  const parts = vmName.split('__');
-  return parts.length === 3 && parts[0] === 'k8s' ? `${parts[1]}/${parts[2]}` : null;
-}
-
 function podName(itf: ItfSandeshData, pods: readonly KubePod[] | undefined): string | null {
   const pod = pods?.find((p) => p.status.podIP === itf.ip_addr);
   if (pod) return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-  return podOfVmName(itf.vm_name);
+  return podKeyOfVmName(itf.vm_name);
 }
 
 export function resolveSlots(nh: NhSandeshData, ctx: SlotContext): CompositeSlot[] {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataplaneFixtures, COMPOSITE_NH, POD_VRF } from '@web/testing/dataplane-fixtures.ts';
 import { compositeGraph } from './composite-graph-model.ts';
-import { destinationsVia, podOfVmName, resolveSlots } from './composite-slots.ts';
+import { destinationsVia, resolveSlots } from './composite-slots.ts';
 import { defaultVrfName } from './default-vrf.ts';
 import { filterFlowRows, flowRow } from './flow-rows.ts';
 import { routeRows } from './route-rows.ts';
@@ -84,11 +84,6 @@ describe('resolveSlots', () => {
       metadata: { ...fx.pods[1]!.metadata, name: 'renamed', namespace: 'other' },
     };
     expect(resolveSlots(composite, { ...ctx, pods: [renamed] })[0]!.pod).toBe('other/renamed');
-  });
-
-  it('parses only kube-manager VM names', () => {
-    expect(podOfVmName('k8s__ns-user-1__client')).toBe('ns-user-1/client');
-    expect(podOfVmName('instance-1')).toBeNull();
   });
 
   it('finds the VIP routed through the composite', () => {

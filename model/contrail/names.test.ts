@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { macFromUuid, makeName, podKeyOfVmName, podVmName } from './names.ts';
+
+describe('Contrail name conventions', () => {
+  it('joins with a double underscore and reads a pod VM name back', () => {
+    expect(makeName('service-web', '99fe8ce7-9e75-11e9-b485-0050569e6cfc')).toBe(
+      'service-web__99fe8ce7-9e75-11e9-b485-0050569e6cfc',
+    );
+    const vm = podVmName('k8s', 'ns-user-1', 'client');
+    expect(vm).toBe('k8s__ns-user-1__client');
+    expect(podKeyOfVmName(vm)).toBe('ns-user-1/client');
+    expect(podKeyOfVmName('client')).toBeNull();
+    expect(podKeyOfVmName('a__b')).toBeNull();
+    expect(podKeyOfVmName('k8s____client')).toBeNull();
+  });
+
+  it("derives the API server's MAC from a uuid", () => {
+    expect(macFromUuid('99fe8ce7-9e75-11e9-b485-0050569e6cfc')).toBe('02:99:fe:8c:e7:9e');
+  });
+});
