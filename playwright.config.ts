@@ -1,7 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 
-const UI_PORT = Number(process.env.E2E_UI_PORT ?? 18080);
-const CONFIG_API_PORT = Number(process.env.E2E_CONFIG_API_PORT ?? 18082);
+// Free ports are chosen once, by the runner, and passed to its workers through the environment
+// (workers inherit it and load this file again), so parallel checkouts never collide.
+if (!process.env.E2E_UI_PORT || !process.env.E2E_CONFIG_API_PORT) {
+  const [ui, configApi] = execFileSync(process.execPath, ['scripts/free-ports.mjs', '2'], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n');
+  process.env.E2E_UI_PORT = ui;
+  process.env.E2E_CONFIG_API_PORT = configApi;
+}
+const UI_PORT = Number(process.env.E2E_UI_PORT);
+const CONFIG_API_PORT = Number(process.env.E2E_CONFIG_API_PORT);
 
 export default defineConfig({
   testDir: 'e2e',
