@@ -54,6 +54,9 @@ export function queryString(query: QueryParams): string {
   return text ? `?${text}` : '';
 }
 
+/** Everything the SPA fetches is under this; anything else is the SPA itself or an operator's endpoint. */
+export const API_ROOT = '/api';
+
 /** Where each group of routes is mounted. */
 export const API_PREFIX = {
   config: '/api/config',
