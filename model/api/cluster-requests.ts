@@ -21,7 +21,6 @@ export const namespacedParamsSchema = strictObject(
   },
   'a path with a namespace and a name',
 );
-export type NamespacedParams = z.infer<typeof namespacedParamsSchema>;
 
 /** PUT /api/cluster/deployments/:namespace/:name/scale. */
 export const scaleRequestSchema = strictObject({ replicas: integer(0, MAX_REPLICAS) });
@@ -37,7 +36,6 @@ export type ReadinessRequest = z.infer<typeof readinessRequestSchema>;
 
 /** The query of POST /api/cluster/apply: no options are supported; any parameter is refused by name. */
 export const applyOptionsSchema = strictObject({}, 'a query string');
-export type ApplyOptions = z.infer<typeof applyOptionsSchema>;
 
 /**
  * The body of POST /api/cluster/apply once read: manifest text (YAML or JSON), or a JSON document
@@ -51,4 +49,3 @@ export const applyBodySchema = z.union(
   ],
   { error: 'must be a YAML or JSON manifest' },
 );
-export type ApplyBody = z.infer<typeof applyBodySchema>;

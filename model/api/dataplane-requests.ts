@@ -52,14 +52,12 @@ export const nodeParamsSchema = strictObject(
   },
   'a path with a node name',
 );
-export type NodeParams = z.infer<typeof nodeParamsSchema>;
 
 /** `:node/nexthops/:id` — a next-hop id is the agent's non-negative integer index. */
 export const nexthopParamsSchema = strictObject(
   { ...nodeParamsSchema.shape, id: integerText(0, 2 ** 31 - 1) },
   'a path with a node name and a next-hop id',
 );
-export type NexthopParams = z.infer<typeof nexthopParamsSchema>;
 
 /** `?vrf=` — a VRF by its index (digits) or by its routing-instance name; required. */
 export const vrfQuerySchema = strictObject(
@@ -71,11 +69,9 @@ export const vrfQuerySchema = strictObject(
   },
   'a query string',
 );
-export type VrfQuery = z.infer<typeof vrfQuerySchema>;
 
 /** `?id=` of `cli/nh` — one next hop (`nh --get <id>`), or every one (`nh --list`) when absent. */
 export const nhCliQuerySchema = strictObject(
   { id: integerText(0, 2 ** 31 - 1).optional() },
   'a query string',
 );
-export type NhCliQuery = z.infer<typeof nhCliQuerySchema>;

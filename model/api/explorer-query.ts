@@ -41,8 +41,6 @@ export const loadBalancersQuerySchema = strictObject(
   error: 'obj_uuids selects rows by uuid and cannot be combined with page_limit or page_marker',
   path: ['obj_uuids'],
 });
-export type LoadBalancersQuery = z.infer<typeof loadBalancersQuerySchema>;
 
 /** The `:uuid` of the object whose next tree level is asked for. */
 export const levelParamsSchema = strictObject({ uuid }, 'a path with a uuid');
-export type LevelParams = z.infer<typeof levelParamsSchema>;

@@ -1,8 +1,18 @@
 // The UI server's settings from the environment: LOG_LEVEL and UPSTREAM_TIMEOUT_MS, each parsed
 // strictly; a bad value is reported once, in one line naming the variable, through `fail`.
 
-/** pino's levels; `silent` turns logging off. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+import type { LevelWithSilent } from 'pino';
+
+/** pino's levels (fastify's logger); `silent` turns logging off. */
+export const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+] as const satisfies readonly LevelWithSilent[];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
