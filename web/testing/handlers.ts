@@ -90,7 +90,8 @@ export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[]
       for (const { type, object } of fx.objects.values())
         if (type === body.type.replace(/_/g, '-') && (object.fq_name as string[]).join(':') === key)
           return json({ uuid: object.uuid });
-      return text(`Name ${JSON.stringify(body.fq_name).replace(/"/g, "'")} not found`, 404);
+      // contrail-api prints the fq_name as Python's pformat of a list: ['a', 'b'].
+      return text(`Name [${body.fq_name.map((part) => `'${part}'`).join(', ')}] not found`, 404);
     }),
     http.post(configApi.idToFqName.pattern, async ({ request }) => {
       const body = (await request.json()) as { uuid: string };
