@@ -137,11 +137,14 @@ try {
   console.log(
     `proxied  ${silent.rps} req/s  p50 ${silent.p50Ms} ms  p99 ${silent.p99Ms} ms  errors ${silent.errors}  (LOG_LEVEL=silent)`,
   );
-  // Every answered request is counted once, by its route pattern (the sequential run's included).
+  // Every answered request is counted once, by its route pattern (the latency run's included). The
+  // server also answers what was in flight when autocannon stopped each of its two runs.
   const counted = await countedProxyRequests(`http://127.0.0.1:${uiPort}`);
   const expectedCount = proxied.answered + SEQUENTIAL + SEQUENTIAL_WARMUP;
+  const metricsCountOk = counted >= expectedCount && counted - expectedCount <= 2 * CONNECTIONS;
   console.log(
-    `/metrics counted ${counted} proxied 200s; autocannon and the latency run saw ${expectedCount}`,
+    `/metrics counted ${counted} proxied 200s; the clients saw ${expectedCount} answered ` +
+      `(+ at most ${2 * CONNECTIONS} in flight at the end of each run): ${metricsCountOk ? 'consistent' : 'MISMATCH'}`,
   );
 
   const throughputRatio = Number((proxied.rps / direct.rps).toFixed(3));
@@ -171,6 +174,7 @@ try {
       logCostUsPerRequest,
       metricsCounted: counted,
       metricsExpected: expectedCount,
+      metricsCountOk,
       addedP50Ms,
     }),
   );
