@@ -1,76 +1,123 @@
-// The Dataplane journey on the embedded seed: the client's VRF on k8s-node1 routes the VIP
-// 10.105.53.64/32 to an ECMP composite; a trace lands on a webserver pod at port 80 with an
-// N(DPd) flow on the backend's compute; scaling the webserver to 3 adds a composite slot live,
-// and scaling back to 2 leaves a hole (the state other specs expect: two members).
+// The Dataplane journey in a namespace of its own (applied first, deleted after, so the seed the
+// other specs read is never touched): the client's VRF on k8s-node1 routes the Service's VIP/32 to
+// an ECMP composite; a trace lands on a web pod at port 80 with an N(DPd) flow on the backend's
+// compute; scaling to 3 adds a composite slot live, and back to 2 leaves a hole.
 
 import { expect, test } from '@playwright/test';
+import { clusterApi } from '../model/api/paths.ts';
+import { applyManifest, deleteNamespace, uniqueName } from './own-objects.ts';
 import { DataplanePage } from './pages/dataplane-page.ts';
 
-const VIP = '10.105.53.64';
+const manifest = (namespace: string) => `
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${namespace} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: ${namespace}, labels: { app: web } }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{ name: http, containerPort: 80, protocol: TCP }]
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: client, namespace: ${namespace}, labels: { app: client } }
+spec:
+  nodeName: k8s-node1
+  containers: [{ name: client, image: busybox }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: ${namespace} }
+spec:
+  type: ClusterIP
+  selector: { app: web }
+  ports: [{ protocol: TCP, port: 8888, targetPort: 80 }]
+`;
 
-test('routes, trace, flows and a live composite while scaling the webserver', async ({ page }) => {
-  const dp = new DataplanePage(page);
-  await dp.open();
-  await dp.pickNode('k8s-node1');
+test('routes, trace, flows and a live composite while scaling a deployment', async ({ page, request }) => {
+  const namespace = uniqueName('e2e-dp');
+  await applyManifest(request, manifest(namespace));
+  try {
+    const service = await request.get(
+      clusterApi.namespaced.path({ plural: 'services', namespace, name: 'web' }),
+    );
+    const vip = ((await service.json()) as { spec: { clusterIP: string } }).spec.clusterIP;
+    expect(vip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
-  // The client's pod-network VRF: the VIP /32 points at an ECMP composite.
-  await expect(dp.routes).toBeVisible();
-  const vipRow = dp.routeRow(`${VIP}/32`);
-  await expect(vipRow).toContainText('ECMP Composite');
-  await expect(vipRow.getByRole('cell').nth(2)).toHaveText('P');
+    const dp = new DataplanePage(page);
+    await dp.open();
+    await dp.pickNode('k8s-node1');
 
-  // Trace client → VIP:8888/TCP.
-  await dp.tab('Trace').click();
-  const form = page.getByRole('form', { name: 'Trace a packet' });
-  await expect(form.getByRole('combobox', { name: 'From pod' })).toHaveValue('ns-user-1/client');
-  await form.getByRole('textbox', { name: 'To IP' }).fill(VIP);
-  await form.getByRole('combobox', { name: 'Protocol' }).selectOption('TCP');
-  await form.getByRole('spinbutton', { name: 'Port', exact: true }).fill('8888');
-  await form.getByRole('button', { name: 'Trace' }).click();
-  const result = page.getByRole('region', { name: 'Trace result' });
-  await expect(result).toContainText('Delivered');
-  const member = /(ns-user-1\/webserver-[a-z0-9-]+) on (k8s-node\d), (10\.47\.\d+\.\d+):80/;
-  await expect(result).toContainText(member);
-  const [, pod, backend, podIp] = member.exec((await result.textContent()) ?? '')!;
-  expect(pod).toBeTruthy();
+    // The pod-network VRF: the VIP /32 points at an ECMP composite.
+    await expect(dp.routes).toBeVisible();
+    const vipRow = dp.routeRow(`${vip}/32`);
+    await expect(vipRow).toContainText('ECMP Composite');
+    await expect(vipRow.getByRole('cell').nth(2)).toHaveText('P');
 
-  // The backend's compute holds the DNAT flow VIP:8888 → pod:80.
-  await dp.pickNode(backend!);
-  await dp.tab('Flows').click();
-  const natRow = dp
-    .flows(backend!)
-    .getByRole('row')
-    .filter({ hasText: `${VIP}:8888` })
-    .filter({ hasText: 'N(DPd)' });
-  await expect(natRow.first()).toBeVisible();
-  // And its reverse is the SNAT of the pod's answer.
-  await expect(
-    dp
-      .flows(backend!)
-      .getByRole('row')
-      .filter({ hasText: `${podIp}:80` })
-      .filter({ hasText: 'N(SPs)' })
-      .first(),
-  ).toBeVisible();
+    // Trace this namespace's client → VIP:8888/TCP.
+    await dp.tab('Trace').click();
+    const form = page.getByRole('form', { name: 'Trace a packet' });
+    await form.getByRole('combobox', { name: 'From pod' }).selectOption(`${namespace}/client`);
+    await form.getByRole('textbox', { name: 'To IP' }).fill(vip);
+    await form.getByRole('combobox', { name: 'Protocol' }).selectOption('TCP');
+    await form.getByRole('spinbutton', { name: 'Port', exact: true }).fill('8888');
+    await form.getByRole('button', { name: 'Trace' }).click();
+    const result = page.getByRole('region', { name: 'Trace result' });
+    await expect(result).toContainText('Delivered');
+    const member = new RegExp(
+      `(${namespace}/web-[a-z0-9-]+) on (k8s-node\\d), (\\d+\\.\\d+\\.\\d+\\.\\d+):80`,
+    );
+    await expect(result).toContainText(member);
+    const [, pod, backend, podIp] = member.exec((await result.textContent()) ?? '')!;
+    expect(pod).toBeTruthy();
 
-  // Open the VIP's composite on k8s-node1 from its route.
-  await dp.pickNode('k8s-node1');
-  await dp.tab('Routes').click();
-  await dp
-    .routeRow(`${VIP}/32`)
-    .getByRole('link', { name: new RegExp(`^Next hop \\d+ of ${VIP}/32$`) })
-    .click();
-  await expect(dp.tab('Next hops')).toHaveAttribute('aria-selected', 'true');
-  await expect(dp.activeSlots()).toHaveCount(2);
+    // The backend's compute holds the DNAT flow VIP:8888 → pod:80, and its reverse SNAT.
+    await dp.pickNode(backend!);
+    await dp.tab('Flows').click();
+    const flows = dp.flows(backend!).getByRole('row');
+    await expect(
+      flows
+        .filter({ hasText: `${vip}:8888` })
+        .filter({ hasText: 'N(DPd)' })
+        .first(),
+    ).toBeVisible();
+    await expect(
+      flows
+        .filter({ hasText: `${podIp}:80` })
+        .filter({ hasText: 'N(SPs)' })
+        .first(),
+    ).toBeVisible();
 
-  // Scale up: a third member fills a hole or is appended — live, no reload.
-  await dp.scale('ns-user-1/webserver', 3);
-  await expect(dp.activeSlots()).toHaveCount(3);
-  await expect(dp.holes()).toHaveCount(0);
+    // Open the VIP's composite on k8s-node1 from its route.
+    await dp.pickNode('k8s-node1');
+    await dp.tab('Routes').click();
+    await dp
+      .routeRow(`${vip}/32`)
+      .getByRole('link', { name: new RegExp(`^Next hop \\d+ of ${vip.replace(/\./g, '\\.')}/32$`) })
+      .click();
+    await expect(dp.tab('Next hops')).toHaveAttribute('aria-selected', 'true');
+    await expect(dp.activeSlots()).toHaveCount(2);
 
-  // Scale back (restores the state the other specs share): the removed member leaves a hole.
-  await dp.scale('ns-user-1/webserver', 2);
-  await expect(dp.activeSlots()).toHaveCount(2);
-  await expect(dp.holes()).toHaveCount(1);
-  await expect(page.getByLabel(/^nh --get \d+$/)).toContainText(/Sub NH\(label\):.* -1/);
+    // Scale up: a third member fills a hole or is appended — live, no reload.
+    await dp.scale(`${namespace}/web`, 3);
+    await expect(dp.activeSlots()).toHaveCount(3);
+    await expect(dp.holes()).toHaveCount(0);
+
+    // Scale back: the removed member leaves a hole.
+    await dp.scale(`${namespace}/web`, 2);
+    await expect(dp.activeSlots()).toHaveCount(2);
+    await expect(dp.holes()).toHaveCount(1);
+    await expect(page.getByLabel(/^nh --get \d+$/)).toContainText(/Sub NH\(label\):.* -1/);
+  } finally {
+    await deleteNamespace(request, namespace);
+  }
 });

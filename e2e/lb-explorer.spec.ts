@@ -17,6 +17,8 @@ test('the seed journey: VIP, provider, listener 8888, pool, two members on port 
   const lb = await explorerRow(request, SEED_LB);
   await lbs.goto();
   await lbs.filter.fill('ns-user-1-service-web-clusterip');
+  // The filter reaches the URL after a pause; a URL change racing it can be overwritten.
+  await expect(page).toHaveURL(/q=ns-user-1-service-web-clusterip/);
   await expect(lbs.toggle(SEED_LB)).toBeVisible();
   await expect(lbs.row(SEED_LB)).toContainText('10.105.53.64');
   await lbs.expand(SEED_LB);

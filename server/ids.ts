@@ -7,11 +7,7 @@ export type IdSource = () => string;
 
 export const randomIds: IdSource = () => randomUUID();
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function isUuid(value: string): boolean {
-  return UUID_RE.test(value);
-}
+export { isUuid } from '@model/contrail/uuid.ts';
 
 /** RFC 4122 version-5 uuid of `name` in the `namespace` uuid. */
 export function uuidV5(namespace: string, name: string): string {

@@ -3,9 +3,12 @@
 
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { ServerInfoSource } from '@model/api/info.ts';
 import { buildConfigApi } from './config-api/http.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
+import { uiServerEnvironment } from './ui-server/environment.ts';
+import { PrometheusMetrics } from './ui-server/metrics.ts';
 
 const env = process.env;
 const host = env.HOST ?? '127.0.0.1';
@@ -47,17 +50,23 @@ async function listen(app: FastifyInstance, portNumber: number, variable: string
 }
 
 const closers: (() => Promise<unknown> | void)[] = [];
+const uiEnvironment = uiServerEnvironment(env, fail);
+const metrics = new PrometheusMetrics();
 let configApiUrl = externalApi;
-let info: Record<string, unknown> = { mode: 'external' };
+let info: ServerInfoSource = { mode: 'external' };
 let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
+let readiness: Record<string, () => boolean> = {};
 
 if (!externalApi) {
-  const simulation = await startSimulation({ scenarioFile }).catch((err: Error) => fail(err.message));
+  const simulation = await startSimulation({ scenarioFile, metrics }).catch((err: Error) =>
+    fail(err.message),
+  );
   const configApi = buildConfigApi({ store: simulation.store });
   const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
   configApiUrl = address;
   plugins = simulation.plugins;
   info = simulation.info;
+  readiness = { simulation: () => simulation.isReady() };
   closers.push(
     () => configApi.close(),
     () => simulation.stop(),
@@ -71,6 +80,9 @@ const ui = await buildUiServer({
   staticDir: fileURLToPath(new URL('../dist', import.meta.url)),
   plugins,
   info,
+  ...uiEnvironment,
+  metrics,
+  readiness,
 });
 const uiAddress = await listen(ui, uiPort, 'UI_PORT');
 closers.unshift(() => ui.close());

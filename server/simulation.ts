@@ -3,6 +3,9 @@
 // kube-manager, vRouter dataplane) are composed here.
 
 import type { FastifyPluginAsync } from 'fastify';
+import type { ServerInfoSource } from '@model/api/info.ts';
+import { API_PREFIX } from '@model/api/paths.ts';
+import { OBJECT_TYPES } from '@model/contrail/schema.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
 import { ConfigStore } from './config-api/store.ts';
@@ -11,6 +14,7 @@ import { Cluster } from './cluster/cluster.ts';
 import { loadScenario } from './cluster/scenario.ts';
 import { randomIds, type IdSource } from './ids.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
+import { noMetrics, type Metrics } from './metrics.ts';
 import { clusterRoutes } from './ui-server/routes/cluster.ts';
 import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
@@ -20,6 +24,8 @@ export interface SimulationOptions {
   ids?: IdSource;
   /** A scenario manifest (multi-document YAML); the seed's default when omitted. */
   scenarioFile?: string | undefined;
+  /** Where the layers report their figures (the UI server's /metrics in `npm start`). */
+  metrics?: Metrics;
 }
 
 export interface Simulation {
@@ -32,7 +38,9 @@ export interface Simulation {
   readonly dataplane: Dataplane;
   /** UI server route plugins over the simulation, each with its prefix. */
   readonly plugins: { prefix: string; plugin: FastifyPluginAsync }[];
-  readonly info: Record<string, unknown>;
+  readonly info: ServerInfoSource;
+  /** From the moment startSimulation resolves (scenario loaded and reconciled) until stop(). */
+  isReady(): boolean;
   stop(): void;
 }
 
@@ -46,10 +54,19 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   const kubeManager = new KubeManager(store, cluster);
   kubeManager.start();
   const plugins: Simulation['plugins'] = [
-    { prefix: '/api/events', plugin: eventRoutes(store) },
-    { prefix: '/api/cluster', plugin: clusterRoutes(cluster) },
-    { prefix: '/api/dataplane', plugin: dataplaneRoutes(dataplane) },
+    { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
+    { prefix: API_PREFIX.cluster, plugin: clusterRoutes(cluster) },
+    { prefix: API_PREFIX.dataplane, plugin: dataplaneRoutes(dataplane) },
   ];
+  (opts.metrics ?? noMetrics).gauge(
+    {
+      name: 'config_store_objects',
+      help: 'Objects in the embedded config store, by type.',
+      labelNames: ['type'],
+    },
+    () => OBJECT_TYPES.map((type) => ({ labels: { type }, value: store.count(type) })),
+  );
+  let stopped = false;
   return {
     store,
     cluster,
@@ -57,7 +74,9 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     dataplane,
     plugins,
     info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default' },
+    isReady: () => !stopped,
     stop: () => {
+      stopped = true;
       kubeManager.stop();
       dataplane.stop();
     },

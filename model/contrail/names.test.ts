@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { macFromUuid, makeName, podKeyOfVmName, podVmName } from './names.ts';
+import { macFromUuid, makeName, nameParts, podKeyOfVmName, podVmName } from './names.ts';
 
 describe('Contrail name conventions', () => {
   it('joins with a double underscore and reads a pod VM name back', () => {
@@ -12,6 +12,8 @@ describe('Contrail name conventions', () => {
     expect(podKeyOfVmName('client')).toBeNull();
     expect(podKeyOfVmName('a__b')).toBeNull();
     expect(podKeyOfVmName('k8s____client')).toBeNull();
+    expect(nameParts(makeName('ns-user-1', 'service-web'))).toEqual(['ns-user-1', 'service-web']);
+    expect(nameParts('plain')).toEqual(['plain']);
   });
 
   it("derives the API server's MAC from a uuid", () => {

@@ -8,6 +8,9 @@ export const LB_DEVICE_OWNER = 'K8S:LOADBALANCER';
 /** `VncCommon.make_name` (`vnc_common.py`): parts joined with a double underscore. */
 export const makeName = (...parts: string[]): string => parts.join('__');
 
+/** The parts of a `makeName` name (Kubernetes names never contain `__`, so the split is exact). */
+export const nameParts = (name: string): string[] => name.split('__');
+
 /** A pod's virtual-machine name, `<cluster>__<namespace>__<pod>` (`vnc_pod.py`). */
 export const podVmName = (cluster: string, namespace: string, pod: string): string =>
   makeName(cluster, namespace, pod);

@@ -1,13 +1,24 @@
-// The UI server the browser talks to (port 8080): the built SPA with history fallback, the
-// config API proxy, and the embedded simulation's routes. The only place that knows whether the
-// config API is the embedded one or a real Contrail cluster.
+// The UI server the browser talks to (port 8080): the built SPA with history fallback, the config
+// API proxy, the explorer tree, the embedded simulation's routes, and the operator's endpoints
+// (health, readiness, metrics). The only place that knows whether the config API is the embedded
+// one or a real Contrail cluster. One error handler, one JSON parser, one access log line per request.
 
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { proxyError, registerConfigProxy } from './proxy.ts';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { ServerInfo, ServerInfoSource } from '@model/api/info.ts';
+import { API_ROOT, serverApi } from '@model/api/paths.ts';
+import { NotFound } from '../errors.ts';
+import { ConfigApiClient } from './config-api-client.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS, type LogLevel } from './environment.ts';
+import { registerErrorHandler } from './errors.ts';
+import { EventStreams } from './event-streams.ts';
+import { registerJsonParser } from './json-body.ts';
+import { PrometheusMetrics, uiInstruments } from './metrics.ts';
+import { registerConfigProxy } from './proxy.ts';
 import { explorerRoutes, type ExplorerOptions } from './routes/explorer.ts';
+import { operationsRoutes, type ReadinessCheck } from './routes/operations.ts';
 
 /** The same 1,024,000-byte limit contrail-api applies. */
 export const UI_BODY_LIMIT = 1_024_000;
@@ -25,27 +36,65 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** A request id a client may choose (echoed back and logged); anything else gets a fresh uuid. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Readiness checks of the config API get at most this long, whatever the upstream timeout. */
+const READINESS_TIMEOUT_MS = 5_000;
+
 export interface UiServerOptions {
   configApiUrl: string;
   configApiToken?: string | undefined;
-  proxyTimeoutMs?: number;
+  /** Deadline for each config API answer, through the proxy and the explorer (UPSTREAM_TIMEOUT_MS). */
+  upstreamTimeoutMs?: number | undefined;
   /** The built SPA (vite build output); omitted in API-only tests. */
   staticDir?: string | undefined;
   /** Route plugins of the embedded simulation, each with its URL prefix. */
   plugins?: readonly { prefix: string; plugin: FastifyPluginAsync }[];
-  /** What GET /api/info tells the SPA about where its data comes from. */
-  info?: Record<string, unknown>;
+  /** What GET /api/info adds to the config API's address: the mode and scenario. */
+  info?: ServerInfoSource;
   /** Tuning of the /api/explorer tree routes (always registered; they read the same upstream). */
-  explorer?: Pick<ExplorerOptions, 'defaultPageLimit'>;
-  logger?: boolean;
+  explorer?: ExplorerOptions;
+  /** pino's level (LOG_LEVEL); `silent`, the default, logs nothing. */
+  logLevel?: LogLevel | undefined;
+  /** Where JSON log lines go; stdout when omitted. */
+  logStream?: { write(line: string): void };
+  /** The registry /metrics serves; the composition root shares it with the other layers. */
+  metrics?: PrometheusMetrics;
+  /** What else must be ready for GET /readyz to say so (the embedded simulation), by name. */
+  readiness?: Readonly<Record<string, ReadinessCheck>>;
 }
 
 export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: UI_BODY_LIMIT, keepAliveTimeout: 65_000 });
+  const level = opts.logLevel ?? 'silent';
+  const app = Fastify({
+    logger:
+      level === 'silent'
+        ? false
+        : { level, name: 'ui-server', ...(opts.logStream ? { stream: opts.logStream } : {}) },
+    // One access line per request from the onResponse hook below, instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: UI_BODY_LIMIT,
+    keepAliveTimeout: 65_000,
+  });
+  const timeoutMs = opts.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const metrics = opts.metrics ?? new PrometheusMetrics();
+  const instruments = uiInstruments(metrics);
+  const streams = new EventStreams();
+  metrics.gauge({ name: 'ui_sse_clients', help: 'Open /api/events streams.' }, () => streams.size);
 
-  // Bodies pass through to the upstream untouched, whatever their type.
+  registerErrorHandler(app);
+  registerJsonParser(app);
+  // Other bodies pass through to the upstream untouched, whatever their type.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     reply.header('x-content-type-options', 'nosniff');
@@ -54,38 +103,59 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
     reply.header('cross-origin-opener-policy', 'same-origin');
     return payload;
   });
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern, never the raw URL: one series per route, whatever the uuids.
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    instruments.requests.inc({ method: req.method, route, status_code: String(status) });
+    instruments.requestSeconds.observe(reply.elapsedTime / 1000, { method: req.method, route });
+    req.log.info(
+      { method: req.method, url: req.url, route, status, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) reply.log.error(error);
-    const detail =
-      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? `request body exceeds ${UI_BODY_LIMIT} bytes`
-        : error.message;
-    return proxyError(reply, status, status === 413 ? 'Payload Too Large' : httpReason(status), detail);
+  app.decorate('eventStreams', streams);
+  // Before the listener stops: open streams would otherwise hold close() until every tab goes away.
+  app.addHook('preClose', async () => streams.closeAll());
+
+  const explorerClient = new ConfigApiClient({
+    url: opts.configApiUrl,
+    token: opts.configApiToken,
+    timeoutMs,
+    client: 'explorer',
+    instruments,
+  });
+  const readinessClient = new ConfigApiClient({
+    url: opts.configApiUrl,
+    token: opts.configApiToken,
+    timeoutMs: Math.min(timeoutMs, READINESS_TIMEOUT_MS),
+    client: 'readiness',
+    instruments,
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([explorerClient.close(), readinessClient.close()]);
   });
 
   await registerConfigProxy(app, {
     upstream: opts.configApiUrl,
     token: opts.configApiToken,
-    ...(opts.proxyTimeoutMs ? { timeoutMs: opts.proxyTimeoutMs } : {}),
+    timeoutMs,
+    instruments,
   });
 
-  app.get('/api/info', async () => ({
+  const info: ServerInfo = {
+    mode: 'external',
+    ...opts.info,
     configApi: opts.configApiToken
       ? { url: opts.configApiUrl, auth: 'keystone token (server side)' }
       : { url: opts.configApiUrl },
-    ...opts.info,
-  }));
+  };
+  app.get(serverApi.info.pattern, async () => info);
 
+  await app.register(explorerRoutes(explorerClient, opts.explorer));
   await app.register(
-    explorerRoutes({
-      upstream: opts.configApiUrl,
-      token: opts.configApiToken,
-      ...(opts.proxyTimeoutMs ? { timeoutMs: opts.proxyTimeoutMs } : {}),
-      ...opts.explorer,
-    }),
-    { prefix: '/api/explorer' },
+    operationsRoutes({ configApi: readinessClient, metrics, readiness: opts.readiness ?? {} }),
   );
   for (const { prefix, plugin } of opts.plugins ?? []) await app.register(plugin, { prefix });
 
@@ -100,15 +170,11 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
     if (
       hasSpa &&
       (req.method === 'GET' || req.method === 'HEAD') &&
-      !path.startsWith('/api/') &&
+      !path.startsWith(`${API_ROOT}/`) &&
       !path.includes('..')
     )
       return reply.type('text/html; charset=utf-8').sendFile('index.html');
-    return proxyError(reply, 404, 'Not Found', `no route for ${req.method} ${path}`);
+    throw new NotFound(`no route for ${req.method} ${path}`);
   });
   return app;
-}
-
-function httpReason(status: number): string {
-  return STATUS_CODES[status] ?? 'Error';
 }

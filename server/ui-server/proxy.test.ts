@@ -90,7 +90,7 @@ describe('config API proxy', () => {
     ui = await buildUiServer({
       configApiUrl: upstream.url,
       configApiToken: 'server-side-token',
-      proxyTimeoutMs: 300,
+      upstreamTimeoutMs: 300,
     });
   });
   afterAll(async () => {

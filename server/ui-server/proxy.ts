@@ -1,9 +1,14 @@
 // The read-only proxy from the browser to the configured Contrail config API: forwards only to
 // that one upstream, strips hop-by-hop and client credential headers, injects the server-side
-// token, and turns upstream failures into JSON 502/504s.
+// token, and throws upstream failures (502/504) to the one error handler.
 
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { API_PREFIX, configApi } from '@model/api/paths.ts';
+import { InvalidRequest } from '../errors.ts';
+import { upstreamFailure } from './config-api-client.ts';
+import { HttpError, sendError } from './errors.ts';
+import type { UiInstruments } from './metrics.ts';
 
 export interface ConfigProxyOptions {
   /** The upstream base URL, e.g. `http://127.0.0.1:8082` or a real contrail-api. */
@@ -11,10 +16,9 @@ export interface ConfigProxyOptions {
   /** Keystone token sent as X-Auth-Token; never read from or shown to the browser. */
   token?: string | undefined;
   /** Upstream response headers deadline, in ms (504 past it). */
-  timeoutMs?: number;
+  timeoutMs: number;
+  instruments: Pick<UiInstruments, 'upstreamSeconds' | 'upstreamErrors'>;
 }
-
-export const PROXY_PREFIX = '/api/config';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers; every header a Connection header names is dropped too. */
 const HOP_BY_HOP = [
@@ -68,7 +72,7 @@ function dropHeaders(headers: Headers, drop: ReadonlySet<string>): Headers {
 
 /** The upstream path for a proxied URL, or null when it would escape the config API's root. */
 export function upstreamPath(url: string): string | null {
-  const rest = url.slice(PROXY_PREFIX.length);
+  const rest = url.slice(API_PREFIX.config.length);
   const [path = '', query] = splitOnce(rest, '?');
   if (path !== '' && !path.startsWith('/')) return null;
   let decoded: string;
@@ -88,12 +92,22 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
   return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
 }
 
-export function proxyError(reply: FastifyReply, status: number, error: string, detail: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error, detail, status });
+/**
+ * The error body written directly, for route files that have not moved to throwing yet (their tests
+ * mount them without the UI server's error handler).
+ * @deprecated Throw a domain error (server/errors.ts) or an HttpError; the error handler answers.
+ */
+export function proxyError(
+  reply: FastifyReply,
+  status: number,
+  _error: string,
+  detail: string,
+): FastifyReply {
+  return sendError(reply.request, reply, { status, detail, internal: false });
 }
 
 export async function registerConfigProxy(app: FastifyInstance, opts: ConfigProxyOptions): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs;
   const upstream = new URL(opts.upstream);
   await app.register(replyFrom, {
     base: upstream.origin,
@@ -107,51 +121,36 @@ export async function registerConfigProxy(app: FastifyInstance, opts: ConfigProx
   });
 
   const basePath = upstream.pathname.replace(/\/$/, '');
+  const { upstreamSeconds, upstreamErrors } = opts.instruments;
   const handler = (req: FastifyRequest, reply: FastifyReply) => {
     const path = upstreamPath(req.url);
-    if (path === null) return proxyError(reply, 400, 'Bad Request', `path ${req.url} leaves the config API`);
+    if (path === null) throw new InvalidRequest(`path ${req.url} leaves the config API`);
     const bare = path.split('?')[0]!;
     if (req.method === 'POST' && !READ_ONLY_ACTIONS.has(bare))
-      return proxyError(
-        reply,
-        405,
-        'Method Not Allowed',
-        `the explorer's proxy is read-only: POST ${bare} is refused`,
-      );
+      throw new HttpError(405, `the explorer's proxy is read-only: POST ${bare} is refused`);
+    const started = performance.now();
     return reply.from(`${basePath}${path}`, {
       rewriteRequestHeaders: (_req, headers) =>
         forwardedRequestHeaders(headers as Headers, opts.token) as typeof headers,
       rewriteHeaders: (headers) => forwardedResponseHeaders(headers as Headers) as typeof headers,
+      onResponse: (_request, replyOnResponse, res) => {
+        upstreamSeconds.observe((performance.now() - started) / 1000, { client: 'proxy' });
+        void replyOnResponse.send(res.stream);
+      },
       onError: (replyOnError, { error }) => {
-        const code = (error as { code?: string }).code ?? '';
-        const timedOut = /TIMEOUT/i.test(code) || /timeout/i.test(error.message);
-        void (timedOut
-          ? proxyError(
-              replyOnError as FastifyReply,
-              504,
-              'Gateway Timeout',
-              `config API ${upstream.origin} did not answer in ${timeoutMs} ms`,
-            )
-          : proxyError(
-              replyOnError as FastifyReply,
-              502,
-              'Bad Gateway',
-              `config API ${upstream.origin} is unreachable: ${code || error.message}`,
-            ));
+        const failure = upstreamFailure(error, upstream.origin, timeoutMs);
+        upstreamErrors.inc({ client: 'proxy', reason: failure.reason });
+        void replyOnError.send(failure);
       },
     });
   };
-  app.route({ method: ['GET', 'HEAD', 'POST'], url: PROXY_PREFIX, handler });
-  app.route({ method: ['GET', 'HEAD', 'POST'], url: `${PROXY_PREFIX}/*`, handler });
+  app.route({ method: ['GET', 'HEAD', 'POST'], url: configApi.root.pattern.slice(0, -1), handler });
+  app.route({ method: ['GET', 'HEAD', 'POST'], url: `${API_PREFIX.config}/*`, handler });
   app.route({
     method: ['PUT', 'DELETE', 'PATCH'],
-    url: `${PROXY_PREFIX}/*`,
-    handler: (req, reply) =>
-      proxyError(
-        reply,
-        405,
-        'Method Not Allowed',
-        `the explorer's proxy is read-only: ${req.method} is refused`,
-      ),
+    url: `${API_PREFIX.config}/*`,
+    handler: (req) => {
+      throw new HttpError(405, `the explorer's proxy is read-only: ${req.method} is refused`);
+    },
   });
 }

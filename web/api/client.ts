@@ -1,13 +1,8 @@
-// The only place in web/ that calls fetch: prefixes /api, parses JSON (exactly, for 64-bit
-// integers) and throws ApiError with what the server said on any non-2xx answer.
+// The only place in web/ that calls fetch: takes a path built with model/api/paths.ts, parses JSON
+// (exactly, for 64-bit integers) and throws ApiError with what the server said on any non-2xx answer.
 
+import type { ApiErrorBody } from '@model/api/errors.ts';
 import { parseExactJson } from './exact-json.ts';
-
-export interface ApiErrorBody {
-  error?: string;
-  detail?: string;
-  status?: number;
-}
 
 export class ApiError extends Error {
   constructor(
@@ -21,8 +16,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
-  const url = `/api${path}`;
+/** `url` is a path of the UI server, e.g. `explorerApi.members.path({ uuid })`. */
+export async function apiFetch<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
@@ -39,8 +34,7 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
 }
 
 /** A plain-text answer (the vRouter CLI endpoints), with the same errors as apiFetch. */
-export async function apiFetchText(path: string): Promise<string> {
-  const url = `/api${path}`;
+export async function apiFetchText(url: string): Promise<string> {
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'text/plain, application/json' } });
@@ -69,10 +63,10 @@ export function postJson<T>(path: string, body: unknown): Promise<T> {
 }
 
 function errorFrom(res: Response, text: string, url: string): ApiError {
-  // The proxy and explorer answer {error, detail, status}; the config API itself answers plain text.
+  // The UI server answers {error, detail, status}; the config API itself answers plain text.
   if ((res.headers.get('content-type') ?? '').includes('json')) {
     try {
-      const body = JSON.parse(text) as ApiErrorBody;
+      const body = JSON.parse(text) as Partial<ApiErrorBody> | null;
       if (body && typeof body === 'object' && (body.error || body.detail))
         return new ApiError(res.status, body.error ?? res.statusText, body.detail ?? '', url);
     } catch {

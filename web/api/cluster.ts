@@ -2,6 +2,8 @@
 // scale and readiness writes. Only the embedded mode serves it; elsewhere every call answers 404.
 
 import { queryOptions } from '@tanstack/react-query';
+import type { ReadinessRequest, ScaleRequest } from '@model/api/cluster-requests.ts';
+import { clusterApi } from '@model/api/paths.ts';
 import type { Deployment, ObjectMeta, Pod, Service, ServicePort } from '@model/kubernetes/types.ts';
 import { apiFetch, putJson } from './client.ts';
 
@@ -29,7 +31,8 @@ export interface KubeDeployment extends Pick<Deployment, 'kind' | 'status'> {
   spec: Pick<Deployment['spec'], 'replicas'>;
 }
 
-const list = async <T>(plural: string) => (await apiFetch<{ items: T[] }>(`/cluster/${plural}`)).items;
+const list = async <T>(plural: string) =>
+  (await apiFetch<{ items: T[] }>(clusterApi.list.path({ plural }))).items;
 
 export const clusterQueries = {
   all: () => ['cluster'] as const,
@@ -48,15 +51,11 @@ export const clusterQueries = {
 };
 
 export function scaleDeployment(namespace: string, name: string, replicas: number): Promise<KubeDeployment> {
-  return putJson<KubeDeployment>(
-    `/cluster/deployments/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/scale`,
-    { replicas },
-  );
+  const body: ScaleRequest = { replicas };
+  return putJson<KubeDeployment>(clusterApi.scale.path({ namespace, name }), body);
 }
 
 export function setPodReadiness(namespace: string, name: string, ready: boolean): Promise<KubePod> {
-  return putJson<KubePod>(
-    `/cluster/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/readiness`,
-    { ready },
-  );
+  const body: ReadinessRequest = { ready };
+  return putJson<KubePod>(clusterApi.readiness.path({ namespace, name }), body);
 }

@@ -2,6 +2,7 @@
 // root links, collections and fq_name/uuid lookups, as the VNC API returns them.
 
 import { queryOptions } from '@tanstack/react-query';
+import { configApi } from '@model/api/paths.ts';
 import type { ConfigObject, ListEntry } from '@model/contrail/types.ts';
 import { apiFetch, postJson } from './client.ts';
 
@@ -15,9 +16,7 @@ export const configQueries = {
     queryOptions({
       queryKey: [...configQueries.all(), 'object', type, uuid],
       queryFn: async () => {
-        const body = await apiFetch<Record<string, ConfigObject>>(
-          `/config/${encodeURIComponent(type)}/${encodeURIComponent(uuid)}`,
-        );
+        const body = await apiFetch<Record<string, ConfigObject>>(configApi.object.path({ type, uuid }));
         const inner = body[type];
         if (!inner) throw new Error(`the config API answer has no "${type}" key`);
         return inner;
@@ -26,14 +25,14 @@ export const configQueries = {
   links: () =>
     queryOptions({
       queryKey: [...configQueries.all(), 'links'],
-      queryFn: () => apiFetch<{ href: string; links: RootLink[] }>('/config/'),
+      queryFn: () => apiFetch<{ href: string; links: RootLink[] }>(configApi.root.path()),
       staleTime: 5 * 60_000,
     }),
   list: (type: string) =>
     queryOptions({
       queryKey: [...configQueries.all(), 'list', type],
       queryFn: async () => {
-        const body = await apiFetch<Record<string, ListEntry[]>>(`/config/${encodeURIComponent(type)}s`);
+        const body = await apiFetch<Record<string, ListEntry[]>>(configApi.collection(type));
         return body[`${type}s`] ?? [];
       },
     }),
@@ -42,7 +41,7 @@ export const configQueries = {
       queryKey: [...configQueries.all(), 'count', type],
       queryFn: async () => {
         const body = await apiFetch<Record<string, { count: number }>>(
-          `/config/${encodeURIComponent(type)}s?count=true`,
+          configApi.collection(type, { count: true }),
         );
         return body[`${type}s`]?.count ?? 0;
       },
@@ -50,13 +49,13 @@ export const configQueries = {
   fqNameToId: (type: string, fqName: readonly string[]) =>
     queryOptions({
       queryKey: [...configQueries.all(), 'fqname-to-id', type, fqName.join(':')],
-      queryFn: () => postJson<{ uuid: string }>('/config/fqname-to-id', { type, fq_name: fqName }),
+      queryFn: () => postJson<{ uuid: string }>(configApi.fqNameToId.path(), { type, fq_name: fqName }),
       retry: false,
     }),
   idToFqName: (uuid: string) =>
     queryOptions({
       queryKey: [...configQueries.all(), 'id-to-fqname', uuid],
-      queryFn: () => postJson<{ fq_name: string[]; type: string }>('/config/id-to-fqname', { uuid }),
+      queryFn: () => postJson<{ fq_name: string[]; type: string }>(configApi.idToFqName.path(), { uuid }),
       retry: false,
     }),
 };

@@ -14,68 +14,67 @@ import type {
   VRouterList,
   VrfListResp,
 } from '@model/dataplane/types.ts';
+import { dataplaneApi } from '@model/api/paths.ts';
 import { apiFetch, apiFetchText, postJson } from './client.ts';
 
 /** Flows change with traffic and aging, which send no config event: refresh them on a timer too. */
 export const FLOW_REFRESH_MS = 5_000;
-
-const nodePath = (node: string) => `/dataplane/vrouters/${encodeURIComponent(node)}`;
 
 export const dataplaneQueries = {
   all: () => ['dataplane'] as const,
   vrouters: () =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'vrouters'],
-      queryFn: () => apiFetch<VRouterList>('/dataplane/vrouters'),
+      queryFn: () => apiFetch<VRouterList>(dataplaneApi.vrouters.path()),
     }),
   vrfs: (node: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'vrfs'],
-      queryFn: () => apiFetch<VrfListResp>(`${nodePath(node)}/vrfs`),
+      queryFn: () => apiFetch<VrfListResp>(dataplaneApi.vrfs.path({ node })),
     }),
   interfaces: (node: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'interfaces'],
-      queryFn: () => apiFetch<ItfResp>(`${nodePath(node)}/interfaces`),
+      queryFn: () => apiFetch<ItfResp>(dataplaneApi.interfaces.path({ node })),
     }),
   nexthops: (node: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'nexthops'],
-      queryFn: () => apiFetch<NhListResp>(`${nodePath(node)}/nexthops`),
+      queryFn: () => apiFetch<NhListResp>(dataplaneApi.nexthops.path({ node })),
     }),
   routes: (node: string, vrf: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'routes', vrf],
-      queryFn: () => apiFetch<Inet4UcRouteResp>(`${nodePath(node)}/routes?vrf=${encodeURIComponent(vrf)}`),
+      queryFn: () => apiFetch<Inet4UcRouteResp>(dataplaneApi.routes.path({ node }, { vrf })),
     }),
   flows: (node: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'flows'],
-      queryFn: () => apiFetch<FlowList>(`${nodePath(node)}/flows`),
+      queryFn: () => apiFetch<FlowList>(dataplaneApi.flows.path({ node })),
       refetchInterval: FLOW_REFRESH_MS,
     }),
   cliRt: (node: string, vrfId: number) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'cli', 'rt', vrfId],
-      queryFn: () => apiFetchText(`${nodePath(node)}/cli/rt?vrf=${vrfId}`),
+      queryFn: () => apiFetchText(dataplaneApi.cliRt.path({ node }, { vrf: vrfId })),
     }),
   cliNh: (node: string, id: number) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'cli', 'nh', id],
-      queryFn: () => apiFetchText(`${nodePath(node)}/cli/nh?id=${id}`),
+      queryFn: () => apiFetchText(dataplaneApi.cliNh.path({ node }, { id })),
     }),
   cliFlow: (node: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'cli', 'flow'],
-      queryFn: () => apiFetchText(`${nodePath(node)}/cli/flow`),
+      queryFn: () => apiFetchText(dataplaneApi.cliFlow.path({ node })),
       refetchInterval: FLOW_REFRESH_MS,
     }),
 };
 
 export function tracePacket(request: TraceRequest): Promise<TraceResult> {
-  return postJson<TraceResult>('/dataplane/trace', request);
+  return postJson<TraceResult>(dataplaneApi.trace.path(), request);
 }
 
 export function sendTraffic(request: TrafficRequest): Promise<TrafficResult> {
-  return postJson<TrafficResult>('/dataplane/traffic', request);
+  return postJson<TrafficResult>(dataplaneApi.traffic.path(), request);
 }

@@ -2,6 +2,7 @@
 // one request per expanded level. The row shapes are model/explorer.ts, shared with the server route.
 
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { explorerApi } from '@model/api/paths.ts';
 import type { ListenerRow, LoadBalancerPage, MemberRow, PoolRow } from '@model/explorer.ts';
 import { apiFetch } from './client.ts';
 
@@ -25,11 +26,13 @@ export const explorerQueries = {
   loadBalancers: () =>
     infiniteQueryOptions({
       queryKey: [...explorerQueries.all(), 'loadbalancers'],
-      queryFn: ({ pageParam }) => {
-        const params = new URLSearchParams({ page_limit: String(pageParam.limit) });
-        if (pageParam.marker) params.set('page_marker', pageParam.marker);
-        return apiFetch<LoadBalancerPage>(`/explorer/loadbalancers?${params.toString()}`);
-      },
+      queryFn: ({ pageParam }) =>
+        apiFetch<LoadBalancerPage>(
+          explorerApi.loadBalancers.path({
+            page_limit: pageParam.limit,
+            page_marker: pageParam.marker ?? undefined,
+          }),
+        ),
       initialPageParam: { marker: null, limit: FIRST_PAGE_LIMIT } as PageParam,
       getNextPageParam: (last): PageParam | undefined =>
         last.marker ? { marker: last.marker, limit: NEXT_PAGE_LIMIT } : undefined,
@@ -38,9 +41,7 @@ export const explorerQueries = {
     queryOptions({
       queryKey: [...explorerQueries.all(), 'loadbalancer', uuid],
       queryFn: async () => {
-        const page = await apiFetch<LoadBalancerPage>(
-          `/explorer/loadbalancers?obj_uuids=${encodeURIComponent(uuid)}`,
-        );
+        const page = await apiFetch<LoadBalancerPage>(explorerApi.loadBalancers.path({ obj_uuids: uuid }));
         return page.loadbalancers[0] ?? null;
       },
     }),
@@ -48,19 +49,19 @@ export const explorerQueries = {
     queryOptions({
       queryKey: [...explorerQueries.all(), 'listeners', lbUuid],
       queryFn: async () =>
-        (await apiFetch<{ listeners: ListenerRow[] }>(`/explorer/loadbalancers/${lbUuid}/listeners`))
+        (await apiFetch<{ listeners: ListenerRow[] }>(explorerApi.listeners.path({ uuid: lbUuid })))
           .listeners,
     }),
   pools: (listenerUuid: string) =>
     queryOptions({
       queryKey: [...explorerQueries.all(), 'pools', listenerUuid],
       queryFn: async () =>
-        (await apiFetch<{ pools: PoolRow[] }>(`/explorer/listeners/${listenerUuid}/pools`)).pools,
+        (await apiFetch<{ pools: PoolRow[] }>(explorerApi.pools.path({ uuid: listenerUuid }))).pools,
     }),
   members: (poolUuid: string) =>
     queryOptions({
       queryKey: [...explorerQueries.all(), 'members', poolUuid],
       queryFn: async () =>
-        (await apiFetch<{ members: MemberRow[] }>(`/explorer/pools/${poolUuid}/members`)).members,
+        (await apiFetch<{ members: MemberRow[] }>(explorerApi.members.path({ uuid: poolUuid }))).members,
     }),
 };

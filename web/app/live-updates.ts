@@ -4,6 +4,8 @@
 
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { isResync, STREAM_EVENTS, type ConfigEventData } from '@model/api/events.ts';
+import { eventsApi } from '@model/api/paths.ts';
 import { clusterQueries } from '@web/api/cluster.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
@@ -13,17 +15,11 @@ export const POLL_INTERVAL_MS = 15_000;
 
 export type LiveMode = 'connecting' | 'events' | 'polling';
 
-interface ConfigEvent {
-  kind: 'create' | 'update' | 'delete';
-  type: string;
-  uuid: string;
-}
-
 /** Types whose changes alter the load balancer tree's rows (members resolve VMIs, IPs, VMs). */
 const TREE_TYPES = /^(loadbalancer.*|virtual-machine-interface|instance-ip|virtual-machine|virtual-router)$/;
 
-export function applyConfigEvents(queryClient: QueryClient, data: ConfigEvent[] | { resync: true }): void {
-  if (!Array.isArray(data)) {
+export function applyConfigEvents(queryClient: QueryClient, data: ConfigEventData): void {
+  if (isResync(data)) {
     void queryClient.invalidateQueries();
     return;
   }
@@ -59,9 +55,11 @@ export function useLiveUpdates(): LiveMode {
 
   useEffect(() => {
     if (!canStream) return;
-    const source = new EventSource('/api/events');
+    const source = new EventSource(eventsApi.stream.path());
     source.addEventListener('open', () => setStreamState('open'));
-    source.addEventListener('config', (event) => {
+    // The server is stopping: the stream ends and EventSource reconnects by itself.
+    source.addEventListener(STREAM_EVENTS.reconnect, () => setStreamState('connecting'));
+    source.addEventListener(STREAM_EVENTS.config, (event) => {
       try {
         applyConfigEvents(queryClient, JSON.parse((event as MessageEvent<string>).data));
       } catch {

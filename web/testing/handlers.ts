@@ -1,9 +1,14 @@
-// msw handlers that answer the UI server's API (/api/info, /api/config/*, /api/explorer/*) from
-// fixture objects: the same handlers serve component tests and `npm run dev:mock`.
+// msw handlers that answer the UI server's API (/api/info, /api/config/*, /api/explorer/*,
+// /api/dataplane/*, /api/cluster/*) from fixture objects: the same handlers serve component tests
+// and `npm run dev:mock`. Routes are the server's own patterns (model/api/paths.ts).
 
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { stringifyExact } from '@web/api/exact-json.ts';
+import type { ReadinessRequest, ScaleRequest } from '@model/api/cluster-requests.ts';
+import type { ApiErrorBody } from '@model/api/errors.ts';
+import type { ServerInfo } from '@model/api/info.ts';
+import { API_PREFIX, clusterApi, configApi, dataplaneApi, explorerApi, serverApi } from '@model/api/paths.ts';
 import type { TraceRequest, TraceResult, TrafficRequest } from '@model/dataplane/types.ts';
+import { stringifyExact } from '@web/api/exact-json.ts';
 import { COMPOSITE_NH, buildDataplaneFixtures, type DataplaneFixtures } from './dataplane-fixtures.ts';
 import { CONFIG_API_URL, buildFixtures, type Fixtures } from './fixtures.ts';
 
@@ -33,9 +38,12 @@ const COLLECTION_TYPES = [
 
 export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[] {
   return [
-    http.get('/api/info', () => json({ mode: 'mock', configApi: { url: CONFIG_API_URL } })),
+    http.get(serverApi.info.pattern, () => {
+      const info: ServerInfo = { mode: 'mock', configApi: { url: CONFIG_API_URL } };
+      return json(info);
+    }),
 
-    http.get('/api/explorer/loadbalancers', ({ request }) => {
+    http.get(explorerApi.loadBalancers.pattern, ({ request }) => {
       const url = new URL(request.url);
       const only = url.searchParams.get('obj_uuids');
       if (only) {
@@ -57,17 +65,17 @@ export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[]
         marker: more ? page[page.length - 1]!.fqName.join(':') : null,
       });
     }),
-    http.get('/api/explorer/loadbalancers/:uuid/listeners', ({ params }) =>
+    http.get(explorerApi.listeners.pattern, ({ params }) =>
       json({ listeners: fx.listenersByLb.get(String(params.uuid)) ?? [] }),
     ),
-    http.get('/api/explorer/listeners/:uuid/pools', ({ params }) =>
+    http.get(explorerApi.pools.pattern, ({ params }) =>
       json({ pools: fx.poolsByListener.get(String(params.uuid)) ?? [] }),
     ),
-    http.get('/api/explorer/pools/:uuid/members', ({ params }) =>
+    http.get(explorerApi.members.pattern, ({ params }) =>
       json({ members: fx.membersByPool.get(String(params.uuid)) ?? [] }),
     ),
 
-    http.get('/api/config/', () =>
+    http.get(configApi.root.pattern, () =>
       json({
         href: CONFIG_API_URL,
         links: COLLECTION_TYPES.flatMap((t) => [
@@ -76,29 +84,30 @@ export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[]
         ]),
       }),
     ),
-    http.post('/api/config/fqname-to-id', async ({ request }) => {
+    http.post(configApi.fqNameToId.pattern, async ({ request }) => {
       const body = (await request.json()) as { type: string; fq_name: string[] };
       const key = body.fq_name.join(':');
       for (const { type, object } of fx.objects.values())
         if (type === body.type.replace(/_/g, '-') && (object.fq_name as string[]).join(':') === key)
           return json({ uuid: object.uuid });
-      return text(`Name ${JSON.stringify(body.fq_name).replace(/"/g, "'")} not found`, 404);
+      // contrail-api prints the fq_name as Python's pformat of a list: ['a', 'b'].
+      return text(`Name [${body.fq_name.map((part) => `'${part}'`).join(', ')}] not found`, 404);
     }),
-    http.post('/api/config/id-to-fqname', async ({ request }) => {
+    http.post(configApi.idToFqName.pattern, async ({ request }) => {
       const body = (await request.json()) as { uuid: string };
       const found = fx.objects.get(body.uuid);
       return found
         ? json({ fq_name: found.object.fq_name, type: found.type })
         : text(`UUID ${body.uuid} not found`, 404);
     }),
-    http.get('/api/config/:type/:uuid', ({ params }) => {
+    http.get(configApi.object.pattern, ({ params }) => {
       const found = fx.objects.get(String(params.uuid));
       if (!found) return text(`Unknown id: ${String(params.uuid)}`, 404);
       if (found.type !== params.type)
         return text(`No ${String(params.type)} object found for id ${String(params.uuid)}`, 404);
       return json({ [found.type]: found.object });
     }),
-    http.get('/api/config/:collection', ({ params }) => {
+    http.get(configApi.collectionPattern.pattern, ({ params }) => {
       const type = String(params.collection).replace(/s$/, '');
       const entries = [...fx.objects.values()]
         .filter((o) => o.type === type)
@@ -111,19 +120,20 @@ export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[]
 
 /** The proxy's answer when the config API is down, for error-state tests. */
 export function upstreamDownHandlers(): RequestHandler[] {
-  const body = {
+  const body: ApiErrorBody = {
     error: 'Bad Gateway',
     detail: 'config API http://127.0.0.1:8082 is unreachable: ECONNREFUSED',
     status: 502,
   };
   return [
-    http.get('/api/explorer/*', () => json(body, 502)),
-    http.get('/api/config/*', () => json(body, 502)),
+    http.get(`${API_PREFIX.explorer}/*`, () => json(body, 502)),
+    http.get(`${API_PREFIX.config}/*`, () => json(body, 502)),
   ];
 }
 
 function notFound(detail: string): Response {
-  return json({ error: 'Not Found', detail, status: 404 }, 404);
+  const body: ApiErrorBody = { error: 'Not Found', detail, status: 404 };
+  return json(body, 404);
 }
 
 function plainText(body: string): Response {
@@ -148,42 +158,42 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
     dp.services.find((s) => s.spec.clusterIP === to && s.spec.ports.some((p) => p.port === port));
 
   return [
-    http.get('/api/dataplane/vrouters', () => json({ vrouters: dp.vrouters })),
-    http.get('/api/dataplane/vrouters/:node/vrfs', ({ params }) => {
+    http.get(dataplaneApi.vrouters.pattern, () => json({ vrouters: dp.vrouters })),
+    http.get(dataplaneApi.vrfs.pattern, ({ params }) => {
       const list = nodeData(dp.vrfs, params.node);
       return list ? json({ vrf_list: list }) : notFound(`no vRouter on node ${String(params.node)}`);
     }),
-    http.get('/api/dataplane/vrouters/:node/interfaces', ({ params }) =>
+    http.get(dataplaneApi.interfaces.pattern, ({ params }) =>
       json({ itf_list: nodeData(dp.interfaces, params.node) ?? [] }),
     ),
-    http.get('/api/dataplane/vrouters/:node/nexthops', ({ params }) =>
+    http.get(dataplaneApi.nexthops.pattern, ({ params }) =>
       json({ nh_list: nodeData(dp.nexthops, params.node) ?? [] }),
     ),
-    http.get('/api/dataplane/vrouters/:node/routes', ({ params, request }) => {
+    http.get(dataplaneApi.routes.pattern, ({ params, request }) => {
       const node = String(params.node);
       const name = vrfNameOf(node, new URL(request.url).searchParams.get('vrf'));
       const routes = name === undefined ? undefined : dp.routes.get(node)?.get(name);
       return routes ? json({ route_list: routes }) : notFound(`no VRF on ${node}`);
     }),
-    http.get('/api/dataplane/vrouters/:node/flows', ({ params }) =>
+    http.get(dataplaneApi.flows.pattern, ({ params }) =>
       json({
         flow_list: nodeData(dp.flows, params.node) ?? [],
         flow_handle: '',
         counters: dp.vrouters.find((r) => r.name === params.node)?.flowCounters,
       }),
     ),
-    http.get('/api/dataplane/vrouters/:node/cli/rt', ({ params, request }) => {
+    http.get(dataplaneApi.cliRt.pattern, ({ params, request }) => {
       const cli = dp.cli.rt.get(`${String(params.node)}/${new URL(request.url).searchParams.get('vrf')}`);
       return cli === undefined ? notFound('no such VRF') : plainText(cli);
     }),
-    http.get('/api/dataplane/vrouters/:node/cli/nh', ({ params, request }) => {
+    http.get(dataplaneApi.cliNh.pattern, ({ params, request }) => {
       const cli = dp.cli.nh.get(`${String(params.node)}/${new URL(request.url).searchParams.get('id')}`);
       return cli === undefined ? notFound('no such next hop') : plainText(cli);
     }),
-    http.get('/api/dataplane/vrouters/:node/cli/flow', ({ params }) =>
+    http.get(dataplaneApi.cliFlow.pattern, ({ params }) =>
       plainText(dp.cli.flow.get(String(params.node)) ?? ''),
     ),
-    http.post('/api/dataplane/trace', async ({ request }) => {
+    http.post(dataplaneApi.trace.pattern, async ({ request }) => {
       const body = (await request.json()) as TraceRequest;
       const from = sourcePod(body.from);
       if (!from) return notFound(`no pod ${body.from}`);
@@ -263,7 +273,7 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
           };
       return json(result);
     }),
-    http.post('/api/dataplane/traffic', async ({ request }) => {
+    http.post(dataplaneApi.traffic.pattern, async ({ request }) => {
       const body = (await request.json()) as TrafficRequest;
       const members = [
         { pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p', node: 'k8s-node1', ip: '10.47.255.254', port: 80 },
@@ -281,19 +291,22 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
       });
     }),
 
-    http.get('/api/cluster/pods', () => json({ items: dp.pods })),
-    http.get('/api/cluster/services', () => json({ items: dp.services })),
-    http.get('/api/cluster/deployments', () => json({ items: dp.deployments })),
-    http.put('/api/cluster/deployments/:namespace/:name/scale', async ({ params, request }) => {
-      const body = (await request.json()) as { replicas: number };
+    http.get(clusterApi.list.pattern, ({ params }) => {
+      const items = { pods: dp.pods, services: dp.services, deployments: dp.deployments }[
+        String(params.plural)
+      ];
+      return items ? json({ items }) : notFound(`unknown resource ${String(params.plural)}`);
+    }),
+    http.put(clusterApi.scale.pattern, async ({ params, request }) => {
+      const body = (await request.json()) as ScaleRequest;
       const found = dp.deployments.find(
         (d) => d.metadata.namespace === params.namespace && d.metadata.name === params.name,
       );
       if (!found) return notFound(`Deployment ${String(params.namespace)}/${String(params.name)} not found`);
       return json({ ...found, spec: { replicas: body.replicas } });
     }),
-    http.put('/api/cluster/pods/:namespace/:name/readiness', async ({ params, request }) => {
-      const body = (await request.json()) as { ready: boolean };
+    http.put(clusterApi.readiness.pattern, async ({ params, request }) => {
+      const body = (await request.json()) as ReadinessRequest;
       const found = dp.pods.find(
         (p) => p.metadata.namespace === params.namespace && p.metadata.name === params.name,
       );

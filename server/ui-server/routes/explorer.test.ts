@@ -190,6 +190,40 @@ describe('explorer routes', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('refuses bad queries and uuids with 400 naming the parameter, without asking the config API', async () => {
+    upstreamUrls.length = 0;
+    for (const [url, detail] of [
+      [
+        '/api/explorer/loadbalancers?page_limit=0',
+        'query.page_limit: must be an integer from 1 to 1000 (got "0")',
+      ],
+      ['/api/explorer/loadbalancers?page_size=5', 'query: unknown field "page_size"'],
+      [
+        `/api/explorer/loadbalancers?obj_uuids=${LB}&page_marker=x`,
+        'query.obj_uuids: obj_uuids selects rows by uuid and cannot be combined with page_limit or page_marker',
+      ],
+      [
+        '/api/explorer/loadbalancers?obj_uuids=a,b',
+        'query.obj_uuids[0]: must be a uuid (8-4-4-4-12 hex digits) (got "a")',
+      ],
+      [
+        `/api/explorer/pools/${LB},${POD_A}/members`,
+        `path.uuid: must be a uuid (8-4-4-4-12 hex digits) (got "${`${LB},${POD_A}`.slice(0, 59)}…)`,
+      ],
+    ] as const) {
+      const res = await ui.inject(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'Bad Request', status: 400, detail });
+    }
+    expect(upstreamUrls).toEqual([]);
+  });
+
+  it('selects rows by uuid, whatever their case', async () => {
+    const res = await ui.inject(`/api/explorer/loadbalancers?obj_uuids=${LB.toUpperCase()}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().loadbalancers.map((r: { uuid: string }) => r.uuid)).toEqual([LB]);
+  });
+
   it('expands an LB into listeners and a listener into its pool', async () => {
     const listeners = (await ui.inject(`/api/explorer/loadbalancers/${LB}/listeners`)).json();
     expect(listeners.listeners).toMatchObject([
@@ -275,6 +309,32 @@ describe('explorer routes with a dead upstream', () => {
       expect(body.detail).toContain(`config API http://127.0.0.1:${port} is unreachable: ECONNREFUSED`);
     } finally {
       await ui.close();
+    }
+  });
+
+  it('answers 504 past UPSTREAM_TIMEOUT_MS and 502 for a body that is not JSON', async () => {
+    const odd = (await import('fastify')).default();
+    odd.get('/loadbalancers', () => new Promise(() => undefined));
+    odd.get('/loadbalancer-listeners', async (_req, reply) =>
+      reply.type('text/html').send('<html>login</html>'),
+    );
+    const address = await odd.listen({ host: '127.0.0.1', port: 0 });
+    const ui = await buildUiServer({ configApiUrl: address, upstreamTimeoutMs: 200 });
+    try {
+      const late = await ui.inject('/api/explorer/loadbalancers');
+      expect(late.statusCode).toBe(504);
+      expect(late.json()).toMatchObject({
+        error: 'Gateway Timeout',
+        detail: `config API ${address} did not answer in 200 ms`,
+      });
+      const html = await ui.inject(`/api/explorer/loadbalancers/${LB}/listeners`);
+      expect(html.statusCode).toBe(502);
+      expect(html.json().detail).toBe(
+        'config API sent a body that is not JSON for GET /loadbalancer-listeners',
+      );
+    } finally {
+      await ui.close();
+      await odd.close();
     }
   });
 

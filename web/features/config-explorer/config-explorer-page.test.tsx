@@ -56,7 +56,7 @@ describe('config explorer', () => {
     await user.click(screen.getByRole('button', { name: 'Open' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Not found (404)');
-    expect(alert.textContent).toContain("Name ['default-domain','nope','nothing'] not found");
+    expect(alert.textContent).toContain("Name ['default-domain', 'nope', 'nothing'] not found");
   });
 
   it('shows a 404 for an unknown object page', async () => {
