@@ -1,7 +1,9 @@
 // Says what went wrong when data could not be loaded: upstream down (502), too slow (504), missing
-// (404), refused credentials (401/403), or the UI server itself gone, with a retry.
+// (404), refused credentials (401/403), or the UI server itself gone, with a retry. A lost
+// connection is said once per page by the shell's banner: here it is only a quiet placeholder.
 
 import { ApiError } from '@web/api/client.ts';
+import { isConnectionError, useConnection } from './connection.ts';
 
 export function describeError(error: unknown): { title: string; hint: string; detail: string } {
   if (!(error instanceof ApiError))
@@ -50,6 +52,11 @@ export function describeError(error: unknown): { title: string; hint: string; de
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const live = useConnection();
+  if (live.status === 'disconnected' && isConnectionError(error))
+    return (
+      <p className="state state-offline">Not loaded: disconnected. It loads when the connection is back.</p>
+    );
   const { title, hint, detail } = describeError(error);
   return (
     <div role="alert" className="state state-error">
