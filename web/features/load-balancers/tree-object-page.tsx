@@ -1,6 +1,7 @@
 // Deep-linked pages of the tree's objects (/loadbalancers/<uuid>, /listeners/<uuid>, /pools/<uuid>,
-// /members/<uuid>): breadcrumbs LB › listener › pool › member, the object's detail panel, and its
-// children as an expandable tree. The view and expansion are in the URL.
+// /members/<uuid>): breadcrumbs LB › listener › pool › member, the object's detail panel (a member
+// also says which pod, node, IP:port and VMI it is), "Show in dataplane", and its children as an
+// expandable tree. The view and expansion are in the URL.
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -12,6 +13,8 @@ import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
 import { LoadBalancerTree } from './load-balancer-tree.tsx';
+import { MemberFacts, podKeyOf } from './member-facts.tsx';
+import { ShowInDataplane } from './show-in-dataplane.tsx';
 import { CONFIG_TYPE, type NodeKind, type TreeNode } from './tree-model.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
 
@@ -61,7 +64,7 @@ function useAncestry(kind: NodeKind, uuid: string) {
     { kind: 'member', obj: self.data, uuid },
   ];
   const depth = { loadbalancer: 1, listener: 2, pool: 3, member: 4 }[kind];
-  return { self, chain: chain.slice(0, depth) };
+  return { self, chain: chain.slice(0, depth), lbUuid: chain[0]!.uuid, poolUuid: chain[2]!.uuid };
 }
 
 function useChildren(
@@ -92,12 +95,18 @@ const CHILD_LABEL: Readonly<Record<NodeKind, string>> = {
 
 export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string }) {
   const { params, setParam } = useTreeUrlState();
-  const { self, chain } = useAncestry(kind, uuid);
+  const { self, chain, lbUuid, poolUuid } = useAncestry(kind, uuid);
+  // The member's pod, node and IP come from its pool's explorer level (the member holds only uuids).
+  const poolMembers = useQuery({
+    ...explorerQueries.members(poolUuid ?? ''),
+    enabled: kind === 'member' && Boolean(poolUuid),
+  });
+  const memberRow = kind === 'member' ? poolMembers.data?.find((m) => m.uuid === uuid) : undefined;
   const children = useChildren(kind, uuid);
   const view = params.get('view') === 'json' ? 'json' : 'basic';
   const type = CONFIG_TYPE[kind];
 
-  if (self.isError)
+  if (self.isError && self.data === undefined)
     return (
       <div className="page">
         <AncestryBreadcrumbs chain={[]} />
@@ -110,7 +119,15 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
       <h1>
         <span className="kind-tag">{type}</span> {self.data?.display_name ?? uuid}
       </h1>
-      {self.isPending ? (
+      {lbUuid && kind !== 'pool' && (
+        <ShowInDataplane
+          lbUuid={lbUuid}
+          node={memberRow?.node ?? null}
+          pod={memberRow ? podKeyOf(memberRow) : null}
+        />
+      )}
+      {memberRow && <MemberFacts row={memberRow} />}
+      {self.isPending && self.data === undefined ? (
         <LoadingState what={`${type} ${uuid}`} />
       ) : (
         <ObjectDetail
@@ -137,6 +154,7 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
               roots={children.nodes}
               columns="children"
               firstLevel={2}
+              lbUuid={lbUuid ?? null}
             />
           )}
         </section>
