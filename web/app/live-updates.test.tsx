@@ -7,7 +7,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeEventSources } from '@web/testing/fake-event-source.ts';
 import { buildFixtures } from '@web/testing/fixtures.ts';
 import { createHandlers, upstreamDownHandlers } from '@web/testing/handlers.ts';
@@ -15,6 +15,8 @@ import { server, useMswServer } from '@web/testing/msw-server.ts';
 import { renderApp } from '@web/testing/render.tsx';
 
 useMswServer();
+// Many user events per test: a busy machine needs more than the default 5 s.
+vi.setConfig({ testTimeout: 20_000 });
 
 const AS_OF = new Date(2026, 0, 2, 14, 5).getTime();
 const fx = buildFixtures();

@@ -33,9 +33,7 @@ const quoted = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
 /** The element a mark points at inside `root`, if it is rendered. */
 export function findMarked(root: ParentNode, mark: FocusMark): HTMLElement | null {
-  const scope = mark.rowKey
-    ? root.querySelector<HTMLElement>(`[data-row-key=${quoted(mark.rowKey)}]`)
-    : root;
+  const scope = mark.rowKey ? root.querySelector<HTMLElement>(`[data-row-key=${quoted(mark.rowKey)}]`) : root;
   if (!scope) return null;
   if (mark.href) {
     const link = scope.querySelector<HTMLElement>(`a[href=${quoted(mark.href)}]`);

@@ -5,13 +5,15 @@
 
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildFixtures } from '@web/testing/fixtures.ts';
 import { createHandlers, upstreamDownHandlers } from '@web/testing/handlers.ts';
 import { server, useMswServer } from '@web/testing/msw-server.ts';
 import { renderApp } from '@web/testing/render.tsx';
 
 useMswServer();
+// Many user events per test: a busy machine needs more than the default 5 s.
+vi.setConfig({ testTimeout: 20_000 });
 
 const fx = buildFixtures();
 const clusterIp = fx.loadBalancers.find((r) => r.displayName === 'ns-user-1__service-web-clusterip')!;
@@ -126,35 +128,39 @@ describe('load balancers page', () => {
     );
   });
 
-  it('offers "Show in dataplane" from an LB, a listener and a member, on a chosen compute', async () => {
-    const user = userEvent.setup();
-    renderApp('/');
-    await expandAll(user);
-    await user.click(screen.getByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }));
-    const lbShow = await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' });
-    expect(lbShow.getAttribute('href')).toBe(
-      `/dataplane/k8s-node1?tab=nexthops&vip=10.105.53.64&lb=${clusterIp.uuid}&svc=${encodeURIComponent('ns-user-1/service-web-clusterip')}`,
-    );
-    const picker = screen.getByRole('group', { name: 'Show in dataplane' });
-    await user.selectOptions(within(picker).getByRole('combobox', { name: 'Compute' }), 'k8s-node2');
-    expect(lbShow.getAttribute('href')).toMatch(/^\/dataplane\/k8s-node2\?/);
-    await user.click(screen.getByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }));
+  it(
+    'offers "Show in dataplane" from an LB, a listener and a member, on a chosen compute',
+    { timeout: 20_000 },
+    async () => {
+      const user = userEvent.setup();
+      renderApp('/');
+      await expandAll(user);
+      await user.click(screen.getByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }));
+      const lbShow = await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' });
+      expect(lbShow.getAttribute('href')).toBe(
+        `/dataplane/k8s-node1?tab=nexthops&vip=10.105.53.64&lb=${clusterIp.uuid}&svc=${encodeURIComponent('ns-user-1/service-web-clusterip')}`,
+      );
+      const picker = screen.getByRole('group', { name: 'Show in dataplane' });
+      await user.selectOptions(within(picker).getByRole('combobox', { name: 'Compute' }), 'k8s-node2');
+      expect(lbShow.getAttribute('href')).toMatch(/^\/dataplane\/k8s-node2\?/);
+      await user.click(screen.getByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }));
 
-    await user.click(screen.getByRole('button', { name: 'Details of listener TCP:8888' }));
-    expect(
-      (await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' })).getAttribute('href'),
-    ).toContain('vip=10.105.53.64');
-    await user.click(screen.getByRole('button', { name: 'Details of listener TCP:8888' }));
+      await user.click(screen.getByRole('button', { name: 'Details of listener TCP:8888' }));
+      expect(
+        (await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' })).getAttribute('href'),
+      ).toContain('vip=10.105.53.64');
+      await user.click(screen.getByRole('button', { name: 'Details of listener TCP:8888' }));
 
-    // A member opens on its own compute with its pod picked out (node-1 is no compute here: the first).
-    await user.click(
-      screen.getByRole('button', { name: 'Details of member web-7d9c5b-abcde 10.47.255.251:80 @node-1' }),
-    );
-    const memberShow = await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' });
-    expect(new URL(memberShow.getAttribute('href')!, 'http://x').searchParams.get('pod')).toBe(
-      'ns-user-1/web-7d9c5b-abcde',
-    );
-  });
+      // A member opens on its own compute with its pod picked out (node-1 is no compute here: the first).
+      await user.click(
+        screen.getByRole('button', { name: 'Details of member web-7d9c5b-abcde 10.47.255.251:80 @node-1' }),
+      );
+      const memberShow = await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' });
+      expect(new URL(memberShow.getAttribute('href')!, 'http://x').searchParams.get('pod')).toBe(
+        'ns-user-1/web-7d9c5b-abcde',
+      );
+    },
+  );
 
   it('shows the Advanced JSON view and opens the listener inline with +', async () => {
     const user = userEvent.setup();
