@@ -179,8 +179,9 @@ const IDENTITY_KEYS = new Set([
 function FieldList({ title, fields }: { title: string; fields: Field[] }) {
   if (fields.length === 0) return null;
   return (
-    <section className="basic-section" aria-label={title}>
-      <h3 className="basic-title">{title}</h3>
+    // Not a landmark: several details panels may be open, each with its own "Identity".
+    <section className="basic-section">
+      <h2 className="basic-title">{title}</h2>
       <dl className="basic-fields">
         {fields.map((f) => (
           <div key={f.label} className="basic-field">

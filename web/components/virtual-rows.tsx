@@ -25,13 +25,16 @@ export function VirtualRows({
   isFocusable = false,
 }: VirtualRowsProps) {
   return (
+    // The scroll container is the rowgroup (a table owns rowgroups only, and it may take focus);
+    // the sizing div between it and the rows is presentational.
     <div
       ref={scrollRef}
+      role="rowgroup"
       className={className}
       data-scroll-container=""
       tabIndex={isFocusable ? 0 : undefined}
     >
-      <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
+      <div role="none" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const { className: rowClass, ...attributes } = rowProps?.(item) ?? {};
           return (

@@ -130,6 +130,7 @@ export function TraceTab() {
 
   return (
     <div className="dp-trace">
+      <h2>Trace a packet</h2>
       <form className="dp-form" aria-label="Trace a packet" onSubmit={submit}>
         <label className="field">
           From pod

@@ -14,7 +14,7 @@ export function podKeyOf(row: MemberRow): string | null {
 
 export function MemberFacts({ row }: { row: MemberRow }) {
   return (
-    <section className="basic-section member-facts" aria-label="Backend">
+    <section className="basic-section member-facts">
       <h2 className="basic-title">Backend</h2>
       <dl className="basic-fields">
         <div className="basic-field">

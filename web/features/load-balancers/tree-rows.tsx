@@ -48,7 +48,12 @@ export function NodeCells({ row, isActive, onToggle, onDetails }: NodeCellsProps
         to={objectUrl(CONFIG_TYPE[node.kind], node.row.uuid)}
         tabIndex={tabIndex}
         title={node.row.fqName.join(':')}
-        aria-label={node.kind === 'member' ? rowName(node) : undefined}
+        // The name in one piece: browsers may part a middle-elided name where its pieces meet.
+        aria-label={
+          node.kind === 'listener' && node.row.portName
+            ? `${rowName(node)} ${node.row.portName}`
+            : rowName(node)
+        }
       >
         <NameText node={node} />
       </Link>
