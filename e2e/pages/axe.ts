@@ -1,7 +1,7 @@
 // axe-core over whatever the page shows now, every rule on (none disabled): the violations, one
 // readable line each, so a failure says which rule, how often and where.
 
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 export async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
