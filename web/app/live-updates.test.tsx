@@ -116,6 +116,33 @@ describe('liveness while polling a real cluster', () => {
   });
 });
 
+describe('stale data while away', () => {
+  it('keeps an object page up while disconnected, and says a 404 above the last data', async () => {
+    const { queryClient } = renderApp(`/loadbalancers/${seedLb.uuid}`);
+    const panel = await screen.findByRole('region', { name: `Details of loadbalancer ${seedLb.uuid}` });
+    await within(panel).findByText('VIP');
+    server.use(serverGone());
+    await act(() => queryClient.refetchQueries());
+    await findBanner();
+    expect(within(panel).getByText('VIP').nextElementSibling?.textContent).toBe('10.105.53.64');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain(
+      'ns-user-1__service-web-clusterip',
+    );
+
+    // Back, but the object was deleted meanwhile: the page says so and keeps what it showed.
+    server.resetHandlers();
+    server.use(
+      http.get(`/api/config/loadbalancer/${seedLb.uuid}`, () =>
+        HttpResponse.json({ error: 'Not Found', detail: `Unknown id: ${seedLb.uuid}` }, { status: 404 }),
+      ),
+    );
+    await act(() => queryClient.refetchQueries());
+    const notFound = await within(panel).findByText('Not found (404)');
+    expect(notFound.closest('[role="alert"]')!.textContent).toContain(`Unknown id: ${seedLb.uuid}`);
+    expect(within(panel).getByText('VIP')).toBeTruthy();
+  });
+});
+
 /** The page's connection banner (a screen's own error may show for a moment before it). */
 async function findBanner(): Promise<HTMLElement> {
   return (await screen.findByText(/^Disconnected —/)).closest<HTMLElement>('[role="alert"]')!;

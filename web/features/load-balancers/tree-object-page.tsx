@@ -82,7 +82,9 @@ function useChildren(
     return [];
   }, [kind, listeners.data, pools.data, members.data]);
   if (kind === 'member') return { state: 'ready', nodes };
-  if (query.isError) return { state: 'error', error: query.error, retry: () => void query.refetch(), nodes };
+  // Loaded children stay up when a refetch fails (the page banner says a lost connection).
+  if (query.isError && query.data === undefined)
+    return { state: 'error', error: query.error, retry: () => void query.refetch(), nodes };
   return { state: query.isPending ? 'loading' : 'ready', nodes };
 }
 
