@@ -28,7 +28,7 @@ const INDICATOR_TITLE: Readonly<Record<Liveness['status'], string>> = {
   disconnected: 'The data on screen may be out of date',
 };
 
-export function ConnectionBanner({ live, onRetry }: { live: Liveness; onRetry: () => void }) {
+function ConnectionBanner({ live, onRetry }: { live: Liveness; onRetry: () => void }) {
   if (live.status !== 'disconnected') return null;
   return (
     <div role="alert" className="conn-banner">

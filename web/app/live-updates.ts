@@ -17,7 +17,7 @@ import { initialLiveState, isConnected, liveness, reduceLiveState, type FetchSco
 
 export const POLL_INTERVAL_MS = 15_000;
 /** How often /api/info is asked again while the server has not answered it. */
-export const INFO_RETRY_MS = 5_000;
+const INFO_RETRY_MS = 5_000;
 
 /** The part of EventSource the page uses, so tests can drive the stream. */
 export interface EventSourceLike {

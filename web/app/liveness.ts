@@ -5,7 +5,7 @@
 import type { Liveness } from '@web/components/connection.ts';
 
 /** How the page learns about changes: the SSE stream (embedded mode) or polling (a real cluster). */
-export type LiveMode = 'unknown' | 'events' | 'polling';
+type LiveMode = 'unknown' | 'events' | 'polling';
 
 /**
  * What a request reached: the UI server only, or through it the config API. An answer from the

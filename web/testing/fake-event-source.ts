@@ -6,7 +6,7 @@ const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
 
-export class FakeEventSource implements EventSourceLike {
+class FakeEventSource implements EventSourceLike {
   readyState = CONNECTING;
   private readonly listeners = new Map<string, ((event: Event) => void)[]>();
 

@@ -29,7 +29,7 @@ export type DataplaneParam =
   | 'sport'
   | 'flows';
 
-export interface DataplaneUrlState {
+interface DataplaneUrlState {
   node: string | undefined;
   tab: DataplaneTab;
   vrf: string | null;

@@ -64,7 +64,7 @@ const TRACE_FLOW_COLUMNS = [
 ];
 
 /** One sentence for the live region: what happened to the packet. */
-export function traceSummary(result: TraceResult): string {
+function traceSummary(result: TraceResult): string {
   if (result.dropReason) return `Trace: dropped on ${result.sourceNode}, ${result.dropReason}.`;
   const member = result.member
     ? ` to ${result.member.pod} on ${result.member.node} (${result.member.ip}:${result.member.port})`
@@ -347,11 +347,11 @@ function TraceView({ result }: { result: TraceResult }) {
 }
 
 /** `12.5%`: one decimal, so 100 members at about 1% each still differ. */
-export function percent(part: number, whole: number): string {
+function percent(part: number, whole: number): string {
   return `${whole === 0 ? '0.0' : ((part / whole) * 100).toFixed(1)}%`;
 }
 
-export interface TrafficShares {
+interface TrafficShares {
   delivered: number;
   /** Members by share, largest first (then by pod name). */
   members: TrafficMember[];
@@ -359,7 +359,7 @@ export interface TrafficShares {
   nodes: { node: string; flows: number; members: number }[];
 }
 
-export function trafficShares(result: TrafficResult): TrafficShares {
+function trafficShares(result: TrafficResult): TrafficShares {
   const members = [...result.members].sort((a, b) => b.flows - a.flows || a.pod.localeCompare(b.pod));
   const delivered = members.reduce((n, m) => n + m.flows, 0);
   const byNode = new Map<string, { node: string; flows: number; members: number }>();
