@@ -162,6 +162,35 @@ describe('load balancers page', () => {
     },
   );
 
+  it('names a member page by pod, IP:port and node, with its backend and readable breadcrumbs', async () => {
+    const member = members[0]!;
+    renderApp(`/members/${member.uuid}`);
+    const heading = await screen.findByRole('heading', { level: 1 });
+    await waitFor(() =>
+      expect(heading.textContent).toBe('loadbalancer-member web-7d9c5b-abcde 10.47.255.251:80 @node-1'),
+    );
+    const crumbs = screen.getByRole('navigation', { name: 'Breadcrumb' });
+    await waitFor(
+      () =>
+        expect(
+          within(crumbs)
+            .getAllByRole('link')
+            .map((a) => a.textContent),
+        ).toEqual(['Load balancers', 'ns-user-1__service-web-clusterip', 'TCP:8888', 'TCP:8888']),
+      // Four GETs one after the other: member → pool → listener → load balancer.
+      { timeout: 5_000 },
+    );
+    const backend = screen.getByRole('heading', { name: 'Backend' }).parentElement!;
+    expect(
+      within(backend).getByRole('link', { name: 'ns-user-1/web-7d9c5b-abcde' }).getAttribute('href'),
+    ).toBe(`/objects/virtual-machine/${member.pod!.uuid}`);
+    expect(within(backend).getByText('node-1')).toBeTruthy();
+    expect(within(backend).getByText('10.47.255.251:80')).toBeTruthy();
+    expect(within(backend).getByRole('link', { name: 'web-7d9c5b-abcde__vmi' })).toBeTruthy();
+    // The pod's virtual-machine reference is named, not a bare uuid.
+    await screen.findByRole('link', { name: 'k8s__ns-user-1__web-7d9c5b-abcde' });
+  });
+
   it('shows the Advanced JSON view and opens the listener inline with +', async () => {
     const user = userEvent.setup();
     renderApp('/');

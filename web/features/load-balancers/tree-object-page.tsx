@@ -6,14 +6,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { ConfigObject } from '@model/contrail/types.ts';
+import type { MemberRow } from '@model/explorer.ts';
 import { configQueries } from '@web/api/config.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
 import { Breadcrumbs, type Crumb } from '@web/components/breadcrumbs.tsx';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
+import { refLabel } from '@web/components/ref-label.ts';
 import { LoadBalancerTree } from './load-balancer-tree.tsx';
 import { MemberFacts, podKeyOf } from './member-facts.tsx';
+import { rowName } from './row-names.ts';
 import { ShowInDataplane } from './show-in-dataplane.tsx';
 import { CONFIG_TYPE, type NodeKind, type TreeNode } from './tree-model.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
@@ -117,9 +120,9 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
     );
   return (
     <div className="page page-object">
-      <AncestryBreadcrumbs chain={chain} />
+      <AncestryBreadcrumbs chain={chain} member={memberRow} />
       <h1>
-        <span className="kind-tag">{type}</span> {self.data?.display_name ?? uuid}
+        <span className="kind-tag">{type}</span> {readableName(kind, self.data, uuid, memberRow)}
       </h1>
       {lbUuid && kind !== 'pool' && (
         <ShowInDataplane
@@ -165,10 +168,27 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
   );
 }
 
+/**
+ * What the page calls an object: a load balancer by its display name, a listener or pool by
+ * protocol:port, a member by pod, IP:port and node (its own name is a bare uuid).
+ */
+function readableName(
+  kind: NodeKind,
+  obj: ConfigObject | undefined,
+  uuid: string,
+  member: MemberRow | undefined,
+): string {
+  if (kind === 'member' && member) return rowName({ kind: 'member', row: member });
+  if (!obj) return uuid;
+  return kind === 'loadbalancer' ? obj.display_name : refLabel(CONFIG_TYPE[kind], obj.fq_name, uuid);
+}
+
 function AncestryBreadcrumbs({
   chain,
+  member,
 }: {
   chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[];
+  member?: MemberRow | undefined;
 }) {
   const last = chain.length - 1;
   return (
@@ -178,7 +198,7 @@ function AncestryBreadcrumbs({
         ...chain.map(({ kind, obj, uuid }, i): Crumb => {
           // An ancestor still loading is an ellipsis, neither a link nor the current page.
           if (uuid === undefined) return { key: kind, label: '…' };
-          const label = obj?.display_name ?? uuid;
+          const label = readableName(kind, obj, uuid, member);
           return i === last
             ? { key: kind, label, isCurrent: true }
             : { key: kind, label, to: objectUrl(CONFIG_TYPE[kind], uuid) };
