@@ -1,6 +1,7 @@
 // The seed's journey on the embedded default scenario: find the Service's load balancer, open its
-// Advanced JSON view and walk LB → listener → pool → members with +; plus the -mp Service, deep
-// links, filter and keyboard.
+// Advanced JSON view and walk LB → listener → pool → members with +; the compact tree (children on
+// expand, details on demand, readable names); plus the -mp Service, deep links, filter, keyboard
+// and focus back after Back.
 
 import { expect, test } from '@playwright/test';
 import { LoadBalancersPage, explorerRow } from './pages/load-balancers-page.ts';
@@ -21,7 +22,7 @@ test('the seed journey: VIP, provider, listener 8888, pool, two members on port 
   await expect(page).toHaveURL(/q=ns-user-1-service-web-clusterip/);
   await expect(lbs.toggle(SEED_LB)).toBeVisible();
   await expect(lbs.row(SEED_LB)).toContainText('10.105.53.64');
-  await lbs.expand(SEED_LB);
+  await lbs.openDetails(SEED_LB);
 
   const detail = lbs.detail('loadbalancer', lb.uuid);
   await detail.getByRole('button', { name: 'Advanced JSON view' }).click();
@@ -56,30 +57,52 @@ test('the seed journey: VIP, provider, listener 8888, pool, two members on port 
     );
 });
 
-test('the tree: listener, pool and members with pod, node and IP', async ({ page, request }) => {
+test('the compact tree: children on expand, readable names, details only on demand', async ({
+  page,
+  request,
+}) => {
   const lbs = new LoadBalancersPage(page);
   const lb = await explorerRow(request, SEED_LB);
   await lbs.goto();
   await lbs.expand(SEED_LB);
-  // Let the detail panel load first: rows below it move when it does.
-  await expect(lbs.detail('loadbalancer', lb.uuid).getByText('Provider')).toBeVisible();
-  const listenerToggle = page.getByRole('button', { name: /^Expand service-web-clusterip__.*-TCP-8888-/ });
-  await expect(listenerToggle).toHaveCount(1);
-  const listenerName = (await listenerToggle.getAttribute('aria-label'))!.slice('Expand '.length);
-  await lbs.expand(listenerName);
-  // The pool carries the listener's name: wait for its row, then expand it.
-  await expect(page.getByRole('button', { name: `Expand ${listenerName}`, exact: true })).toHaveCount(2);
-  await expect(
-    page.getByRole('region', { name: /^Details of loadbalancer-listener / }).getByText('Protocol'),
-  ).toBeVisible();
-  await lbs.expand(listenerName);
-  const members = page.getByRole('row').filter({ hasText: 'targetPort 80' });
+  await lbs.expand('listener TCP:8888');
+  await lbs.expand('pool TCP:8888');
+  const members = lbs.members();
   await expect(members).toHaveCount(2);
+  // Each member by pod, IP:port and node, with keyboard-reachable links to its pod and VMI.
   for (const member of await members.all()) {
-    await expect(member).toContainText(/pod ns-user-1\/\S+/);
-    await expect(member).toContainText(/node \S+/);
-    await expect(member).toContainText(/pod IP \d+\.\d+\.\d+\.\d+/);
+    await expect(member.getByRole('link').first()).toHaveAccessibleName(
+      /^webserver-[a-z0-9]+-[a-z0-9]{5} 10\.47\.\d+\.\d+:80 @k8s-node\d$/,
+    );
+    await expect(member.getByRole('link', { name: /^ns-user-1\/webserver-/ })).toBeVisible();
+    await expect(member.getByRole('link', { name: /^webserver-/ }).last()).toBeVisible();
   }
+  // Expanding opened no details panel; the details open on demand, under their row.
+  await expect(page.getByRole('region', { name: /^Details of / })).toHaveCount(0);
+  await lbs.openDetails('listener TCP:8888');
+  await expect(
+    lbs.detail('loadbalancer-listener', lb.listeners[0]!.uuid).getByText('Protocol'),
+  ).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Show 10.105.53.64 in dataplane' })).toBeVisible();
+});
+
+test('nothing clips at 1024 px and the two seed Services tell apart', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 800 });
+  const lbs = new LoadBalancersPage(page);
+  await lbs.goto();
+  await expect(lbs.row(SEED_MP_LB)).toBeVisible();
+  // Every header cell shows its whole text.
+  for (const header of await lbs.grid.getByRole('columnheader').all())
+    expect(await header.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  // The end of each name stays visible: `…clusterip` and `…clusterip-mp` differ on screen.
+  const tails = await Promise.all(
+    [SEED_LB, SEED_MP_LB].map((name) =>
+      lbs.row(name).getByRole('link', { name, exact: true }).locator('.mid-tail').textContent(),
+    ),
+  );
+  expect(tails[0]).not.toBe(tails[1]);
+  await expect(lbs.row(SEED_MP_LB)).toContainText('10.101.150.135');
+  await expect(lbs.row(SEED_MP_LB)).toContainText('TCP:9999');
 });
 
 test('the -mp service has two listeners', async ({ page }) => {
@@ -87,8 +110,8 @@ test('the -mp service has two listeners', async ({ page }) => {
   await lbs.goto();
   await expect(lbs.row(SEED_MP_LB)).toContainText('TCP:8888, TCP:9999');
   await lbs.expand(SEED_MP_LB);
-  await expect(page.getByRole('row').filter({ hasText: 'listener TCP:8888' })).toHaveCount(1);
-  await expect(page.getByRole('row').filter({ hasText: 'listener TCP:9999' })).toHaveCount(1);
+  await expect(lbs.row('listener TCP:8888')).toHaveCount(1);
+  await expect(lbs.row('listener TCP:9999')).toHaveCount(1);
 });
 
 test('a deep link restores the object, its breadcrumbs, view and expansion after reload', async ({
@@ -112,7 +135,7 @@ test('a deep link restores the object, its breadcrumbs, view and expansion after
   const poolToggle = page.getByRole('treegrid', { name: 'Pools' }).getByRole('button', { name: /^Expand / });
   await poolToggle.click();
   await expect(page).toHaveURL(/open=pl\./);
-  await expect(page.getByRole('row').filter({ hasText: 'targetPort 80' })).toHaveCount(2);
+  await expect(lbs.members()).toHaveCount(2);
   await page.reload();
   await expect(lbs.json('loadbalancer-listener', listenerUuid)).toBeVisible();
   await expect(
@@ -121,7 +144,7 @@ test('a deep link restores the object, its breadcrumbs, view and expansion after
       .getByRole('button', { name: /^Expand / })
       .first(),
   ).toHaveAttribute('aria-expanded', 'true');
-  await expect(page.getByRole('row').filter({ hasText: 'targetPort 80' })).toHaveCount(2);
+  await expect(lbs.members()).toHaveCount(2);
   await crumbs.getByRole('link', { name: SEED_LB }).click();
   await expect(page).toHaveURL(`/loadbalancers/${lb.uuid}`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(SEED_LB);
@@ -156,7 +179,8 @@ test('keyboard: / focuses the filter, arrows move and expand, Enter opens', asyn
   await page.keyboard.press('/');
   await expect(lbs.filter).toBeFocused();
   await lbs.filter.fill('service-web-clusterip');
-  await lbs.row(SEED_MP_LB).click();
+  // A click on a plain cell (the VIP) makes the row the active, focused one.
+  await lbs.row(SEED_MP_LB).getByRole('gridcell').nth(1).click();
   await expect(lbs.row(SEED_MP_LB)).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(lbs.row(SEED_LB)).toBeFocused();
@@ -169,4 +193,10 @@ test('keyboard: / focuses the filter, arrows move and expand, Enter opens', asyn
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/loadbalancers/${UUID}$`));
   await expect(page.getByRole('heading', { level: 1 })).toContainText(SEED_MP_LB);
+  // Back: focus returns to the row that was left.
+  await page.goBack();
+  await expect(lbs.row(SEED_MP_LB)).toBeFocused();
+  // Space opens the details of the active row.
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('region', { name: /^Details of loadbalancer / })).toBeVisible();
 });

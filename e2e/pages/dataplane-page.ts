@@ -54,6 +54,30 @@ export class DataplanePage {
     return this.graph().getByRole('group', { name: /^Slot \d+: hole/ });
   }
 
+  /** The graph's table alternative: one row per slot. */
+  slotTable(): Locator {
+    return this.page.getByRole('table', { name: /^Slots of composite next hop \d+$/ });
+  }
+
+  /** Traces with what the form holds now and waits for the result. */
+  async trace(): Promise<Locator> {
+    const form = this.page.getByRole('form', { name: 'Trace a packet' });
+    await expect(form.getByRole('textbox', { name: 'To IP' })).not.toHaveValue('');
+    await form.getByRole('button', { name: 'Trace' }).click();
+    const result = this.page.getByRole('region', { name: 'Trace result' });
+    await expect(result).toContainText(/Delivered|Dropped/);
+    return result;
+  }
+
+  async sendTraffic(flows: number): Promise<Locator> {
+    const form = this.page.getByRole('form', { name: 'Send traffic' });
+    await form.getByRole('spinbutton', { name: 'Number of flows' }).fill(String(flows));
+    await form.getByRole('button', { name: `Send ${flows} flows` }).click();
+    const result = this.page.getByRole('region', { name: 'Traffic result' });
+    await expect(result).toContainText(`${flows} flows sent`);
+    return result;
+  }
+
   async scale(deployment: string, replicas: number): Promise<void> {
     const form = this.controls.getByRole('form', { name: `Scale ${deployment}` });
     await form.getByRole('spinbutton', { name: `Replicas of ${deployment}` }).fill(String(replicas));

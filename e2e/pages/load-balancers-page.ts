@@ -15,21 +15,44 @@ export class LoadBalancersPage {
     await this.page.goto(`/loadbalancers${query}`);
   }
 
-  /** The triangle of the row named `name` (the last one: a pool is named like its listener). */
+  /**
+   * The triangle of the row named `name`: a load balancer's display name, or a deeper row's kind
+   * and readable name (`listener TCP:8888`, `pool TCP:8888`).
+   */
   toggle(name: string): Locator {
-    return this.page.getByRole('button', { name: `Expand ${name}`, exact: true }).last();
+    return this.page.getByRole('button', { name: `Expand ${name}`, exact: true });
+  }
+
+  /** The switch that opens the row's details (every row has one, members included). */
+  detailsToggle(name: string): Locator {
+    return this.page.getByRole('button', { name: `Details of ${name}`, exact: true });
   }
 
   row(name: string): Locator {
-    return this.page.getByRole('row').filter({ has: this.toggle(name) });
+    return this.page.getByRole('row').filter({ has: this.detailsToggle(name) });
+  }
+
+  /** Member rows: named `member <pod> <ip>:<port> @<node>`. */
+  members(): Locator {
+    return this.page
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('button', { name: /^Details of member / }) });
   }
 
   /** Expands the row; clicks again only if a row above resized under the pointer and the click missed. */
   async expand(name: string): Promise<void> {
-    const toggle = this.toggle(name);
+    await this.press(this.toggle(name));
+  }
+
+  /** Opens the row's details (on demand: expanding never does). */
+  async openDetails(name: string): Promise<void> {
+    await this.press(this.detailsToggle(name));
+  }
+
+  private async press(button: Locator): Promise<void> {
     await expect(async () => {
-      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-      await expect(toggle).toHaveAttribute('aria-expanded', 'true', { timeout: 1_000 });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      await expect(button).toHaveAttribute('aria-expanded', 'true', { timeout: 1_000 });
     }).toPass();
   }
 

@@ -28,3 +28,14 @@ export function podKeyOfVmName(vmName: string): string | null {
 export function macFromUuid(uuid: string): string {
   return `02:${uuid.slice(0, 2)}:${uuid.slice(2, 4)}:${uuid.slice(4, 6)}:${uuid.slice(6, 8)}:${uuid.slice(9, 11)}`;
 }
+
+/**
+ * The Service of a load balancer from its display name, `make_display_name(namespace, service)`
+ * (`vnc_common.py`, used by `loadbalancer.py`); null for a display name of another shape.
+ */
+export function serviceOfLbDisplayName(displayName: string): { namespace: string; name: string } | null {
+  const parts = displayName.split('__');
+  return parts.length === 2 && parts.every((p) => p !== '')
+    ? { namespace: parts[0]!, name: parts[1]! }
+    : null;
+}

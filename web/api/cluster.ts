@@ -23,12 +23,15 @@ export type KubeServicePort = Pick<ServicePort, 'name' | 'protocol' | 'port' | '
 
 export interface KubeService extends Pick<Service, 'kind'> {
   metadata: KubeMeta;
-  spec: Pick<Service['spec'], 'type' | 'clusterIP'> & { ports: KubeServicePort[] };
+  spec: Pick<Service['spec'], 'type' | 'clusterIP' | 'selector' | 'externalIPs'> & {
+    ports: KubeServicePort[];
+  };
+  status?: Service['status'];
 }
 
 export interface KubeDeployment extends Pick<Deployment, 'kind' | 'status'> {
   metadata: KubeMeta;
-  spec: Pick<Deployment['spec'], 'replicas'>;
+  spec: Pick<Deployment['spec'], 'replicas'> & Partial<Pick<Deployment['spec'], 'selector' | 'template'>>;
 }
 
 const list = async <T>(plural: string) =>

@@ -32,10 +32,14 @@ function text(value: unknown): string {
 }
 
 function RefChip({ type, uuid, fqName }: { type: string; uuid: string; fqName: readonly string[] }) {
-  // A load balancer's useful name is its display name (`<namespace>__<service>`), which refs lack.
+  // A load balancer's useful name is its display name (`<namespace>__<service>`), which refs lack;
+  // a bare uuid (a member's vm/vmi annotation) has no name at all until the object is read.
   const isLb = type === 'loadbalancer';
-  const lb = useQuery({ ...configQueries.object(type, uuid), enabled: isLb });
-  const label = (isLb ? lb.data?.display_name : undefined) ?? refLabel(type, fqName, uuid);
+  const needsObject = isLb || fqName.length === 0;
+  const target = useQuery({ ...configQueries.object(type, uuid), enabled: needsObject });
+  const label =
+    (isLb ? target.data?.display_name : undefined) ??
+    refLabel(type, fqName.length > 0 ? fqName : (target.data?.fq_name ?? []), uuid);
   return (
     <Link
       className="ref-chip"
@@ -175,8 +179,9 @@ const IDENTITY_KEYS = new Set([
 function FieldList({ title, fields }: { title: string; fields: Field[] }) {
   if (fields.length === 0) return null;
   return (
-    <section className="basic-section" aria-label={title}>
-      <h3 className="basic-title">{title}</h3>
+    // Not a landmark: several details panels may be open, each with its own "Identity".
+    <section className="basic-section">
+      <h2 className="basic-title">{title}</h2>
       <dl className="basic-fields">
         {fields.map((f) => (
           <div key={f.label} className="basic-field">

@@ -1,7 +1,11 @@
 // Says what went wrong when data could not be loaded: upstream down (502), too slow (504), missing
-// (404), refused credentials (401/403), or the UI server itself gone, with a retry.
+// (404), refused credentials (401/403), or the UI server itself gone, with a retry. A lost
+// connection is said once per page by the shell's banner: here it is only a quiet placeholder.
 
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { ApiError } from '@web/api/client.ts';
+import { isConnectionError, useConnection } from './connection.ts';
 
 export function describeError(error: unknown): { title: string; hint: string; detail: string } {
   if (!(error instanceof ApiError))
@@ -50,6 +54,11 @@ export function describeError(error: unknown): { title: string; hint: string; de
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const live = useConnection();
+  if (live.status === 'disconnected' && isConnectionError(error))
+    return (
+      <p className="state state-offline">Not loaded: disconnected. It loads when the connection is back.</p>
+    );
   const { title, hint, detail } = describeError(error);
   return (
     <div role="alert" className="state state-error">
@@ -70,5 +79,29 @@ export function LoadingState({ what }: { what: string }) {
     <div role="status" className="state state-loading">
       Loading {what}…
     </div>
+  );
+}
+
+/**
+ * A query's content. Data, once loaded, stays up when a refetch fails: a lost connection is the
+ * page banner's to say, any other error (a 404 after a delete) is said above the last data.
+ */
+export function QueryView<T>({
+  query,
+  what,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
+  const retry = () => void query.refetch();
+  if (query.data === undefined)
+    return query.isError ? <ErrorState error={query.error} onRetry={retry} /> : <LoadingState what={what} />;
+  return (
+    <>
+      {query.isError && !isConnectionError(query.error) && <ErrorState error={query.error} onRetry={retry} />}
+      {children(query.data)}
+    </>
   );
 }

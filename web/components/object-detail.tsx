@@ -8,7 +8,7 @@ import { stringifyExact } from '@web/api/exact-json.ts';
 import { infoQueries } from '@web/api/info.ts';
 import { BasicView } from './basic-view.tsx';
 import { copyText } from './copy-text.ts';
-import { ErrorState, LoadingState } from './error-state.tsx';
+import { QueryView } from './error-state.tsx';
 import {
   ConfigJsonView,
   JsonViewSettingsContext,
@@ -39,27 +39,29 @@ export function ObjectDetail({ type, uuid, view, onViewChange }: ObjectDetailPro
           Advanced JSON view
         </button>
       </div>
-      {query.isPending ? (
-        <LoadingState what={`${type} ${uuid}`} />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : view === 'basic' ? (
-        <BasicView type={type} object={query.data} />
-      ) : (
-        <JsonPanel type={type} uuid={uuid} object={query.data} />
-      )}
+      <QueryView query={query} what={`${type} ${uuid}`}>
+        {(object) =>
+          view === 'basic' ? (
+            <BasicView type={type} object={object} />
+          ) : (
+            <JsonPanel type={type} uuid={uuid} object={object} />
+          )
+        }
+      </QueryView>
     </section>
   );
 }
 
 function LinkedObject({ type, uuid }: { type: string; uuid: string }) {
   const query = useQuery(configQueries.object(type, uuid));
-  if (query.isPending) return <LoadingState what={`${type} ${uuid}`} />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   return (
-    <div className="json-linked" aria-label={`${type} ${uuid}`}>
-      <ConfigJsonView object={query.data} path={childPath('', type)} />
-    </div>
+    <QueryView query={query} what={`${type} ${uuid}`}>
+      {(object) => (
+        <div className="json-linked" aria-label={`${type} ${uuid}`}>
+          <ConfigJsonView object={object} path={childPath('', type)} />
+        </div>
+      )}
+    </QueryView>
   );
 }
 

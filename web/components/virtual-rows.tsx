@@ -12,12 +12,29 @@ export interface VirtualRowsProps {
   /** Attributes of a row's positioned element; `virtual-row` is added to its class. */
   rowProps?: (item: VirtualItem) => HTMLAttributes<HTMLDivElement>;
   renderRow: (item: VirtualItem) => ReactNode;
+  /** Rows with nothing focusable in them: the scroll container takes focus, so keys can scroll it. */
+  isFocusable?: boolean;
 }
 
-export function VirtualRows({ virtualizer, scrollRef, className, rowProps, renderRow }: VirtualRowsProps) {
+export function VirtualRows({
+  virtualizer,
+  scrollRef,
+  className,
+  rowProps,
+  renderRow,
+  isFocusable = false,
+}: VirtualRowsProps) {
   return (
-    <div ref={scrollRef} className={className} data-scroll-container="">
-      <div role="rowgroup" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
+    // The scroll container is the rowgroup (a table owns rowgroups only, and it may take focus);
+    // the sizing div between it and the rows is presentational.
+    <div
+      ref={scrollRef}
+      role="rowgroup"
+      className={className}
+      data-scroll-container=""
+      tabIndex={isFocusable ? 0 : undefined}
+    >
+      <div role="none" className="treegrid-body" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const { className: rowClass, ...attributes } = rowProps?.(item) ?? {};
           return (

@@ -20,6 +20,8 @@ export const SERVICE_VRF =
 export const POD_VRF = 'default-domain:k8s-default:k8s-default-pod-network:k8s-default-pod-network';
 export const VIP = '10.105.53.64';
 export const COMPOSITE_NH = 14;
+/** A Service with one backend (the client): its VIP routes straight to that pod's next hop. */
+export const SINGLE_MEMBER_VIP = '10.105.53.70';
 
 export interface DataplaneFixtures {
   vrouters: VRouterSummary[];
@@ -282,6 +284,7 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
     route(webB.ip, NODES[1]!.ip, byId(node1Nh, 12), 16),
     route(webA.ip, 'LocalVmPort', byId(node1Nh, 11), -1),
     route(VIP, 'Ecmp', byId(node1Nh, COMPOSITE_NH), -1, true),
+    route(SINGLE_MEMBER_VIP, 'LocalVmPort', byId(node1Nh, 10), -1),
   ];
   const node2Routes = [
     route(webB.ip, 'LocalVmPort', byId(node2Nh, 10), -1),
@@ -304,7 +307,7 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
         [
           vrf(FABRIC_VRF, 0, 'k8s-node1', 0),
           vrf(SERVICE_VRF, 1, 'k8s-node1', 1),
-          vrf(POD_VRF, 3, 'k8s-node1', 4),
+          vrf(POD_VRF, 3, 'k8s-node1', 5),
         ],
       ],
       [
@@ -413,15 +416,44 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
       {
         kind: 'Service',
         metadata: { name: 'service-web-clusterip', namespace: 'ns-user-1', uid: 'uid-svc-1' },
-        spec: { type: 'ClusterIP', clusterIP: VIP, ports: [{ protocol: 'TCP', port: 8888, targetPort: 80 }] },
+        spec: {
+          type: 'ClusterIP',
+          clusterIP: VIP,
+          selector: { app: 'webserver' },
+          ports: [{ protocol: 'TCP', port: 8888, targetPort: 80 }],
+        },
+      },
+      {
+        kind: 'Service',
+        metadata: { name: 'service-client', namespace: 'ns-user-1', uid: 'uid-svc-2' },
+        spec: {
+          type: 'ClusterIP',
+          clusterIP: SINGLE_MEMBER_VIP,
+          selector: { app: 'client' },
+          ports: [{ protocol: 'TCP', port: 7777, targetPort: 7777 }],
+        },
       },
     ],
     deployments: [
       {
         kind: 'Deployment',
         metadata: { name: 'webserver', namespace: 'ns-user-1', uid: 'uid-deploy-1' },
-        spec: { replicas: 2 },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'webserver' } },
+          template: { metadata: { labels: { app: 'webserver' } }, spec: { containers: [] } },
+        },
         status: { replicas: 2, readyReplicas: 2 },
+      },
+      {
+        kind: 'Deployment',
+        metadata: { name: 'client', namespace: 'ns-user-1', uid: 'uid-deploy-2' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'client' } },
+          template: { metadata: { labels: { app: 'client' } }, spec: { containers: [] } },
+        },
+        status: { replicas: 1, readyReplicas: 1 },
       },
     ],
   };

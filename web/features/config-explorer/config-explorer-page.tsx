@@ -20,7 +20,7 @@ export function ConfigExplorerPage() {
       <h2>Types</h2>
       {links.isPending ? (
         <LoadingState what="the config API's types" />
-      ) : links.isError ? (
+      ) : links.data === undefined ? (
         <ErrorState error={links.error} onRetry={() => void links.refetch()} />
       ) : (
         <ul className="type-list" aria-label="Config types">

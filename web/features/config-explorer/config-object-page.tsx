@@ -36,7 +36,7 @@ export function ConfigObjectPage({ type, uuid }: { type: string; uuid: string })
       <h1>
         <span className="kind-tag">{type}</span> {object.data?.display_name ?? uuid}
       </h1>
-      {object.isError ? (
+      {object.isError && object.data === undefined ? (
         <ErrorState error={object.error} onRetry={() => void object.refetch()} />
       ) : (
         <ObjectDetail

@@ -37,7 +37,7 @@ export function ConfigTypePage({ type }: { type: string }) {
       />
       {list.isPending ? (
         <LoadingState what={`${type}s`} />
-      ) : list.isError ? (
+      ) : list.data === undefined ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : matching.length === 0 ? (
         <p role="status" className="state state-empty">

@@ -1,14 +1,192 @@
-// Cluster controls (embedded mode only): scale a Deployment and flip pod readiness, so the
-// composite visibly gains a member, loses one and leaves a hole. Hidden when /api/cluster is 404.
+// Cluster controls (embedded mode only): for the Service the page is about, scale its Deployment
+// and flip its pods' readiness, so the composite visibly gains a member, loses one and leaves a
+// hole; a search finds any other Service. A readiness box moves at once and moves back, with the
+// reason, if the server refuses. Nothing is sent while disconnected. Hidden when /api/cluster is 404.
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { ApiError } from '@web/api/client.ts';
 import { isPodReady, podKey } from '@model/kubernetes/pods.ts';
-import { clusterQueries, scaleDeployment, setPodReadiness, type KubeDeployment } from '@web/api/cluster.ts';
+import {
+  clusterQueries,
+  scaleDeployment,
+  setPodReadiness,
+  type KubeDeployment,
+  type KubePod,
+  type KubeService,
+} from '@web/api/cluster.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
-import { ErrorState } from '@web/components/error-state.tsx';
+import { useOfflineReason } from '@web/components/connection.ts';
+import { describeError, ErrorState } from '@web/components/error-state.tsx';
+import { useDataplaneUrlState } from './dataplane-url-state.ts';
 import { NumberField } from './number-field.tsx';
+import { serviceForVip, serviceKey } from './vip-members.ts';
+
+/** Services listed for a search; narrow the search to see others. */
+const SEARCH_RESULTS_MAX = 10;
+
+function matchesLabels(
+  labels: Readonly<Record<string, string>> | undefined,
+  selector: Record<string, string>,
+) {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/**
+ * A Service's backends as Kubernetes picks them: the pods its selector matches, and the
+ * Deployments whose pod template those labels match (so a Deployment scaled to 0 still shows).
+ */
+export function serviceBackends(
+  service: KubeService,
+  deployments: readonly KubeDeployment[],
+  pods: readonly KubePod[],
+): { deployments: KubeDeployment[]; pods: KubePod[] } {
+  const selector = service.spec.selector;
+  if (!selector || Object.keys(selector).length === 0) return { deployments: [], pods: [] };
+  const ns = service.metadata.namespace ?? 'default';
+  const inNs = (meta: { namespace?: string | undefined }) => (meta.namespace ?? 'default') === ns;
+  return {
+    deployments: deployments.filter(
+      (d) => inNs(d.metadata) && matchesLabels(d.spec.template?.metadata.labels, selector),
+    ),
+    pods: pods.filter((p) => inNs(p.metadata) && matchesLabels(p.metadata.labels, selector)),
+  };
+}
+
+/** Services whose `<namespace>/<name>` or ClusterIP contains every word of `text`. */
+export function searchServices(services: readonly KubeService[], text: string): KubeService[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [];
+  return services.filter((s) => {
+    const key = `${serviceKey(s)} ${s.spec.clusterIP ?? ''}`.toLowerCase();
+    return words.every((w) => key.includes(w));
+  });
+}
+
+function sortedServices(services: readonly KubeService[]): KubeService[] {
+  return [...services].sort((a, b) => serviceKey(a).localeCompare(serviceKey(b)));
+}
+
+function withReadiness(pod: KubePod, ready: boolean): KubePod {
+  return {
+    ...pod,
+    status: {
+      ...pod.status,
+      conditions: pod.status.conditions.map((c) =>
+        c.type === 'Ready' ? { ...c, status: ready ? 'True' : 'False' } : c,
+      ),
+    },
+  };
+}
+
+export function ClusterControls() {
+  const { svc, vip, params, setParams } = useDataplaneUrlState();
+  const services = useQuery(clusterQueries.services());
+  const deployments = useQuery(clusterQueries.deployments());
+  const pods = useQuery(clusterQueries.pods());
+  const offline = useOfflineReason();
+  const reasonId = useId();
+  const [search, setSearch] = useState('');
+  const all = useMemo(() => sortedServices(services.data ?? []), [services.data]);
+
+  // A real Contrail has no embedded cluster to drive: the route is absent there.
+  if (deployments.error instanceof ApiError && deployments.error.status === 404) return null;
+  if (services.data === undefined && deployments.data === undefined) {
+    if (services.isError || deployments.isError)
+      return (
+        <aside className="dp-cluster" aria-label="Cluster controls">
+          <h2>Cluster controls</h2>
+          <ErrorState error={services.error ?? deployments.error} onRetry={() => void services.refetch()} />
+        </aside>
+      );
+    return null;
+  }
+
+  // The Service the page is about: named, or the one of the VIP shown or traced; else the first
+  // one with backends to drive.
+  const about = vip ?? params.get('to');
+  const service = svc
+    ? all.find((s) => serviceKey(s) === svc)
+    : ((about ? serviceForVip(all, about) : undefined) ?? all.find((s) => s.spec.selector));
+  const found = searchServices(all, search);
+  const backends = service
+    ? serviceBackends(service, deployments.data ?? [], pods.data ?? [])
+    : { deployments: [], pods: [] };
+
+  return (
+    <aside className="dp-cluster" aria-label="Cluster controls">
+      <h2>Cluster controls</h2>
+      <p className="dp-cluster-service">
+        {service ? (
+          <>
+            <span className="fact-label">Service</span> <strong>{serviceKey(service)}</strong>{' '}
+            <span className="mono count">{service.spec.clusterIP}</span>
+          </>
+        ) : svc ? (
+          `No Service ${svc} in the cluster.`
+        ) : (
+          'No Service has pods to drive.'
+        )}
+      </p>
+      <label className="field">
+        Find another Service
+        <input
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="name, namespace or ClusterIP"
+        />
+      </label>
+      {search.trim() !== '' && (
+        <div className="dp-cluster-results">
+          <p role="status" className="count">
+            {found.length === 0
+              ? 'No Service matches.'
+              : found.length > SEARCH_RESULTS_MAX
+                ? `${found.length} match; the first ${SEARCH_RESULTS_MAX}:`
+                : `${found.length} match:`}
+          </p>
+          <ul className="plain-list">
+            {found.slice(0, SEARCH_RESULTS_MAX).map((s) => (
+              <li key={s.metadata.uid}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    setParams({ svc: serviceKey(s) });
+                    setSearch('');
+                  }}
+                >
+                  {serviceKey(s)}
+                </button>{' '}
+                <span className="mono count">{s.spec.clusterIP}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {offline && (
+        <p id={reasonId} className="form-reason">
+          {offline}
+        </p>
+      )}
+      {service && (
+        <>
+          <h3>Deployments</h3>
+          {backends.deployments.length === 0 ? (
+            <p className="count">No Deployment makes this Service&apos;s pods.</p>
+          ) : (
+            backends.deployments.map((d) => (
+              <ScaleForm key={d.metadata.uid} deployment={d} offlineReasonId={offline ? reasonId : null} />
+            ))
+          )}
+          <h3>Pod readiness</h3>
+          <PodReadiness pods={backends.pods} offlineReasonId={offline ? reasonId : null} />
+        </>
+      )}
+    </aside>
+  );
+}
 
 function useRefreshAfterChange() {
   const queryClient = useQueryClient();
@@ -18,32 +196,43 @@ function useRefreshAfterChange() {
   };
 }
 
-export function ClusterControls() {
-  const deployments = useQuery(clusterQueries.deployments());
-  const pods = useQuery(clusterQueries.pods());
+/** Readiness checkboxes that move at once (optimistic) and move back with a message on error. */
+function PodReadiness({ pods, offlineReasonId }: { pods: KubePod[]; offlineReasonId: string | null }) {
+  const queryClient = useQueryClient();
   const refresh = useRefreshAfterChange();
+  const [failure, setFailure] = useState<string | null>(null);
+  const podsKey = clusterQueries.pods().queryKey;
+  const setReady = (key: string, ready: boolean) =>
+    queryClient.setQueryData<KubePod[]>(podsKey, (list) =>
+      list?.map((p) => (podKey(p) === key ? withReadiness(p, ready) : p)),
+    );
   const readiness = useMutation({
-    mutationFn: (v: { namespace: string; name: string; ready: boolean }) =>
-      setPodReadiness(v.namespace, v.name, v.ready),
-    onSuccess: refresh,
+    mutationFn: (v: { pod: KubePod; ready: boolean }) =>
+      setPodReadiness(v.pod.metadata.namespace ?? 'default', v.pod.metadata.name, v.ready),
+    onMutate: async ({ pod, ready }) => {
+      setFailure(null);
+      // A refetch landing now would put the old state back under the user's click.
+      await queryClient.cancelQueries({ queryKey: podsKey });
+      setReady(podKey(pod), ready);
+    },
+    onError: (error, { pod, ready }) => {
+      setReady(podKey(pod), !ready);
+      const { title, detail } = describeError(error);
+      setFailure(
+        `Could not mark ${podKey(pod)} ${ready ? 'ready' : 'not ready'}: ${title}${detail ? ` — ${detail}` : ''}. It is back as it was.`,
+      );
+    },
+    onSettled: refresh,
   });
 
-  // A real Contrail has no embedded cluster to drive: the route is absent there.
-  if (deployments.error instanceof ApiError && deployments.error.status === 404) return null;
-  if (deployments.isPending) return null;
-
+  if (pods.length === 0) return <p className="count">No pod matches the Service&apos;s selector.</p>;
   return (
-    <aside className="dp-cluster" aria-label="Cluster controls">
-      <h2>Cluster controls</h2>
-      {deployments.isError ? (
-        <ErrorState error={deployments.error} onRetry={() => void deployments.refetch()} />
-      ) : (
-        deployments.data.map((d) => <ScaleForm key={d.metadata.uid} deployment={d} onDone={refresh} />)
-      )}
-      <h3>Pod readiness</h3>
-      {readiness.isError && <ErrorState error={readiness.error} />}
+    <>
+      <p role="status" className={failure ? 'form-failure' : 'offscreen'}>
+        {failure}
+      </p>
       <ul className="plain-list dp-pods">
-        {(pods.data ?? []).map((p) => {
+        {pods.map((p) => {
           const key = podKey(p);
           return (
             <li key={p.metadata.uid}>
@@ -51,14 +240,9 @@ export function ClusterControls() {
                 <input
                   type="checkbox"
                   checked={isPodReady(p)}
-                  disabled={readiness.isPending || !p.status.podIP}
-                  onChange={(e) =>
-                    readiness.mutate({
-                      namespace: p.metadata.namespace ?? 'default',
-                      name: p.metadata.name,
-                      ready: e.target.checked,
-                    })
-                  }
+                  disabled={!p.status.podIP || offlineReasonId !== null}
+                  aria-describedby={offlineReasonId ?? undefined}
+                  onChange={(e) => readiness.mutate({ pod: p, ready: e.target.checked })}
                   aria-label={`Ready: ${key}`}
                 />
                 <span>{p.metadata.name}</span>
@@ -70,19 +254,26 @@ export function ClusterControls() {
           );
         })}
       </ul>
-    </aside>
+    </>
   );
 }
 
-function ScaleForm({ deployment, onDone }: { deployment: KubeDeployment; onDone: () => void }) {
+function ScaleForm({
+  deployment,
+  offlineReasonId,
+}: {
+  deployment: KubeDeployment;
+  offlineReasonId: string | null;
+}) {
   const namespace = deployment.metadata.namespace ?? 'default';
   const name = deployment.metadata.name;
+  const refresh = useRefreshAfterChange();
   const [replicas, setReplicas] = useState<string | null>(null);
   const scale = useMutation({
     mutationFn: (n: number) => scaleDeployment(namespace, name, n),
     onSuccess: () => {
       setReplicas(null);
-      onDone();
+      refresh();
     },
   });
   const value = replicas ?? String(deployment.spec.replicas);
@@ -92,7 +283,7 @@ function ScaleForm({ deployment, onDone }: { deployment: KubeDeployment; onDone:
       aria-label={`Scale ${namespace}/${name}`}
       onSubmit={(e) => {
         e.preventDefault();
-        scale.mutate(Number(value));
+        if (offlineReasonId === null) scale.mutate(Number(value));
       }}
     >
       <NumberField
@@ -103,7 +294,11 @@ function ScaleForm({ deployment, onDone }: { deployment: KubeDeployment; onDone:
         onChange={setReplicas}
         required
       />
-      <button type="submit" disabled={scale.isPending}>
+      <button
+        type="submit"
+        disabled={scale.isPending || offlineReasonId !== null}
+        aria-describedby={offlineReasonId ?? undefined}
+      >
         Apply
       </button>
       <span className="count">

@@ -1,8 +1,19 @@
 // The composite graph's nodes and edges before layout: VIP → composite → one node per slot
-// (label and component next hop) → the member it reaches (local vif + pod, or remote compute).
-// Pure, so the graph's content is testable without React Flow.
+// (label and component next hop) → the member it reaches (local vif + pod, or remote compute),
+// linked to the pod's page and to its pool members. Pure, so the graph's content is testable
+// without React Flow.
 
+import type { MemberRow } from '@model/explorer.ts';
+import { objectUrl } from '@web/components/object-url.ts';
 import type { CompositeSlot } from './composite-slots.ts';
+import { membersOfSlot } from './vip-members.ts';
+
+export interface GraphLink {
+  to: string;
+  text: string;
+  /** The accessible name, when the text alone is ambiguous. */
+  label: string;
+}
 
 export interface GraphNodeSpec {
   id: string;
@@ -10,6 +21,27 @@ export interface GraphNodeSpec {
   lines: string[];
   /** The accessible name of the node. */
   label: string;
+  /** A member: its pod's page and each pool member it is (one per listener). */
+  links?: { pod: GraphLink | null; members: GraphLink[] };
+  /** The member the page was opened for ("Show in dataplane" from a member). */
+  isPicked?: boolean;
+}
+
+/** Links of a slot's member: the pod (its virtual-machine) and its pool members by IP:port. */
+export function slotLinks(
+  slot: CompositeSlot,
+  members: readonly MemberRow[],
+): { pod: GraphLink | null; members: GraphLink[] } {
+  const pod = slot.pod ?? 'unknown pod';
+  return {
+    pod: slot.vmUuid
+      ? { to: objectUrl('virtual-machine', slot.vmUuid), text: pod, label: `Pod ${pod}` }
+      : null,
+    members: membersOfSlot(slot, members).map((m) => {
+      const endpoint = `${m.podIp ?? m.address ?? '?'}:${m.targetPort ?? '?'}`;
+      return { to: objectUrl('loadbalancer-member', m.uuid), text: endpoint, label: `Member ${endpoint}` };
+    }),
+  };
 }
 
 export interface GraphEdgeSpec {
@@ -24,6 +56,8 @@ export function compositeGraph(
   nhId: number,
   vips: readonly string[],
   slots: readonly CompositeSlot[],
+  members: readonly MemberRow[] = [],
+  pickedPod: string | null = null,
 ): { nodes: GraphNodeSpec[]; edges: GraphEdgeSpec[] } {
   const holes = slots.filter((s) => s.kind === 'hole').length;
   const nodes: GraphNodeSpec[] = [];
@@ -78,6 +112,8 @@ export function compositeGraph(
       // The pod name alone on the first line: `<namespace>/` would push it past the node's width.
       lines: [podName ?? pod, [s.podIp, namespace].filter(Boolean).join(' · '), where.trim()],
       label: `Member of slot ${s.slot}: ${pod} ${s.podIp ?? ''} ${where}`.replace(/\s+/g, ' ').trim(),
+      links: slotLinks(s, members),
+      isPicked: pickedPod !== null && s.pod === pickedPod,
     });
     edges.push({ id: `${id}-${memberId}`, source: id, target: memberId, isHole: false });
   }

@@ -1,12 +1,15 @@
 // The ECMP composite drawn with React Flow, laid out top to bottom by dagre before the first
-// render (fixed node sizes, so nothing waits on measuring). Lazy-loaded: the default export.
+// render (fixed node sizes, so nothing waits on measuring); member nodes link to their pod and
+// pool members. Lazy-loaded: the default export. The slot table beside it says the same in text.
 
 import { graphlib, layout as layoutGraph } from '@dagrejs/dagre';
 import { Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 // React Flow's stylesheet ships with this lazy chunk (a separate CSS file, so CSP style-src 'self' holds).
 // oxlint-disable-next-line import/no-unassigned-import
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { MemberRow } from '@model/explorer.ts';
 import { compositeGraph, type GraphEdgeSpec, type GraphNodeSpec } from './composite-graph-model.ts';
 import type { CompositeSlot } from './composite-slots.ts';
 
@@ -47,21 +50,11 @@ function layout(
       height: NODE_HEIGHT_PX,
       sourcePosition: Position.Bottom,
       targetPosition: Position.Top,
-      className: `dp-node dp-node-${spec.kind}`,
+      className: `dp-node dp-node-${spec.kind}${spec.isPicked ? ' dp-node-picked' : ''}`,
       ariaLabel: spec.label,
       draggable: false,
       connectable: false,
-      data: {
-        label: (
-          <>
-            {spec.lines.map((line, i) => (
-              <span key={i} className={i === 0 ? 'dp-node-title' : 'dp-node-line'}>
-                {line}
-              </span>
-            ))}
-          </>
-        ),
-      },
+      data: { label: nodeContent(spec) },
     };
   });
   const edges = edgeSpecs.map((e): Edge => ({
@@ -76,19 +69,68 @@ function layout(
   return { nodes, edges, heightPx: bottom + 24 };
 }
 
+/** A node's lines; a member's first line links to its pod, its pool members follow as links. */
+function nodeContent(spec: GraphNodeSpec): ReactNode {
+  const links = spec.links;
+  return (
+    <>
+      {spec.lines.map((line, i) =>
+        i === 0 && links?.pod ? (
+          <Link key={i} to={links.pod.to} className="dp-node-title nodrag nopan" aria-label={links.pod.label}>
+            {line}
+          </Link>
+        ) : (
+          <span key={i} className={i === 0 ? 'dp-node-title' : 'dp-node-line'}>
+            {line}
+          </span>
+        ),
+      )}
+      {links && links.members.length > 0 && (
+        <span className="dp-node-line">
+          member{' '}
+          {links.members.map((m, i) => (
+            <span key={m.to}>
+              {i > 0 && ', '}
+              <Link to={m.to} className="nodrag nopan" aria-label={m.label}>
+                {m.text}
+              </Link>
+            </span>
+          ))}
+        </span>
+      )}
+    </>
+  );
+}
+
 export interface CompositeGraphProps {
   node: string;
   nhId: number;
   vips: readonly string[];
   slots: readonly CompositeSlot[];
+  members?: readonly MemberRow[];
+  pickedPod?: string | null;
 }
 
-export default function CompositeGraph({ node, nhId, vips, slots }: CompositeGraphProps) {
+export default function CompositeGraph({
+  node,
+  nhId,
+  vips,
+  slots,
+  members = [],
+  pickedPod = null,
+}: CompositeGraphProps) {
   // Callers rebuild slots on every refetch; lay out again only when the content changed.
-  const key = JSON.stringify({ node, nhId, vips, slots });
+  const key = JSON.stringify({ node, nhId, vips, slots, members, pickedPod });
   const { nodes, edges, heightPx } = useMemo(() => {
-    const input = JSON.parse(key) as CompositeGraphProps;
-    const graph = compositeGraph(input.node, input.nhId, input.vips, input.slots);
+    const input = JSON.parse(key) as Required<CompositeGraphProps>;
+    const graph = compositeGraph(
+      input.node,
+      input.nhId,
+      input.vips,
+      input.slots,
+      input.members,
+      input.pickedPod,
+    );
     return layout(graph.nodes, graph.edges);
   }, [key]);
   return (

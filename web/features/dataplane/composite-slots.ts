@@ -28,6 +28,9 @@ export interface CompositeSlot {
   podIp: string | null;
   /** The compute the member pod runs on. */
   node: string | null;
+  /** The member's VMI and its VM (the pod), from the interface that carries its label. */
+  vmiUuid: string | null;
+  vmUuid: string | null;
 }
 
 export interface SlotContext {
@@ -51,7 +54,17 @@ function podName(itf: ItfSandeshData, pods: readonly KubePod[] | undefined): str
 export function resolveSlots(nh: NhSandeshData, ctx: SlotContext): CompositeSlot[] {
   const local = ctx.interfacesByNode.get(ctx.node) ?? [];
   return nh.mc_list.map((c, slot): CompositeSlot => {
-    const base = { slot, vif: null, remote: null, pod: null, podIp: null, node: null, nexthopId: null };
+    const base = {
+      slot,
+      vif: null,
+      remote: null,
+      pod: null,
+      podIp: null,
+      node: null,
+      nexthopId: null,
+      vmiUuid: null,
+      vmUuid: null,
+    };
     if (c.type === 'NULL') return { ...base, kind: 'hole', label: null };
     if (c.type === 'Interface') {
       const itf = local.find((i) => i.name === c.itf);
@@ -65,6 +78,8 @@ export function resolveSlots(nh: NhSandeshData, ctx: SlotContext): CompositeSlot
         pod: itf ? podName(itf, ctx.pods) : null,
         podIp: itf?.ip_addr ?? null,
         node: ctx.node,
+        vmiUuid: itf?.uuid ?? null,
+        vmUuid: itf?.vm_uuid ?? null,
       };
     }
     const remoteNode = ctx.vrouters.find((r) => r.ip === c.dip)?.name ?? null;
@@ -81,6 +96,8 @@ export function resolveSlots(nh: NhSandeshData, ctx: SlotContext): CompositeSlot
       pod: remoteItf ? podName(remoteItf, ctx.pods) : null,
       podIp: remoteItf?.ip_addr ?? null,
       node: remoteNode,
+      vmiUuid: remoteItf?.uuid ?? null,
+      vmUuid: remoteItf?.vm_uuid ?? null,
     };
   });
 }

@@ -35,6 +35,7 @@ describe('routeRows', () => {
       ['10.47.255.253/32', 'LP', '16', 12, 'Tunnel', false],
       ['10.47.255.254/32', 'P', '-', 11, 'Encap', false],
       ['10.105.53.64/32', 'P', '-', 14, 'Composite', true],
+      ['10.105.53.70/32', 'P', '-', 10, 'Encap', false],
     ]);
   });
 });
@@ -52,6 +53,8 @@ describe('resolveSlots', () => {
         pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p',
         podIp: '10.47.255.254',
         node: 'k8s-node1',
+        vmiUuid: '00000000-0000-4000-8000-000000000004',
+        vmUuid: '00000000-0000-4000-9000-000000000004',
       },
       {
         slot: 1,
@@ -63,6 +66,8 @@ describe('resolveSlots', () => {
         pod: null,
         podIp: null,
         node: null,
+        vmiUuid: null,
+        vmUuid: null,
       },
       {
         slot: 2,
@@ -74,6 +79,8 @@ describe('resolveSlots', () => {
         pod: 'ns-user-1/webserver-psx2dvdbbb-zj2nt',
         podIp: '10.47.255.253',
         node: 'k8s-node2',
+        vmiUuid: '00000000-0000-4000-8000-000000000003',
+        vmUuid: '00000000-0000-4000-9000-000000000003',
       },
     ]);
   });

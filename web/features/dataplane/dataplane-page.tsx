@@ -7,7 +7,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ClusterControls } from './cluster-controls.tsx';
-import { TABS, useDataplaneUrlState, type DataplaneTab } from './dataplane-url-state.ts';
+import { PER_NODE_PARAMS, TABS, useDataplaneUrlState, type DataplaneTab } from './dataplane-url-state.ts';
 import { FlowsTab } from './flows-tab.tsx';
 import { NexthopsTab } from './nexthops-tab.tsx';
 import { RoutesTab } from './routes-tab.tsx';
@@ -35,9 +35,9 @@ export function DataplanePage() {
   }, [node, first, navigate, location.search]);
 
   const pickNode = (name: string) => {
-    // Next-hop ids are per compute; the tab, VRF name and view carry over.
+    // Next-hop ids are per compute; the tab, VRF name, view, VIP and trace form carry over.
     const params = new URLSearchParams(location.search);
-    params.delete('nh');
+    for (const key of PER_NODE_PARAMS) params.delete(key);
     const query = params.toString();
     void navigate(`/dataplane/${encodeURIComponent(name)}${query ? `?${query}` : ''}`);
   };
@@ -70,7 +70,7 @@ export function DataplanePage() {
       </div>
       {vrouters.isPending ? (
         <LoadingState what="vRouters" />
-      ) : vrouters.isError ? (
+      ) : vrouters.data === undefined ? (
         <ErrorState error={vrouters.error} onRetry={() => void vrouters.refetch()} />
       ) : list.length === 0 ? (
         <div role="status" className="state state-empty">

@@ -1,18 +1,44 @@
 // The Dataplane screen's state in the URL, so a pasted link restores it: the compute in the path
-// (/dataplane/<node>), and `tab`, `vrf` (a VRF name: ids differ between computes), `nh` and `cli`.
+// (/dataplane/<node>), and `tab`, `vrf` (a VRF name: ids differ between computes), `nh`, `cli`;
+// "Show in dataplane" adds `vip` (resolved to its route and composite), `lb`, `svc` (the Service
+// the cluster controls are scoped to) and `pod` (a member to pick out); the trace form keeps its
+// fields in `from`, `to`, `proto`, `port`, `sport` and `flows`.
 
 import { useCallback } from 'react';
 import { useParams, useSearchParams } from 'react-router';
+import { DATAPLANE_TABS, type DataplaneTab } from '@web/components/dataplane-link.ts';
 
-export const TABS = ['routes', 'nexthops', 'flows', 'trace'] as const;
-export type DataplaneTab = (typeof TABS)[number];
+export { DATAPLANE_TABS as TABS, dataplaneUrl, type DataplaneTab } from '@web/components/dataplane-link.ts';
 
-export interface DataplaneUrlState {
+/** Parameters that only mean something on one compute: dropped when another is picked. */
+export const PER_NODE_PARAMS = ['nh'] as const;
+
+export type DataplaneParam =
+  | 'tab'
+  | 'vrf'
+  | 'nh'
+  | 'cli'
+  | 'vip'
+  | 'lb'
+  | 'svc'
+  | 'pod'
+  | 'from'
+  | 'to'
+  | 'proto'
+  | 'port'
+  | 'sport'
+  | 'flows';
+
+interface DataplaneUrlState {
   node: string | undefined;
   tab: DataplaneTab;
   vrf: string | null;
   nh: number | null;
   isCli: boolean;
+  vip: string | null;
+  lb: string | null;
+  svc: string | null;
+  pod: string | null;
 }
 
 export function useDataplaneUrlState() {
@@ -22,36 +48,39 @@ export function useDataplaneUrlState() {
   const nhParam = params.get('nh');
   const state: DataplaneUrlState = {
     node,
-    tab: TABS.find((t) => t === tabParam) ?? 'routes',
+    tab: DATAPLANE_TABS.find((t) => t === tabParam) ?? 'routes',
     vrf: params.get('vrf'),
     nh: nhParam !== null && /^\d+$/.test(nhParam) ? Number(nhParam) : null,
     isCli: params.get('cli') === '1',
+    vip: params.get('vip'),
+    lb: params.get('lb'),
+    svc: params.get('svc'),
+    pod: params.get('pod'),
   };
 
-  const setParam = useCallback(
-    (key: 'tab' | 'vrf' | 'nh' | 'cli', value: string | null) =>
+  /**
+   * Sets several parameters in one history entry (a new one only when the tab changes). null
+   * removes one; '' is kept, so a form field the user emptied stays empty instead of defaulting.
+   */
+  const update = useCallback(
+    (values: Partial<Record<DataplaneParam, string | null>>) =>
       setParams(
         (prev) => {
           const next = new URLSearchParams(prev);
-          if (value === null || value === '') next.delete(key);
-          else next.set(key, value);
+          for (const [key, value] of Object.entries(values))
+            if (value === null || value === undefined) next.delete(key);
+            else next.set(key, value);
           return next;
         },
-        { replace: key !== 'tab' },
+        { replace: !('tab' in values) },
       ),
     [setParams],
   );
 
-  return { ...state, setParam };
-}
+  const setParam = useCallback(
+    (key: DataplaneParam, value: string | null) => update({ [key]: value }),
+    [update],
+  );
 
-/** The URL of a compute's tab, keeping the VRF (a name, meaningful on every compute). */
-export function dataplaneUrl(
-  node: string,
-  tab: DataplaneTab = 'routes',
-  extra: Record<string, string> = {},
-): string {
-  const params = new URLSearchParams({ ...(tab === 'routes' ? {} : { tab }), ...extra });
-  const query = params.toString();
-  return `/dataplane/${encodeURIComponent(node)}${query ? `?${query}` : ''}`;
+  return { ...state, params, setParam, setParams: update };
 }

@@ -79,7 +79,7 @@ export function FlowsTab({ node }: { node: string }) {
         <CliOutput command="flow -l" query={cli} />
       ) : flows.isPending ? (
         <LoadingState what="flows" />
-      ) : flows.isError ? (
+      ) : flows.data === undefined ? (
         <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />
       ) : all.length === 0 ? (
         <div role="status" className="state state-empty">
@@ -122,6 +122,7 @@ function FlowTable({ node, rows }: { node: string; rows: ReturnType<typeof filte
         virtualizer={virtualizer}
         scrollRef={scrollRef}
         className="dp-flow-scroll"
+        isFocusable
         rowProps={(item) => ({ role: 'row', 'aria-rowindex': item.index + 2, className: 'dp-flow-row' })}
         renderRow={(item) => {
           const r = rows[item.index]!;

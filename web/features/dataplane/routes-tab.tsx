@@ -30,7 +30,7 @@ export function RoutesTab({ node }: { node: string }) {
   const rows = useMemo(() => (routes.data ? routeRows(routes.data) : []), [routes.data]);
 
   if (vrfs.isPending || (vrf === null && interfaces.isPending)) return <LoadingState what="VRFs" />;
-  if (vrfs.isError) return <ErrorState error={vrfs.error} onRetry={() => void vrfs.refetch()} />;
+  if (vrfs.data === undefined) return <ErrorState error={vrfs.error} onRetry={() => void vrfs.refetch()} />;
 
   return (
     <>
@@ -58,7 +58,7 @@ export function RoutesTab({ node }: { node: string }) {
         <CliOutput command={`rt --dump ${vrfData.ucindex}`} query={cli} />
       ) : routes.isPending ? (
         <LoadingState what="routes" />
-      ) : routes.isError ? (
+      ) : routes.data === undefined ? (
         <ErrorState error={routes.error} onRetry={() => void routes.refetch()} />
       ) : rows.length === 0 ? (
         <div role="status" className="state state-empty">

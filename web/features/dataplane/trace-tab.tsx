@@ -1,22 +1,32 @@
 // The Trace tab: send one packet from a pod to an IP and port and see what the vRouters did —
 // the ECMP slot and hash, the member pod it landed on, the flows on each compute, or why it
-// dropped — and a traffic control that sends N flows and shows how they spread over members.
+// dropped — and a traffic control that sends N flows and shows how they spread over members and
+// computes. The form lives in the URL (it survives a reload or a reconnect), results are announced,
+// and nothing is sent while the server is away.
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useId, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { TraceFlow, TraceRequest, TraceResult, TrafficResult } from '@model/dataplane/types.ts';
+import type {
+  TraceFlow,
+  TraceRequest,
+  TraceResult,
+  TrafficMember,
+  TrafficResult,
+} from '@model/dataplane/types.ts';
 import { podKey } from '@model/kubernetes/pods.ts';
 import { clusterQueries, type KubeService } from '@web/api/cluster.ts';
 import { dataplaneQueries, sendTraffic, tracePacket } from '@web/api/dataplane.ts';
+import { useOfflineReason } from '@web/components/connection.ts';
 import { ErrorState } from '@web/components/error-state.tsx';
-import { dataplaneUrl } from './dataplane-url-state.ts';
+import { dataplaneUrl, useDataplaneUrlState } from './dataplane-url-state.ts';
 import { protocolName } from './flow-rows.ts';
 import { NumberField } from './number-field.tsx';
 import { TableHead } from './table-head.tsx';
 
 interface ServiceTarget {
   key: string;
+  service: string;
   text: string;
   ip: string;
   port: number;
@@ -24,20 +34,24 @@ interface ServiceTarget {
 }
 
 function serviceTargets(services: readonly KubeService[]): ServiceTarget[] {
-  return services.flatMap((s) =>
-    s.spec.clusterIP && s.spec.clusterIP !== 'None'
+  return services.flatMap((s) => {
+    const service = `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
+    return s.spec.clusterIP && s.spec.clusterIP !== 'None'
       ? s.spec.ports.map((p) => ({
-          key: `${s.metadata.namespace ?? 'default'}/${s.metadata.name}:${p.port}`,
-          text: `${s.metadata.namespace ?? 'default'}/${s.metadata.name} ${s.spec.clusterIP}:${p.port}/${p.protocol}`,
+          key: `${service}:${p.port}`,
+          service,
+          text: `${service} ${s.spec.clusterIP}:${p.port}/${p.protocol}`,
           ip: s.spec.clusterIP!,
           port: p.port,
           protocol: p.protocol,
         }))
-      : [],
-  );
+      : [];
+  });
 }
 
 const DEFAULT_TRAFFIC_FLOWS = 100;
+/** Source ports run from 1024 to 65535 and then wrap (TrafficRequest.firstSourcePort). */
+const SOURCE_PORTS = 65535 - 1024 + 1;
 const TRACE_FLOW_COLUMNS = [
   'Index',
   'Direction',
@@ -49,28 +63,40 @@ const TRACE_FLOW_COLUMNS = [
   'Stats',
 ];
 
+/** One sentence for the live region: what happened to the packet. */
+function traceSummary(result: TraceResult): string {
+  if (result.dropReason) return `Trace: dropped on ${result.sourceNode}, ${result.dropReason}.`;
+  const member = result.member
+    ? ` to ${result.member.pod} on ${result.member.node} (${result.member.ip}:${result.member.port})`
+    : '';
+  const ecmp = result.ecmp
+    ? ` via composite next hop ${result.ecmp.nexthopId}, slot ${result.ecmp.slot} of ${result.ecmp.slots}`
+    : '';
+  return `Trace: delivered${member}${ecmp}${result.reused ? ', on the existing flow' : ''}.`;
+}
+
 export function TraceTab() {
   const queryClient = useQueryClient();
+  const { params, svc, setParams } = useDataplaneUrlState();
   const pods = useQuery(clusterQueries.pods());
   const services = useQuery(clusterQueries.services());
+  const offline = useOfflineReason();
+  const reasonId = useId();
   const podNames = (pods.data ?? []).filter((p) => p.status.podIP).map(podKey);
   const targets = serviceTargets(services.data ?? []);
 
-  // Until the user picks, the form follows the cluster: the client pod, the first Service port.
-  const [from, setFrom] = useState<string | null>(null);
-  const [target, setTarget] = useState<string | null>(null);
-  const [to, setTo] = useState<string | null>(null);
-  const [protocol, setProtocol] = useState<string | null>(null);
-  const [port, setPort] = useState<string | null>(null);
-  const [sourcePort, setSourcePort] = useState('');
-  const [flowCount, setFlowCount] = useState(String(DEFAULT_TRAFFIC_FLOWS));
-
-  const firstTarget = targets[0];
-  const fromValue = from ?? podNames.find((p) => p.endsWith('/client')) ?? podNames[0] ?? '';
-  const targetValue = target ?? firstTarget?.key ?? '';
-  const toValue = to ?? firstTarget?.ip ?? '';
-  const protocolValue = protocol ?? firstTarget?.protocol ?? 'TCP';
-  const portValue = port ?? (firstTarget ? String(firstTarget.port) : '');
+  // Until the user picks, the form follows the cluster: the client pod, the Service the page is
+  // about (or the first), its first port. What the user typed is in the URL and stays.
+  const firstTarget = targets.find((t) => t.service === svc) ?? targets[0];
+  const fromValue = params.get('from') ?? podNames.find((p) => p.endsWith('/client')) ?? podNames[0] ?? '';
+  const toValue = params.get('to') ?? firstTarget?.ip ?? '';
+  const protocolValue = params.get('proto') ?? firstTarget?.protocol ?? 'TCP';
+  const portValue = params.get('port') ?? (firstTarget ? String(firstTarget.port) : '');
+  const sourcePort = params.get('sport') ?? '';
+  const flowCount = params.get('flows') ?? String(DEFAULT_TRAFFIC_FLOWS);
+  const targetValue =
+    targets.find((t) => t.ip === toValue && String(t.port) === portValue && t.protocol === protocolValue)
+      ?.key ?? '';
 
   const invalidate = () => void queryClient.invalidateQueries({ queryKey: dataplaneQueries.all() });
   const trace = useMutation({ mutationFn: tracePacket, onSuccess: invalidate });
@@ -86,26 +112,33 @@ export function TraceTab() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    trace.mutate(request());
+    if (!offline) trace.mutate(request());
   };
 
   const pickTarget = (key: string) => {
-    setTarget(key);
     const t = targets.find((x) => x.key === key);
-    if (t) {
-      setTo(t.ip);
-      setPort(String(t.port));
-      setProtocol(t.protocol);
-    }
+    if (t) setParams({ to: t.ip, port: String(t.port), proto: t.protocol, svc: t.service });
   };
+
+  const announcement = trace.isPending
+    ? 'Tracing…'
+    : trace.data
+      ? traceSummary(trace.data)
+      : trace.isError
+        ? 'Trace failed.'
+        : '';
 
   return (
     <div className="dp-trace">
+      <h2>Trace a packet</h2>
       <form className="dp-form" aria-label="Trace a packet" onSubmit={submit}>
         <label className="field">
           From pod
           {pods.isSuccess ? (
-            <select value={fromValue} onChange={(e) => setFrom(e.target.value)} required>
+            <select value={fromValue} onChange={(e) => setParams({ from: e.target.value })} required>
+              {fromValue !== '' && !podNames.includes(fromValue) && (
+                <option value={fromValue}>{fromValue} (not in the cluster now)</option>
+              )}
               {podNames.map((p) => (
                 <option key={p}>{p}</option>
               ))}
@@ -113,7 +146,7 @@ export function TraceTab() {
           ) : (
             <input
               value={fromValue}
-              onChange={(e) => setFrom(e.target.value)}
+              onChange={(e) => setParams({ from: e.target.value })}
               placeholder="namespace/pod"
               required
             />
@@ -123,6 +156,7 @@ export function TraceTab() {
           <label className="field">
             Service
             <select value={targetValue} onChange={(e) => pickTarget(e.target.value)}>
+              {targetValue === '' && <option value="">(another address)</option>}
               {targets.map((t) => (
                 <option key={t.key} value={t.key}>
                   {t.text}
@@ -135,31 +169,50 @@ export function TraceTab() {
           To IP
           <input
             value={toValue}
-            onChange={(e) => setTo(e.target.value)}
+            onChange={(e) => setParams({ to: e.target.value })}
             required
             placeholder="10.105.53.64"
           />
         </label>
         <label className="field">
           Protocol
-          <select value={protocolValue} onChange={(e) => setProtocol(e.target.value)}>
+          <select value={protocolValue} onChange={(e) => setParams({ proto: e.target.value })}>
             <option>TCP</option>
             <option>UDP</option>
           </select>
         </label>
-        <NumberField label="Port" min={1} max={65535} value={portValue} onChange={setPort} required />
+        <NumberField
+          label="Port"
+          min={1}
+          max={65535}
+          value={portValue}
+          onChange={(v) => setParams({ port: v })}
+          required
+        />
         <NumberField
           label="Source port (optional)"
           min={1}
           max={65535}
           value={sourcePort}
-          onChange={setSourcePort}
+          onChange={(v) => setParams({ sport: v })}
           placeholder="random"
         />
-        <button type="submit" disabled={trace.isPending}>
+        <button
+          type="submit"
+          disabled={trace.isPending || offline !== null}
+          aria-describedby={offline ? reasonId : undefined}
+        >
           Trace
         </button>
+        {offline && (
+          <p id={reasonId} className="form-reason">
+            {offline}
+          </p>
+        )}
       </form>
+      <p role="status" className="dp-announce">
+        {announcement}
+      </p>
       {trace.isError && <ErrorState error={trace.error} />}
       {trace.data && <TraceView result={trace.data} />}
 
@@ -169,7 +222,7 @@ export function TraceTab() {
         aria-label="Send traffic"
         onSubmit={(e) => {
           e.preventDefault();
-          traffic.mutate({ ...request(), flows: Number(flowCount) });
+          if (!offline) traffic.mutate({ ...request(), flows: Number(flowCount) });
         }}
       >
         <NumberField
@@ -177,17 +230,30 @@ export function TraceTab() {
           min={1}
           max={100000}
           value={flowCount}
-          onChange={setFlowCount}
+          onChange={(v) => setParams({ flows: v })}
           required
         />
-        <button type="submit" disabled={traffic.isPending}>
+        <button
+          type="submit"
+          disabled={traffic.isPending || offline !== null}
+          aria-describedby={offline ? reasonId : undefined}
+        >
           Send {flowCount || 0} flows
         </button>
         <span className="count">
           from {fromValue || '—'} to {toValue || '—'}:{portValue || '—'} {protocolValue}, source ports in
           sequence
+          {Number(flowCount) > SOURCE_PORTS &&
+            ` (they wrap after ${SOURCE_PORTS.toLocaleString('en-US')}: the flows past that reuse a 5-tuple and count as reused)`}
         </span>
       </form>
+      <p role="status" className="dp-announce">
+        {traffic.isPending
+          ? 'Sending traffic…'
+          : traffic.data
+            ? `Traffic: ${traffic.data.flows} flows sent, ${traffic.data.dropped} dropped.`
+            : ''}
+      </p>
       {traffic.isError && <ErrorState error={traffic.error} />}
       {traffic.data && <TrafficView result={traffic.data} />}
     </div>
@@ -280,22 +346,65 @@ function TraceView({ result }: { result: TraceResult }) {
   );
 }
 
+/** `12.5%`: one decimal, so 100 members at about 1% each still differ. */
+function percent(part: number, whole: number): string {
+  return `${whole === 0 ? '0.0' : ((part / whole) * 100).toFixed(1)}%`;
+}
+
+interface TrafficShares {
+  delivered: number;
+  /** Members by share, largest first (then by pod name). */
+  members: TrafficMember[];
+  /** Per compute: its members' flows, largest first. */
+  nodes: { node: string; flows: number; members: number }[];
+}
+
+function trafficShares(result: TrafficResult): TrafficShares {
+  const members = [...result.members].sort((a, b) => b.flows - a.flows || a.pod.localeCompare(b.pod));
+  const delivered = members.reduce((n, m) => n + m.flows, 0);
+  const byNode = new Map<string, { node: string; flows: number; members: number }>();
+  for (const m of members) {
+    const entry = byNode.get(m.node) ?? { node: m.node, flows: 0, members: 0 };
+    entry.flows += m.flows;
+    entry.members += 1;
+    byNode.set(m.node, entry);
+  }
+  const nodes = [...byNode.values()].sort((a, b) => b.flows - a.flows || a.node.localeCompare(b.node));
+  return { delivered, members, nodes };
+}
+
 function TrafficView({ result }: { result: TrafficResult }) {
-  const max = Math.max(1, ...result.members.map((m) => m.flows));
+  const { delivered, members, nodes } = trafficShares(result);
+  const max = Math.max(1, ...members.map((m) => m.flows));
   return (
     <section className="dp-result" aria-label="Traffic result">
       <p>
-        {result.flows} flows sent: {result.dropped} dropped, {result.reused} reused existing flows.
+        {result.flows} flows sent: {delivered} delivered to {members.length} member
+        {members.length === 1 ? '' : 's'}, {result.dropped} dropped, {result.reused} reused existing flows.
+        Shares are of the delivered flows.
       </p>
-      <ul className="dp-bars">
-        {result.members.map((m) => (
+      <table className="dp-table dp-node-totals" aria-label="Flows per compute">
+        <TableHead columns={['Compute', 'Members', 'Flows', 'Share']} />
+        <tbody>
+          {nodes.map((n) => (
+            <tr key={n.node}>
+              <td>{n.node}</td>
+              <td className="mono">{n.members}</td>
+              <td className="mono">{n.flows}</td>
+              <td className="mono">{percent(n.flows, delivered)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul className="dp-bars" aria-label="Flows per member, largest share first">
+        {members.map((m) => (
           <li key={`${m.pod}:${m.port}`}>
             <span className="dp-bar-label">
               {m.pod} <span className="count">on {m.node}</span>
             </span>
             <meter min={0} max={max} value={m.flows} aria-label={`Flows to ${m.pod}`} />
             <span className="mono">
-              {m.flows} ({result.flows ? Math.round((m.flows / result.flows) * 100) : 0}%)
+              {m.flows} ({percent(m.flows, delivered)})
             </span>
           </li>
         ))}

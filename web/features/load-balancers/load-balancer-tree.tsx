@@ -1,6 +1,8 @@
 // The virtualized treegrid: load balancers (or one object's children) that expand in place into
-// listeners, pools and members, each with a detail panel. Keyboard: ↑/↓ move, →/← expand/collapse,
-// Enter opens the row's page. Expansion and the detail view live in the URL.
+// listeners, pools and members; a row's details (Basic / JSON, Show in dataplane) open on demand.
+// Keyboard: ↑/↓ move, →/← expand/collapse, Space opens the details, Enter opens the row's page, Tab
+// reaches the active row's links. Expansion, details and their view live in the URL; Back
+// returns focus to the row that was left.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
@@ -13,12 +15,22 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate, useNavigationType } from 'react-router';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
+import { recallFocus, rememberFocus } from '@web/components/focus-memory.ts';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
 import { VirtualRows } from '@web/components/virtual-rows.tsx';
-import { buildRootRows, CONFIG_TYPE, spliceExpanded, type FlatRow, type TreeNode } from './tree-model.ts';
+import { podKeyOf } from './member-facts.tsx';
+import { ShowInDataplane } from './show-in-dataplane.tsx';
+import {
+  buildRootRows,
+  CONFIG_TYPE,
+  spliceExpanded,
+  type FlatRow,
+  type TreeNode,
+  type TreeRows,
+} from './tree-model.ts';
 import { LB_COLUMNS, NodeCells } from './tree-rows.tsx';
 import { useTreeLevels } from './use-tree-levels.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
@@ -33,6 +45,8 @@ export interface LoadBalancerTreeProps {
   columns: 'loadbalancers' | 'children';
   /** aria-level of the roots (children of an object page start below it). */
   firstLevel?: number;
+  /** The load balancer above the roots, when they are not load balancers or listeners. */
+  lbUuid?: string | null;
 }
 
 const CHILD_COLUMNS = ['Name', 'Details'];
@@ -43,15 +57,21 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
   roots,
   columns,
   firstLevel = 1,
+  lbUuid = null,
 }: LoadBalancerTreeProps) {
-  const { entries, expanded, jsonViews, setExpanded, setView } = useTreeUrlState();
+  const { entries, expanded, details, jsonViews, setExpanded, setDetails, setView } = useTreeUrlState();
   const levels = useTreeLevels(entries);
   // Roots are laid out once per root list; an expand only splices its own subtree in.
   const rootRows = useMemo(() => buildRootRows(roots, firstLevel), [roots, firstLevel]);
-  const rows = useMemo(() => spliceExpanded(rootRows, expanded, levels), [rootRows, expanded, levels]);
+  const open = useMemo(() => ({ expanded, details }), [expanded, details]);
+  const rows = useMemo(() => spliceExpanded(rootRows, open, levels), [rootRows, open, levels]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
-  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const location = useLocation();
+  const navigationType = useNavigationType();
+  // Back to this page: the row that was left becomes active again (Layout focuses it once shown).
+  const restoreKey = useRef(navigationType === 'POP' ? recallFocus(location.key)?.rowKey : undefined);
+  const [activeKey, setActiveKey] = useState<string | null>(restoreKey.current ?? null);
   const focusPending = useRef(false);
 
   // A new getItemKey makes the virtualizer re-measure every row, so it changes only with the rows.
@@ -81,6 +101,19 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
     (node: TreeNode, isOpen: boolean) => setExpanded(node.kind, node.row.uuid, isOpen),
     [setExpanded],
   );
+  const toggleDetails = useCallback(
+    (node: TreeNode, isOpen: boolean) => setDetails(node.row.uuid, isOpen),
+    [setDetails],
+  );
+
+  useEffect(() => {
+    const key = restoreKey.current;
+    if (key === undefined) return;
+    const at = rows.indexOfKey(key);
+    if (at < 0) return;
+    restoreKey.current = undefined;
+    virtualizer.scrollToIndex(at, { align: 'center' });
+  }, [rows, virtualizer]);
 
   const moveTo = useCallback(
     (index: number) => {
@@ -104,9 +137,13 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
   });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if ((e.target as HTMLElement).closest('.detail-panel')) return;
+    const target = e.target as HTMLElement;
+    // The details' own controls (view switch, JSON search, compute picker) keep their keys.
+    if (target.closest('.tree-detail')) return;
     const row = rows.at(activeIndex);
     if (!row || row.type !== 'node') return;
+    // On a link or button of the row, Enter and Space are that control's own.
+    const onRow = target.getAttribute('role') === 'row';
     const step = (dir: 1 | -1) => {
       for (let i = activeIndex + dir; i >= 0 && i < rows.length; i += dir)
         if (rows.at(i)?.type === 'node') return moveTo(i);
@@ -133,7 +170,13 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
         for (let i = rows.length - 1; i >= 0; i--) if (rows.at(i)?.type === 'node') return void moveTo(i);
         break;
       case 'Enter':
+        if (!onRow) return;
+        rememberFocus(location.key, { rowKey: row.key });
         void navigate(objectUrl(CONFIG_TYPE[row.node.kind], row.node.row.uuid));
+        break;
+      case ' ':
+        if (!onRow) return;
+        toggleDetails(row.node, !row.hasDetails);
         break;
       default:
         return;
@@ -168,10 +211,13 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
           return (
             <RowView
               row={row}
+              rows={rows}
+              lbUuid={lbUuid}
               rowIndex={item.index + 2}
               isActive={item.index === activeIndex}
               onActivate={() => setActiveKey(row.key)}
               onToggle={toggle}
+              onDetails={toggleDetails}
               view={jsonViews.has(row.type === 'status' ? '' : row.node.row.uuid) ? 'json' : 'basic'}
               onViewChange={setView}
               colCount={headers.length}
@@ -185,10 +231,13 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
 
 interface RowViewProps {
   row: FlatRow;
+  rows: TreeRows;
+  lbUuid: string | null;
   rowIndex: number;
   isActive: boolean;
   onActivate: () => void;
   onToggle: (node: TreeNode, isOpen: boolean) => void;
+  onDetails: (node: TreeNode, isOpen: boolean) => void;
   view: 'basic' | 'json';
   onViewChange: (uuid: string, view: 'basic' | 'json') => void;
   colCount: number;
@@ -196,10 +245,13 @@ interface RowViewProps {
 
 function RowView({
   row,
+  rows,
+  lbUuid: pageLb,
   rowIndex,
   isActive,
   onActivate,
   onToggle,
+  onDetails,
   view,
   onViewChange,
   colCount,
@@ -210,7 +262,7 @@ function RowView({
         role="row"
         className={`tree-row tree-node kind-${row.node.kind}${isActive ? ' is-active' : ''}`}
         aria-level={row.level}
-        aria-expanded={row.isExpanded}
+        aria-expanded={row.hasChildren ? row.isExpanded : undefined}
         aria-posinset={row.posinset}
         aria-setsize={row.setsize}
         aria-rowindex={rowIndex}
@@ -221,14 +273,16 @@ function RowView({
         onFocus={onActivate}
       >
         <NodeCells
-          node={row.node}
-          level={row.level}
-          isExpanded={row.isExpanded}
+          row={row}
+          isActive={isActive}
           onToggle={() => onToggle(row.node, !row.isExpanded)}
+          onDetails={() => onDetails(row.node, !row.hasDetails)}
         />
       </div>
     );
-  if (row.type === 'detail')
+  if (row.type === 'detail') {
+    const { node } = row;
+    const lbUuid = ancestorLoadBalancer(rows, row.nodeIndex) ?? pageLb;
     return (
       <FullWidthRow
         row={row}
@@ -237,14 +291,22 @@ function RowView({
         indentRem={0}
         cellClassName="cell cell-detail"
       >
+        {lbUuid && node.kind !== 'pool' && (
+          <ShowInDataplane
+            lbUuid={lbUuid}
+            node={node.kind === 'member' ? node.row.node : null}
+            pod={node.kind === 'member' ? podKeyOf(node.row) : null}
+          />
+        )}
         <ObjectDetail
-          type={CONFIG_TYPE[row.node.kind]}
-          uuid={row.node.row.uuid}
+          type={CONFIG_TYPE[node.kind]}
+          uuid={node.row.uuid}
           view={view}
-          onViewChange={(v) => onViewChange(row.node.row.uuid, v)}
+          onViewChange={(v) => onViewChange(node.row.uuid, v)}
         />
       </FullWidthRow>
     );
+  }
   return (
     <FullWidthRow row={row} rowIndex={rowIndex} colCount={colCount} indentRem={1.5} cellClassName="cell">
       {row.state.status === 'loading' ? (
@@ -286,4 +348,16 @@ function FullWidthRow({
       </div>
     </div>
   );
+}
+
+/** The load balancer above a row: the row itself, a listener's own ref, or up through the parents. */
+function ancestorLoadBalancer(rows: TreeRows, index: number): string | null {
+  for (let at: number | null = index; at !== null;) {
+    const row = rows.at(at);
+    if (!row || row.type !== 'node') return null;
+    if (row.node.kind === 'loadbalancer') return row.node.row.uuid;
+    if (row.node.kind === 'listener') return row.node.row.loadbalancerUuid;
+    at = row.parentIndex;
+  }
+  return null;
 }

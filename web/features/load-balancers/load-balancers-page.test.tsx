@@ -1,33 +1,37 @@
 // @vitest-environment jsdom
-// The load balancer page against msw fixtures: grid rows, filter, tree expansion down to members,
-// the detail panel's views and JSON drill-down, keyboard, URL state and error states.
+// The load balancer page against msw fixtures: grid rows, filter, compact tree expansion down to
+// members with readable names, details on demand with their views and JSON drill-down, keyboard
+// (links in reach, Space, Enter, focus back after Back), URL state and error states.
 
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildFixtures } from '@web/testing/fixtures.ts';
 import { createHandlers, upstreamDownHandlers } from '@web/testing/handlers.ts';
 import { server, useMswServer } from '@web/testing/msw-server.ts';
 import { renderApp } from '@web/testing/render.tsx';
 
 useMswServer();
+// Many user events per test: a busy machine needs more than the default 5 s.
+vi.setConfig({ testTimeout: 20_000 });
 
 const fx = buildFixtures();
 const clusterIp = fx.loadBalancers.find((r) => r.displayName === 'ns-user-1__service-web-clusterip')!;
 const multiPort = fx.loadBalancers.find((r) => r.displayName === 'ns-user-1__service-web-clusterip-mp')!;
 const listener = fx.listenersByLb.get(clusterIp.uuid)![0]!;
 const pool = fx.poolsByListener.get(listener.uuid)![0]!;
+const members = fx.membersByPool.get(pool.uuid)!;
 
-/** The row of the last button named `Expand <name>` (a pool is named like its listener). */
+/** The row holding the button `Details of <name>` (every row has one). */
 function rowOf(name: string) {
-  return screen
-    .getAllByRole('button', { name: `Expand ${name}` })
-    .at(-1)!
-    .closest('[role="row"]') as HTMLElement;
+  return screen.getByRole('button', { name: `Details of ${name}` }).closest('[role="row"]') as HTMLElement;
 }
 
-async function lastButton(name: string) {
-  return (await screen.findAllByRole('button', { name })).at(-1)!;
+async function expandAll(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(await screen.findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' }));
+  await user.click(await screen.findByRole('button', { name: 'Expand listener TCP:8888' }));
+  await user.click(await screen.findByRole('button', { name: 'Expand pool TCP:8888' }));
+  await screen.findByRole('button', { name: 'Details of member web-7d9c5b-abcde 10.47.255.251:80 @node-1' });
 }
 
 describe('load balancers page', () => {
@@ -41,16 +45,18 @@ describe('load balancers page', () => {
       .getAllByRole('gridcell')
       .map((c) => c.textContent);
     expect(cells).toEqual([
-      '▸LBns-user-1__service-web-clusterip',
+      '▸LBns-user-1__service-web-clusteripi',
       '10.105.53.64',
       'native',
       'TCP:8888',
       '2/2',
       'ONLINE',
-      'ACTIVE',
       'Up',
-      'ns-user-1',
     ]);
+    // The namespace is set apart from the Service, whose end stays visible when space is short.
+    const name = within(row).getByRole('link', { name: 'ns-user-1__service-web-clusterip' });
+    expect(name.querySelector('.lb-ns')?.textContent).toBe('ns-user-1__');
+    expect(name.querySelector('.mid-tail')?.textContent).toBe('-clusterip');
     expect(within(rowOf('ns-user-1__service-web-clusterip-mp')).getByText('TCP:8888, TCP:9999')).toBeTruthy();
     expect(screen.getByRole('status', { name: '' }).textContent).toContain('2 load balancers');
   });
@@ -76,34 +82,121 @@ describe('load balancers page', () => {
     expect(await screen.findByText('No load balancers match “no-such-service”.')).toBeTruthy();
   });
 
-  it('expands LB → listener → pool → members with pod, node, pod IP and VMI', async () => {
+  it('expands LB → listener → pool → members with readable names and no details in the way', async () => {
     const user = userEvent.setup();
     const { router } = renderApp('/');
-    await user.click(await screen.findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' }));
+    await expandAll(user);
     expect(rowOf('ns-user-1__service-web-clusterip')).toHaveProperty('ariaExpanded', 'true');
-    await user.click(await screen.findByRole('button', { name: `Expand ${listener.displayName}` }));
-    await waitFor(() =>
-      expect(screen.getAllByRole('button', { name: `Expand ${pool.displayName}` })).toHaveLength(2),
-    );
-    await user.click(await lastButton(`Expand ${pool.displayName}`));
-    await screen.findByRole('button', { name: `Expand ${fx.membersByPool.get(pool.uuid)![0]!.displayName}` });
-    const members = fx.membersByPool.get(pool.uuid)!;
-    const memberRow = rowOf(members[0]!.displayName);
+    // Listener and pool are named by protocol:port, not by kube-manager's 100-character name.
+    expect(within(rowOf('listener TCP:8888')).getByRole('link', { name: 'TCP:8888' })).toBeTruthy();
+    expect(within(rowOf('pool TCP:8888')).getByRole('link', { name: 'TCP:8888' })).toBeTruthy();
+    // Members by pod, IP:port and node; leaves carry no aria-expanded.
+    const memberRow = rowOf('member web-7d9c5b-abcde 10.47.255.251:80 @node-1');
     expect(memberRow.getAttribute('aria-level')).toBe('4');
-    expect(memberRow.textContent).toContain('targetPort 80');
-    expect(memberRow.textContent).toContain('ns-user-1/web-7d9c5b-abcde');
-    expect(memberRow.textContent).toContain('node node-1');
-    expect(memberRow.textContent).toContain('10.47.255.251');
-    expect(memberRow.textContent).toContain('web-7d9c5b-abcde__vmi');
+    expect(memberRow.hasAttribute('aria-expanded')).toBe(false);
+    expect(within(memberRow).getAllByRole('gridcell')[0]!.textContent).toBe(
+      'memberweb-…abcde10.47.255.251:80@node-1i',
+    );
+    expect(
+      within(memberRow).getByRole('link', { name: 'ns-user-1/web-7d9c5b-abcde' }).getAttribute('href'),
+    ).toBe(`/objects/virtual-machine/${members[0]!.pod!.uuid}`);
+    expect(within(memberRow).getByRole('link', { name: 'web-7d9c5b-abcde__vmi' })).toBeTruthy();
+    // Expanding opened no details: every row is a node row.
+    expect(screen.queryByRole('region', { name: /^Details of / })).toBeNull();
     expect(router.state.location.search).toBe(
       `?open=${encodeURIComponent(`lb.${clusterIp.uuid},ls.${listener.uuid},pl.${pool.uuid}`)}`,
     );
   });
 
+  it('opens details on demand and keeps them in the URL', async () => {
+    const user = userEvent.setup();
+    const { router } = renderApp('/');
+    const details = await screen.findByRole('button', {
+      name: 'Details of ns-user-1__service-web-clusterip',
+    });
+    expect(details.getAttribute('aria-expanded')).toBe('false');
+    await user.click(details);
+    const panel = await screen.findByRole('region', { name: `Details of loadbalancer ${clusterIp.uuid}` });
+    expect(details.getAttribute('aria-expanded')).toBe('true');
+    // Details are not an expansion: the LB's listeners stay hidden.
+    expect(rowOf('ns-user-1__service-web-clusterip').getAttribute('aria-expanded')).toBe('false');
+    expect(within(panel).getByText('VIP').nextElementSibling?.textContent).toBe('10.105.53.64');
+    expect(router.state.location.search).toBe(`?details=${clusterIp.uuid}`);
+    await user.click(details);
+    await waitFor(() =>
+      expect(screen.queryByRole('region', { name: /^Details of loadbalancer/ })).toBeNull(),
+    );
+  });
+
+  it(
+    'offers "Show in dataplane" from an LB, a listener and a member, on a chosen compute',
+    { timeout: 20_000 },
+    async () => {
+      const user = userEvent.setup();
+      renderApp('/');
+      await expandAll(user);
+      await user.click(screen.getByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }));
+      const lbShow = await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' });
+      expect(lbShow.getAttribute('href')).toBe(
+        `/dataplane/k8s-node1?tab=nexthops&vip=10.105.53.64&lb=${clusterIp.uuid}&svc=${encodeURIComponent('ns-user-1/service-web-clusterip')}`,
+      );
+      const picker = screen.getByRole('group', { name: 'Show in dataplane' });
+      await user.selectOptions(within(picker).getByRole('combobox', { name: 'Compute' }), 'k8s-node2');
+      expect(lbShow.getAttribute('href')).toMatch(/^\/dataplane\/k8s-node2\?/);
+      await user.click(screen.getByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }));
+
+      await user.click(screen.getByRole('button', { name: 'Details of listener TCP:8888' }));
+      expect(
+        (await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' })).getAttribute('href'),
+      ).toContain('vip=10.105.53.64');
+      await user.click(screen.getByRole('button', { name: 'Details of listener TCP:8888' }));
+
+      // A member opens on its own compute with its pod picked out (node-1 is no compute here: the first).
+      await user.click(
+        screen.getByRole('button', { name: 'Details of member web-7d9c5b-abcde 10.47.255.251:80 @node-1' }),
+      );
+      const memberShow = await screen.findByRole('link', { name: 'Show 10.105.53.64 in dataplane' });
+      expect(new URL(memberShow.getAttribute('href')!, 'http://x').searchParams.get('pod')).toBe(
+        'ns-user-1/web-7d9c5b-abcde',
+      );
+    },
+  );
+
+  it('names a member page by pod, IP:port and node, with its backend and readable breadcrumbs', async () => {
+    const member = members[0]!;
+    renderApp(`/members/${member.uuid}`);
+    const heading = await screen.findByRole('heading', { level: 1 });
+    await waitFor(() =>
+      expect(heading.textContent).toBe('loadbalancer-member web-7d9c5b-abcde 10.47.255.251:80 @node-1'),
+    );
+    const crumbs = screen.getByRole('navigation', { name: 'Breadcrumb' });
+    await waitFor(
+      () =>
+        expect(
+          within(crumbs)
+            .getAllByRole('link')
+            .map((a) => a.textContent),
+        ).toEqual(['Load balancers', 'ns-user-1__service-web-clusterip', 'TCP:8888', 'TCP:8888']),
+      // Four GETs one after the other: member → pool → listener → load balancer.
+      { timeout: 5_000 },
+    );
+    const backend = screen.getByRole('heading', { name: 'Backend' }).parentElement!;
+    expect(
+      within(backend).getByRole('link', { name: 'ns-user-1/web-7d9c5b-abcde' }).getAttribute('href'),
+    ).toBe(`/objects/virtual-machine/${member.pod!.uuid}`);
+    expect(within(backend).getByText('node-1')).toBeTruthy();
+    expect(within(backend).getByText('10.47.255.251:80')).toBeTruthy();
+    expect(within(backend).getByRole('link', { name: 'web-7d9c5b-abcde__vmi' })).toBeTruthy();
+    // The pod's virtual-machine reference is named, not a bare uuid.
+    await screen.findByRole('link', { name: 'k8s__ns-user-1__web-7d9c5b-abcde' });
+  });
+
   it('shows the Advanced JSON view and opens the listener inline with +', async () => {
     const user = userEvent.setup();
     renderApp('/');
-    await user.click(await screen.findByRole('button', { name: 'Expand ns-user-1__service-web-clusterip' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' }),
+    );
     const panel = await screen.findByRole('region', { name: `Details of loadbalancer ${clusterIp.uuid}` });
     expect(within(panel).getByRole('button', { name: 'Basic view' }).getAttribute('aria-pressed')).toBe(
       'true',
@@ -134,16 +227,16 @@ describe('load balancers page', () => {
     ).toBeTruthy();
   });
 
-  it('restores expansion and the JSON view from a pasted URL', async () => {
-    renderApp(`/loadbalancers?open=lb.${multiPort.uuid}&json=${multiPort.uuid}`);
+  it('restores expansion, details and the JSON view from a pasted URL', async () => {
+    renderApp(`/loadbalancers?open=lb.${multiPort.uuid}&details=${multiPort.uuid}&json=${multiPort.uuid}`);
     const panel = await screen.findByRole('region', { name: `Details of loadbalancer ${multiPort.uuid}` });
     expect(
       within(panel).getByRole('button', { name: 'Advanced JSON view' }).getAttribute('aria-pressed'),
     ).toBe('true');
-    const listeners = fx.listenersByLb.get(multiPort.uuid)!;
-    for (const l of listeners)
-      expect(await screen.findByRole('button', { name: `Expand ${l.displayName}` })).toBeTruthy();
-    expect(listeners.map((l) => l.port)).toEqual([8888, 9999]);
+    expect(await screen.findByRole('button', { name: 'Expand listener TCP:8888' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Expand listener TCP:9999' })).toBeTruthy();
+    // A named Service port shows its name beside protocol:port.
+    expect(within(rowOf('listener TCP:9999')).getByText('port2')).toBeTruthy();
   });
 
   it('moves with ↑/↓, expands with → and collapses with ←', async () => {
@@ -161,11 +254,52 @@ describe('load balancers page', () => {
     await waitFor(() =>
       expect(rowOf('ns-user-1__service-web-clusterip').getAttribute('aria-expanded')).toBe('true'),
     );
-    expect(await screen.findByRole('button', { name: `Expand ${listener.displayName}` })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Expand listener TCP:8888' })).toBeTruthy();
     await user.keyboard('{ArrowLeft}');
     await waitFor(() =>
-      expect(screen.queryByRole('button', { name: `Expand ${listener.displayName}` })).toBeNull(),
+      expect(screen.queryByRole('button', { name: 'Expand listener TCP:8888' })).toBeNull(),
     );
+    // Space opens the details of the active row.
+    await user.keyboard(' ');
+    expect(
+      await screen.findByRole('region', { name: `Details of loadbalancer ${clusterIp.uuid}` }),
+    ).toBeTruthy();
+  });
+
+  it("puts the active row's links in the Tab order, and only that row's", async () => {
+    const user = userEvent.setup();
+    renderApp('/');
+    await expandAll(user);
+    const memberRow = rowOf('member web-7d9c5b-abcde 10.47.255.251:80 @node-1');
+    const podLink = within(memberRow).getByRole('link', { name: 'ns-user-1/web-7d9c5b-abcde' });
+    expect(podLink.tabIndex).toBe(-1);
+    memberRow.focus();
+    await waitFor(() => expect(podLink.tabIndex).toBe(0));
+    await user.tab();
+    expect(document.activeElement).toBe(
+      within(memberRow).getByRole('link', { name: /^web-7d9c5b-abcde 10\.47/ }),
+    );
+    await user.tab();
+    expect(document.activeElement).toBe(
+      within(memberRow).getByRole('button', { name: /^Details of member/ }),
+    );
+    await user.tab();
+    expect(document.activeElement).toBe(podLink);
+    await user.tab();
+    expect(document.activeElement).toBe(
+      within(memberRow).getByRole('link', { name: 'web-7d9c5b-abcde__vmi' }),
+    );
+  });
+
+  it('returns focus to the row that was left when coming Back', async () => {
+    const user = userEvent.setup();
+    const { router } = renderApp('/loadbalancers');
+    await screen.findByRole('button', { name: 'Details of ns-user-1__service-web-clusterip' });
+    rowOf('ns-user-1__service-web-clusterip').focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/loadbalancers/${clusterIp.uuid}`));
+    await act(() => router.navigate(-1));
+    await waitFor(() => expect(document.activeElement).toBe(rowOf('ns-user-1__service-web-clusterip')));
   });
 
   it('focuses the filter with /', async () => {
@@ -184,12 +318,13 @@ describe('load balancers page', () => {
     expect(screen.getAllByRole('row').length).toBeLessThan(80);
   });
 
-  it('says the config API is unreachable when the proxy answers 502', async () => {
+  it('says the config API is unreachable when the proxy answers 502, once', async () => {
     server.use(...upstreamDownHandlers());
     renderApp('/');
-    const alert = await screen.findByRole('alert');
+    const alert = (await screen.findByText(/^Disconnected —/)).closest<HTMLElement>('[role="alert"]')!;
     expect(alert.textContent).toContain('The config API is unreachable (502)');
     expect(alert.textContent).toContain('ECONNREFUSED');
-    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(within(alert).getByRole('button', { name: 'Retry now' })).toBeTruthy();
+    expect(screen.getAllByRole('alert')).toHaveLength(1);
   });
 });

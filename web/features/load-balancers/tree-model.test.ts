@@ -3,13 +3,18 @@ import { buildFixtures } from '@web/testing/fixtures.ts';
 import { buildRootRows, flattenTree, spliceExpanded, type LevelState, type TreeNode } from './tree-model.ts';
 
 const fx = buildFixtures();
+const none = new Set<string>();
+const opened = (expanded: string[], details: string[] = []) => ({
+  expanded: new Set(expanded),
+  details: new Set(details),
+});
 const roots: TreeNode[] = fx.loadBalancers.map((row) => ({ kind: 'loadbalancer', row }));
 const lb = fx.loadBalancers[1]!;
 const listeners = fx.listenersByLb.get(lb.uuid)!;
 
 describe('flattenTree', () => {
   it('lists roots only when nothing is expanded', () => {
-    const rows = flattenTree(roots, new Set(), new Map());
+    const rows = flattenTree(roots, { expanded: none, details: none }, new Map());
     expect(rows.map((r) => r.type)).toEqual(['node', 'node']);
     expect(rows[0]).toMatchObject({
       level: 1,
@@ -20,20 +25,41 @@ describe('flattenTree', () => {
     });
   });
 
-  it('puts a detail row and the children under an expanded node, and a status row while loading', () => {
-    const loading = flattenTree(roots, new Set([lb.uuid]), new Map());
-    expect(loading.map((r) => `${r.type}:${r.level}`)).toEqual(['node:1', 'node:1', 'detail:2', 'status:2']);
+  it('puts only the children under an expanded node, and a status row while they load', () => {
+    const loading = flattenTree(roots, opened([lb.uuid]), new Map());
+    expect(loading.map((r) => `${r.type}:${r.level}`)).toEqual(['node:1', 'node:1', 'status:2']);
     const levels = new Map<string, LevelState>([
       [lb.uuid, { status: 'ready', nodes: listeners.map((row) => ({ kind: 'listener', row })) }],
     ]);
-    const ready = flattenTree(roots, new Set([lb.uuid]), levels);
-    expect(ready.map((r) => `${r.type}:${r.level}`)).toEqual(['node:1', 'node:1', 'detail:2', 'node:2']);
-    expect(ready[3]).toMatchObject({ parentIndex: 1, posinset: 1, setsize: 1 });
+    const ready = flattenTree(roots, opened([lb.uuid]), levels);
+    expect(ready.map((r) => `${r.type}:${r.level}`)).toEqual(['node:1', 'node:1', 'node:2']);
+    expect(ready[2]).toMatchObject({ parentIndex: 1, posinset: 1, setsize: 1, hasChildren: true });
+  });
+
+  it('opens details on demand, between the node and its children', () => {
+    const levels = new Map<string, LevelState>([
+      [lb.uuid, { status: 'ready', nodes: listeners.map((row) => ({ kind: 'listener', row })) }],
+    ]);
+    const rows = flattenTree(roots, opened([lb.uuid], [lb.uuid]), levels);
+    expect(rows.map((r) => `${r.type}:${r.level}`)).toEqual(['node:1', 'node:1', 'detail:2', 'node:2']);
+    expect(rows[1]).toMatchObject({ isExpanded: true, hasDetails: true });
+    expect(rows[2]).toMatchObject({ nodeIndex: 1 });
+    // Details without expanding: no children, no status row.
+    const detailsOnly = flattenTree(roots, opened([], [lb.uuid]), levels);
+    expect(detailsOnly.map((r) => r.type)).toEqual(['node', 'node', 'detail']);
+  });
+
+  it('treats members as leaves: never expanded, no status row', () => {
+    const pool = fx.poolsByListener.get(listeners[0]!.uuid)![0]!;
+    const member = fx.membersByPool.get(pool.uuid)![0]!;
+    const rows = flattenTree([{ kind: 'member', row: member }], opened([member.uuid]), new Map());
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ hasChildren: false, isExpanded: false });
   });
 
   it('says a ready level is empty', () => {
-    const rows = flattenTree(roots, new Set([lb.uuid]), new Map([[lb.uuid, { status: 'ready', nodes: [] }]]));
-    expect(rows[3]).toMatchObject({ type: 'status', state: { status: 'empty', kind: 'listener' } });
+    const rows = flattenTree(roots, opened([lb.uuid]), new Map([[lb.uuid, { status: 'ready', nodes: [] }]]));
+    expect(rows[2]).toMatchObject({ type: 'status', state: { status: 'empty', kind: 'listener' } });
   });
 });
 
@@ -49,7 +75,10 @@ describe('spliceExpanded', () => {
   const listener = listeners[0]!;
   const pools = fx.poolsByListener.get(listener.uuid)!;
   const expandedLbs = [many[0]!, many[7]!, many[8]!, many[49]!].map((n) => n.row.uuid);
-  const expanded = new Set([...expandedLbs, listener.uuid, 'not-a-visible-uuid']);
+  const open = opened(
+    [...expandedLbs, listener.uuid, 'not-a-visible-uuid'],
+    [many[3]!.row.uuid, listener.uuid, many[8]!.row.uuid],
+  );
   const levels = new Map<string, LevelState>([
     [expandedLbs[1]!, { status: 'ready', nodes: listeners.map((row) => ({ kind: 'listener', row })) }],
     [expandedLbs[2]!, { status: 'ready', nodes: [] }],
@@ -57,10 +86,10 @@ describe('spliceExpanded', () => {
   ]);
 
   it('gives exactly the rows, keys and parent indexes of the full flattening', () => {
-    const flat = flattenTree(many, expanded, levels);
-    const rows = spliceExpanded(buildRootRows(many), expanded, levels);
+    const flat = flattenTree(many, open, levels);
+    const rows = spliceExpanded(buildRootRows(many), open, levels);
     expect(rows.length).toBe(flat.length);
-    expect(flat.length).toBeGreaterThan(many.length + 8);
+    expect(flat.length).toBeGreaterThan(many.length + 6);
     flat.forEach((row, i) => {
       expect(rows.at(i)).toEqual(row);
       expect(rows.indexOfKey(row.key)).toBe(i);
@@ -72,10 +101,10 @@ describe('spliceExpanded', () => {
 
   it('reuses the collapsed root rows, so an expand allocates only its own subtree', () => {
     const rootRows = buildRootRows(many);
-    const rows = spliceExpanded(rootRows, new Set([many[3]!.row.uuid]), new Map());
+    const rows = spliceExpanded(rootRows, opened([many[3]!.row.uuid]), new Map());
     expect(rows.at(0)).toBe(rootRows.rows[0]);
-    expect(rows.at(3)).toMatchObject({ isExpanded: true, key: rootRows.rows[3]!.key });
-    expect(rows.at(4)).toMatchObject({ type: 'detail' });
-    expect(rows.at(6)).toBe(rootRows.rows[4]);
+    expect(rows.at(3)).toMatchObject({ isExpanded: true, key: rootRows.rows[3]!.key, posinset: 4 });
+    expect(rows.at(4)).toMatchObject({ type: 'status' });
+    expect(rows.at(5)).toBe(rootRows.rows[4]);
   });
 });

@@ -1,5 +1,6 @@
-// The treegrid's rows: load balancers → listeners → pools → members, flattened for the virtualizer
-// with a detail row under every expanded node and a status row for a level still loading or failed.
+// The treegrid's rows: load balancers → listeners → pools → members, flattened for the virtualizer.
+// Expanding a node shows its children (a status row while they load or if they failed); its
+// details (the Basic / JSON panel) open only on demand, as a row of their own under it.
 // Pure: the children of each expanded node are looked up in a map the caller fills from queries.
 
 import type { ListenerRow, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
@@ -45,12 +46,16 @@ export type FlatRow =
       key: string;
       node: TreeNode;
       level: number;
+      /** Has children to show (members are leaves); only such rows carry aria-expanded. */
+      hasChildren: boolean;
       isExpanded: boolean;
+      hasDetails: boolean;
       posinset: number;
       setsize: number;
       parentIndex: number | null;
     }
-  | { type: 'detail'; key: string; node: TreeNode; level: number }
+  /** `nodeIndex`: the grid index of the node row whose details these are. */
+  | { type: 'detail'; key: string; node: TreeNode; level: number; nodeIndex: number }
   | {
       type: 'status';
       key: string;
@@ -58,8 +63,10 @@ export type FlatRow =
       state: Exclude<LevelState, { status: 'ready' }> | { status: 'empty'; kind: NodeKind };
     };
 
-export function nodeName(node: TreeNode): string {
-  return node.row.displayName;
+/** What the tree shows open: expanded nodes (children) and nodes whose details are open. */
+export interface OpenState {
+  expanded: ReadonlySet<string>;
+  details: ReadonlySet<string>;
 }
 
 /**
@@ -69,7 +76,7 @@ export function nodeName(node: TreeNode): string {
  */
 export function flattenTree(
   roots: readonly TreeNode[],
-  expanded: ReadonlySet<string>,
+  open: OpenState,
   levels: ReadonlyMap<string, LevelState>,
   firstLevel = 1,
   firstIndex = 0,
@@ -78,24 +85,35 @@ export function flattenTree(
   const visit = (nodes: readonly TreeNode[], level: number, parentIndex: number | null) => {
     nodes.forEach((node, i) => {
       const uuid = node.row.uuid;
-      const isExpanded = expanded.has(uuid);
+      const hasChildren = CHILD_KIND[node.kind] !== null;
+      const isExpanded = hasChildren && open.expanded.has(uuid);
+      const hasDetails = open.details.has(uuid);
       const index = firstIndex + out.length;
       out.push({
         type: 'node',
         key: nodeKey(node, parentIndex),
         node,
         level,
+        hasChildren,
         isExpanded,
+        hasDetails,
         posinset: i + 1,
         setsize: nodes.length,
         parentIndex,
       });
+      if (hasDetails)
+        out.push({
+          type: 'detail',
+          key: `detail:${uuid}:${index}`,
+          node,
+          level: level + 1,
+          nodeIndex: index,
+        });
       if (isExpanded) visitBelow(node, level, index);
     });
   };
   const visitBelow = (node: TreeNode, level: number, index: number) => {
     const uuid = node.row.uuid;
-    out.push({ type: 'detail', key: `detail:${uuid}:${index}`, node, level: level + 1 });
     const childKind = CHILD_KIND[node.kind];
     if (!childKind) return;
     const state = levels.get(uuid) ?? { status: 'loading' as const };
@@ -142,7 +160,9 @@ export function buildRootRows(roots: readonly TreeNode[], firstLevel = 1): RootR
       key: nodeKey(node, null),
       node,
       level: firstLevel,
+      hasChildren: CHILD_KIND[node.kind] !== null,
       isExpanded: false,
+      hasDetails: false,
       posinset: i + 1,
       setsize: roots.length,
       parentIndex: null,
@@ -168,23 +188,26 @@ interface Segment {
  */
 export function spliceExpanded(
   roots: RootRows,
-  expanded: ReadonlySet<string>,
+  open: OpenState,
   levels: ReadonlyMap<string, LevelState>,
 ): TreeRows {
-  const expandedRoots: number[] = [];
-  for (const uuid of expanded) {
+  const openRoots = new Set<number>();
+  for (const uuid of [...open.expanded, ...open.details]) {
     const at = roots.indexByUuid.get(uuid);
-    if (at !== undefined) expandedRoots.push(at);
+    if (at !== undefined) openRoots.add(at);
   }
-  expandedRoots.sort((a, b) => a - b);
+  const expandedRoots = [...openRoots].sort((a, b) => a - b);
   const segments: Segment[] = [];
   const keyIndex = new Map<string, number>();
   let inserted = 0;
   for (const rootIndex of expandedRoots) {
     const root = roots.rows[rootIndex]!;
     const start = rootIndex + inserted;
-    const below = flattenTree([root.node], expanded, levels, root.level, start).slice(1);
-    const rows: FlatRow[] = [{ ...root, isExpanded: true }, ...below];
+    const [self, ...below] = flattenTree([root.node], open, levels, root.level, start);
+    const rows: FlatRow[] = [
+      { ...(self as typeof root), key: root.key, posinset: root.posinset, setsize: root.setsize },
+      ...below,
+    ];
     below.forEach((row, i) => keyIndex.set(row.key, start + 1 + i));
     inserted += below.length;
     segments.push({ rootIndex, start, rows, insertedThrough: inserted });

@@ -1,17 +1,23 @@
 // Deep-linked pages of the tree's objects (/loadbalancers/<uuid>, /listeners/<uuid>, /pools/<uuid>,
-// /members/<uuid>): breadcrumbs LB › listener › pool › member, the object's detail panel, and its
-// children as an expandable tree. The view and expansion are in the URL.
+// /members/<uuid>): breadcrumbs LB › listener › pool › member, the object's detail panel (a member
+// also says which pod, node, IP:port and VMI it is), "Show in dataplane", and its children as an
+// expandable tree. The view and expansion are in the URL.
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { ConfigObject } from '@model/contrail/types.ts';
+import type { MemberRow } from '@model/explorer.ts';
 import { configQueries } from '@web/api/config.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
 import { Breadcrumbs, type Crumb } from '@web/components/breadcrumbs.tsx';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ObjectDetail } from '@web/components/object-detail.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
+import { refLabel } from '@web/components/ref-label.ts';
 import { LoadBalancerTree } from './load-balancer-tree.tsx';
+import { MemberFacts, podKeyOf } from './member-facts.tsx';
+import { rowName } from './row-names.ts';
+import { ShowInDataplane } from './show-in-dataplane.tsx';
 import { CONFIG_TYPE, type NodeKind, type TreeNode } from './tree-model.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
 
@@ -61,7 +67,7 @@ function useAncestry(kind: NodeKind, uuid: string) {
     { kind: 'member', obj: self.data, uuid },
   ];
   const depth = { loadbalancer: 1, listener: 2, pool: 3, member: 4 }[kind];
-  return { self, chain: chain.slice(0, depth) };
+  return { self, chain: chain.slice(0, depth), lbUuid: chain[0]!.uuid, poolUuid: chain[2]!.uuid };
 }
 
 function useChildren(
@@ -79,7 +85,9 @@ function useChildren(
     return [];
   }, [kind, listeners.data, pools.data, members.data]);
   if (kind === 'member') return { state: 'ready', nodes };
-  if (query.isError) return { state: 'error', error: query.error, retry: () => void query.refetch(), nodes };
+  // Loaded children stay up when a refetch fails (the page banner says a lost connection).
+  if (query.isError && query.data === undefined)
+    return { state: 'error', error: query.error, retry: () => void query.refetch(), nodes };
   return { state: query.isPending ? 'loading' : 'ready', nodes };
 }
 
@@ -92,12 +100,18 @@ const CHILD_LABEL: Readonly<Record<NodeKind, string>> = {
 
 export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string }) {
   const { params, setParam } = useTreeUrlState();
-  const { self, chain } = useAncestry(kind, uuid);
+  const { self, chain, lbUuid, poolUuid } = useAncestry(kind, uuid);
+  // The member's pod, node and IP come from its pool's explorer level (the member holds only uuids).
+  const poolMembers = useQuery({
+    ...explorerQueries.members(poolUuid ?? ''),
+    enabled: kind === 'member' && Boolean(poolUuid),
+  });
+  const memberRow = kind === 'member' ? poolMembers.data?.find((m) => m.uuid === uuid) : undefined;
   const children = useChildren(kind, uuid);
   const view = params.get('view') === 'json' ? 'json' : 'basic';
   const type = CONFIG_TYPE[kind];
 
-  if (self.isError)
+  if (self.isError && self.data === undefined)
     return (
       <div className="page">
         <AncestryBreadcrumbs chain={[]} />
@@ -106,11 +120,19 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
     );
   return (
     <div className="page page-object">
-      <AncestryBreadcrumbs chain={chain} />
+      <AncestryBreadcrumbs chain={chain} member={memberRow} />
       <h1>
-        <span className="kind-tag">{type}</span> {self.data?.display_name ?? uuid}
+        <span className="kind-tag">{type}</span> {readableName(kind, self.data, uuid, memberRow)}
       </h1>
-      {self.isPending ? (
+      {lbUuid && kind !== 'pool' && (
+        <ShowInDataplane
+          lbUuid={lbUuid}
+          node={memberRow?.node ?? null}
+          pod={memberRow ? podKeyOf(memberRow) : null}
+        />
+      )}
+      {memberRow && <MemberFacts row={memberRow} />}
+      {self.isPending && self.data === undefined ? (
         <LoadingState what={`${type} ${uuid}`} />
       ) : (
         <ObjectDetail
@@ -137,6 +159,7 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
               roots={children.nodes}
               columns="children"
               firstLevel={2}
+              lbUuid={lbUuid ?? null}
             />
           )}
         </section>
@@ -145,10 +168,27 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
   );
 }
 
+/**
+ * What the page calls an object: a load balancer by its display name, a listener or pool by
+ * protocol:port, a member by pod, IP:port and node (its own name is a bare uuid).
+ */
+function readableName(
+  kind: NodeKind,
+  obj: ConfigObject | undefined,
+  uuid: string,
+  member: MemberRow | undefined,
+): string {
+  if (kind === 'member' && member) return rowName({ kind: 'member', row: member });
+  if (!obj) return uuid;
+  return kind === 'loadbalancer' ? obj.display_name : refLabel(CONFIG_TYPE[kind], obj.fq_name, uuid);
+}
+
 function AncestryBreadcrumbs({
   chain,
+  member,
 }: {
   chain: { kind: NodeKind; obj: ConfigObject | undefined; uuid: string | undefined }[];
+  member?: MemberRow | undefined;
 }) {
   const last = chain.length - 1;
   return (
@@ -158,7 +198,7 @@ function AncestryBreadcrumbs({
         ...chain.map(({ kind, obj, uuid }, i): Crumb => {
           // An ancestor still loading is an ellipsis, neither a link nor the current page.
           if (uuid === undefined) return { key: kind, label: '…' };
-          const label = obj?.display_name ?? uuid;
+          const label = readableName(kind, obj, uuid, member);
           return i === last
             ? { key: kind, label, isCurrent: true }
             : { key: kind, label, to: objectUrl(CONFIG_TYPE[kind], uuid) };

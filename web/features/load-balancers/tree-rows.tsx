@@ -1,50 +1,75 @@
-// Cells of one treegrid row per node kind: load balancers fill the grid's columns, deeper levels
-// show their key facts in one summary cell (listener protocol:port, pool method, member pod/node/IP/VMI).
+// Cells of one treegrid row per node kind: the name cell (expand triangle, kind, readable name
+// linking to the object's page, a Details switch), then load balancers fill the grid's columns and
+// deeper levels show their key facts in one summary cell. Links and buttons are in the tab order
+// only on the active row, so Tab reaches them without a stop per row of the grid.
 
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { serviceOfLbDisplayName } from '@model/contrail/names.ts';
 import type { ListenerRow, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
+import { MiddleEllipsis } from '@web/components/middle-ellipsis.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
+import { refLabel } from '@web/components/ref-label.ts';
 import { AdminState, StatusDot } from '@web/components/status-dot.tsx';
 import { TreeToggle } from '@web/components/tree-toggle.tsx';
-import { CONFIG_TYPE, type TreeNode } from './tree-model.ts';
+import { labelledName, memberName, rowName } from './row-names.ts';
+import { CONFIG_TYPE, type FlatRow, type TreeNode } from './tree-model.ts';
 
-export const LB_COLUMNS = [
-  'Name',
-  'VIP',
-  'Provider',
-  'Listeners',
-  'Members',
-  'Operating',
-  'Provisioning',
-  'Admin',
-  'Namespace',
-];
+/** The legacy grid's columns (Provisioning status is in the details, as it was there). */
+export const LB_COLUMNS = ['Name', 'VIP', 'Provider', 'Listeners', 'Members', 'Operating', 'Admin'];
+
+type NodeRow = Extract<FlatRow, { type: 'node' }>;
 
 interface NodeCellsProps {
-  node: TreeNode;
-  level: number;
-  isExpanded: boolean;
+  row: NodeRow;
+  isActive: boolean;
   onToggle: () => void;
+  onDetails: () => void;
 }
 
-export function NodeCells({ node, level, isExpanded, onToggle }: NodeCellsProps) {
-  const name = node.row.displayName;
+export function NodeCells({ row, isActive, onToggle, onDetails }: NodeCellsProps) {
+  const { node } = row;
+  const tabIndex = isActive ? 0 : -1;
+  const label = labelledName(node);
   const nameCell = (
     <div
       role="gridcell"
       className="cell cell-name"
-      style={{ paddingLeft: `${(level - 1) * 1.25 + 0.25}rem` }}
+      style={{ paddingLeft: `${(row.level - 1) * 1.25 + 0.25}rem` }}
     >
-      <TreeToggle label={`Expand ${name}`} isExpanded={isExpanded} onToggle={onToggle} />
+      {row.hasChildren ? (
+        <TreeToggle label={`Expand ${label}`} isExpanded={row.isExpanded} onToggle={onToggle} />
+      ) : (
+        <span className="tree-leaf" aria-hidden="true" />
+      )}
       <span className="kind-tag">{KIND_LABEL[node.kind]}</span>
       <Link
+        className="row-name"
         to={objectUrl(CONFIG_TYPE[node.kind], node.row.uuid)}
-        tabIndex={-1}
+        tabIndex={tabIndex}
         title={node.row.fqName.join(':')}
+        // The name in one piece: browsers may part a middle-elided name where its pieces meet.
+        aria-label={
+          node.kind === 'listener' && node.row.portName
+            ? `${rowName(node)} ${node.row.portName}`
+            : rowName(node)
+        }
       >
-        {name}
+        <NameText node={node} />
       </Link>
+      <button
+        type="button"
+        className="details-toggle"
+        aria-label={`Details of ${label}`}
+        aria-expanded={row.hasDetails}
+        tabIndex={tabIndex}
+        onClick={(e) => {
+          e.stopPropagation();
+          onDetails();
+        }}
+      >
+        <span aria-hidden="true">i</span>
+      </button>
     </div>
   );
   switch (node.kind) {
@@ -73,7 +98,7 @@ export function NodeCells({ node, level, isExpanded, onToggle }: NodeCellsProps)
       return (
         <>
           {nameCell}
-          <MemberSummary row={node.row} />
+          <MemberSummary row={node.row} tabIndex={tabIndex} />
         </>
       );
   }
@@ -86,6 +111,41 @@ const KIND_LABEL: Readonly<Record<TreeNode['kind'], string>> = {
   member: 'member',
 };
 
+/** What the name link shows: the Service under its namespace, `TCP:8888`, or pod IP:port @node. */
+function NameText({ node }: { node: TreeNode }) {
+  switch (node.kind) {
+    case 'loadbalancer': {
+      const service = serviceOfLbDisplayName(node.row.displayName);
+      if (!service) return <MiddleEllipsis text={node.row.displayName} />;
+      return (
+        <>
+          <span className="lb-ns">{service.namespace}__</span>
+          <MiddleEllipsis text={service.name} />
+        </>
+      );
+    }
+    case 'listener':
+      return (
+        <>
+          <span className="mono">{rowName(node)}</span>
+          {node.row.portName && <span className="name-note">{node.row.portName}</span>}
+        </>
+      );
+    case 'pool':
+      return <span className="mono">{rowName(node)}</span>;
+    case 'member': {
+      const name = memberName(node.row);
+      return (
+        <>
+          {name.pod && <span className="member-pod">{name.pod}</span>}
+          <span className="mono">{name.endpoint}</span>
+          {name.node && <span className="name-note">@{name.node}</span>}
+        </>
+      );
+    }
+  }
+}
+
 function LoadBalancerCells({ row }: { row: LoadBalancerRow }) {
   const listeners = row.listeners.map((l) => `${l.protocol ?? '?'}:${l.port ?? '?'}`).join(', ');
   return (
@@ -96,7 +156,7 @@ function LoadBalancerCells({ row }: { row: LoadBalancerRow }) {
       <div role="gridcell" className="cell">
         {row.provider ?? '—'}
       </div>
-      <div role="gridcell" className="cell mono">
+      <div role="gridcell" className="cell cell-wrap mono">
         {listeners || '—'}
       </div>
       <div role="gridcell" className="cell">
@@ -117,13 +177,7 @@ function LoadBalancerCells({ row }: { row: LoadBalancerRow }) {
         <StatusDot status={row.operatingStatus} />
       </div>
       <div role="gridcell" className="cell">
-        <StatusDot status={row.provisioningStatus} />
-      </div>
-      <div role="gridcell" className="cell">
         <AdminState up={row.adminState} />
-      </div>
-      <div role="gridcell" className="cell">
-        {row.namespace ?? '—'}
       </div>
     </>
   );
@@ -140,10 +194,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 function ListenerSummary({ row }: { row: ListenerRow }) {
   return (
     <div role="gridcell" className="cell cell-summary">
-      <Fact label="listener">{`${row.protocol ?? '?'}:${row.port ?? '?'}`}</Fact>
-      {row.portName && <Fact label="port name">{row.portName}</Fact>}
       <Fact label="pools">{row.pools.length}</Fact>
       <Fact label="members">{row.membersTotal}</Fact>
+      {row.connectionLimit !== null && <Fact label="connection limit">{row.connectionLimit}</Fact>}
       <Fact label="admin">
         <AdminState up={row.adminState} />
       </Fact>
@@ -154,9 +207,9 @@ function ListenerSummary({ row }: { row: ListenerRow }) {
 function PoolSummary({ row }: { row: PoolRow }) {
   return (
     <div role="gridcell" className="cell cell-summary">
-      <Fact label="protocol">{row.protocol ?? '—'}</Fact>
       <Fact label="method">{row.method ?? '—'}</Fact>
       <Fact label="members">{`${row.membersUp}/${row.membersTotal} up`}</Fact>
+      {row.sessionPersistence && <Fact label="persistence">{row.sessionPersistence}</Fact>}
       <Fact label="admin">
         <AdminState up={row.adminState} />
       </Fact>
@@ -164,17 +217,16 @@ function PoolSummary({ row }: { row: PoolRow }) {
   );
 }
 
-function MemberSummary({ row }: { row: MemberRow }) {
+function MemberSummary({ row, tabIndex }: { row: MemberRow; tabIndex: number }) {
   return (
     <div role="gridcell" className="cell cell-summary">
-      <Fact label="targetPort">{row.targetPort ?? '—'}</Fact>
       <Fact label="weight">{row.weight ?? '—'}</Fact>
       <Fact label="admin">
         <AdminState up={row.adminState} />
       </Fact>
       <Fact label="pod">
         {row.pod ? (
-          <Link to={objectUrl('virtual-machine', row.pod.uuid)} tabIndex={-1}>
+          <Link to={objectUrl('virtual-machine', row.pod.uuid)} tabIndex={tabIndex}>
             {row.pod.namespace ? `${row.pod.namespace}/` : ''}
             {row.pod.name ?? row.pod.uuid}
           </Link>
@@ -182,14 +234,10 @@ function MemberSummary({ row }: { row: MemberRow }) {
           '—'
         )}
       </Fact>
-      <Fact label="node">{row.node ?? '—'}</Fact>
-      <Fact label="pod IP">
-        <span className="mono">{row.podIp ?? row.address ?? '—'}</span>
-      </Fact>
       <Fact label="VMI">
         {row.vmi ? (
-          <Link to={objectUrl('virtual-machine-interface', row.vmi.uuid)} tabIndex={-1}>
-            {row.vmi.name}
+          <Link to={objectUrl('virtual-machine-interface', row.vmi.uuid)} tabIndex={tabIndex}>
+            {refLabel('virtual-machine-interface', [row.vmi.name], row.vmi.uuid)}
           </Link>
         ) : (
           '—'

@@ -1,5 +1,6 @@
 // The tree's state in the URL, so a pasted link restores the same screen: `open` lists expanded
-// nodes as `<kind>.<uuid>`, `json` the nodes whose detail shows the JSON view, `q` the filter.
+// nodes as `<kind>.<uuid>`, `details` the nodes whose details are open, `json` those whose details
+// show the JSON view, `q` the filter.
 
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
@@ -35,9 +36,11 @@ export function useTreeUrlState() {
   const [params, setParams] = useSearchParams();
   const openText = params.get('open');
   const jsonText = params.get('json');
+  const detailsText = params.get('details');
   const entries = useMemo(() => parseExpanded(openText), [openText]);
   const expanded = useMemo(() => new Set(entries.map((e) => e.uuid)), [entries]);
   const jsonViews = useMemo(() => new Set(splitList(jsonText)), [jsonText]);
+  const details = useMemo(() => new Set(splitList(detailsText)), [detailsText]);
 
   const update = useCallback(
     (mutate: (next: URLSearchParams) => void) =>
@@ -45,7 +48,8 @@ export function useTreeUrlState() {
         (prev) => {
           const next = new URLSearchParams(prev);
           mutate(next);
-          for (const key of ['open', 'json', 'q', 'view']) if (next.get(key) === '') next.delete(key);
+          for (const key of ['open', 'details', 'json', 'q', 'view'])
+            if (next.get(key) === '') next.delete(key);
           return next;
         },
         { replace: true },
@@ -59,6 +63,16 @@ export function useTreeUrlState() {
         const list = parseExpanded(next.get('open')).filter((e) => e.uuid !== uuid);
         if (isOpen) list.push({ kind, uuid });
         next.set('open', list.map((e) => `${KIND_CODES[e.kind]}.${e.uuid}`).join(','));
+      }),
+    [update],
+  );
+
+  const setDetails = useCallback(
+    (uuid: string, isOpen: boolean) =>
+      update((next) => {
+        const list = splitList(next.get('details')).filter((u) => u !== uuid);
+        if (isOpen) list.push(uuid);
+        next.set('details', list.join(','));
       }),
     [update],
   );
@@ -78,5 +92,5 @@ export function useTreeUrlState() {
     [update],
   );
 
-  return { params, entries, expanded, jsonViews, setExpanded, setView, setParam };
+  return { params, entries, expanded, details, jsonViews, setExpanded, setDetails, setView, setParam };
 }
