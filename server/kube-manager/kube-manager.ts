@@ -4,7 +4,7 @@
 import type { ObjectType } from '@model/contrail/schema.ts';
 import type { ConfigStore, StoredObject } from '@server/config-api/store.ts';
 import { internalIp, isComputeNode, type Cluster } from '@server/cluster/cluster.ts';
-import { IpPool } from '@server/cluster/ip-pool.ts';
+import { IpPool } from '@server/ip-pool.ts';
 import type { ClusterEvent, Pod } from '@model/kubernetes/types.ts';
 import { applyPlan, type ApplyError, type ApplyResult } from './applier.ts';
 import {

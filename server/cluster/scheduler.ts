@@ -1,0 +1,55 @@
+// The scheduler: binds a pod to the schedulable compute node with the fewest pods (ties by name)
+// and gives it an IP from the pod pool. Control-plane nodes are skipped, as Contrail's computes
+// are the only ones with a vRouter. Writes through the context's store.
+
+import type { Node, Pod } from '@model/kubernetes/types.ts';
+import { timestamp, type ClusterContext } from './context.ts';
+
+/** Labels that mark a control-plane node, which the scheduler (and Contrail) skip. */
+const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
+
+export function isComputeNode(node: Node): boolean {
+  return !CONTROL_PLANE_LABELS.some((label) => node.metadata.labels?.[label] !== undefined);
+}
+
+export function internalIp(node: Node): string | undefined {
+  return node.status.addresses.find((a) => a.type === 'InternalIP')?.address;
+}
+
+export function pickNode(ctx: ClusterContext): Node | undefined {
+  let best: { node: Node; load: number } | undefined;
+  for (const node of ctx.store.values('Node')) {
+    if (!isComputeNode(node) || node.spec.unschedulable) continue;
+    const load = ctx.indexes.podsByNode.get(node.metadata.name)?.size ?? 0;
+    if (!best || load < best.load || (load === best.load && node.metadata.name < best.node.metadata.name))
+      best = { node, load };
+  }
+  return best?.node;
+}
+
+/**
+ * The pod bound and running on a node (its own `spec.nodeName`, or the scheduler's pick), or the
+ * pod unchanged when no node can take it. `ready` is the Ready condition it starts with.
+ */
+export function bindPod(ctx: ClusterContext, pod: Pod, ready: boolean): Pod {
+  const node = pod.spec.nodeName ? ctx.store.get('Node', undefined, pod.spec.nodeName) : pickNode(ctx);
+  if (!node) return pod;
+  const ip = ctx.allocators.podIps.allocate();
+  const hostIp = internalIp(node);
+  return {
+    ...pod,
+    spec: { ...pod.spec, nodeName: node.metadata.name },
+    status: {
+      ...pod.status,
+      phase: 'Running',
+      podIP: ip,
+      podIPs: [{ ip }],
+      ...(hostIp ? { hostIP: hostIp } : {}),
+      startTime: timestamp(ctx.clock),
+      conditions: [
+        { type: 'PodScheduled', status: 'True' },
+        { type: 'Ready', status: ready ? 'True' : 'False' },
+      ],
+    },
+  };
+}
