@@ -113,8 +113,14 @@ export class Cluster {
 
   // ---- change feed -------------------------------------------------------------------------------
 
-  subscribe(listener: (event: WatchEvent) => void): () => void {
-    return this.store.subscribe((event) => listener(event));
+  /** Every change, with the object as it was before (undefined for ADDED). */
+  subscribe(listener: (event: WatchEvent, previous: KubeObject | undefined) => void): () => void {
+    return this.store.subscribe(listener);
+  }
+
+  /** The oldest resourceVersion a watch can resume from. */
+  get oldestResourceVersion(): number {
+    return this.store.oldestResourceVersion;
   }
 
   get resourceVersion(): number {
