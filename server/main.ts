@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildConfigApi } from './config-api/http.ts';
+import { writeKubeconfig } from './kube-api/kubeconfig.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
 
@@ -11,6 +12,8 @@ const env = process.env;
 const host = env.HOST ?? '127.0.0.1';
 const configApiPort = port('CONFIG_API_PORT', 8082);
 const uiPort = port('UI_PORT', 8080);
+const kubeApiPort = port('KUBE_API_PORT', 6443);
+const dataDir = env.DATA_DIR || './data';
 const externalApi = env.CONFIG_API_URL;
 const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
 
@@ -52,7 +55,11 @@ let info: Record<string, unknown> = { mode: 'external' };
 let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
 
 if (!externalApi) {
-  const simulation = await startSimulation({ scenarioFile }).catch((err: Error) => fail(err.message));
+  const simulation = await startSimulation({
+    scenarioFile,
+    kubeconfig: env.KUBECONFIG || undefined,
+    listenKubeApi: (app) => listen(app, kubeApiPort, 'KUBE_API_PORT'),
+  }).catch((err: Error) => fail(err.message));
   const configApi = buildConfigApi({ store: simulation.store });
   const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
   configApiUrl = address;
@@ -63,6 +70,13 @@ if (!externalApi) {
     () => simulation.stop(),
   );
   process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
+  const kubeconfig = writeKubeconfig(dataDir, simulation.kubeApiUrl);
+  process.stdout.write(
+    `Kubernetes API:               ${simulation.kubeApiUrl}   e.g. kubectl --server ${simulation.kubeApiUrl} get pods -A\n` +
+      `                              KUBECONFIG=${kubeconfig} kubectl get pods -A\n`,
+  );
+  if (env.KUBECONFIG)
+    process.stdout.write(`kube-manager watches          ${simulation.kubeManager.source}\n`);
 }
 
 const ui = await buildUiServer({

@@ -1,15 +1,18 @@
 // The embedded simulation `npm start` runs when no external config API is configured: the config
-// store behind a VNC-compatible API, and the UI routes over it. Later layers (Kubernetes model,
-// kube-manager, vRouter dataplane) are composed here.
+// store behind a VNC-compatible API, the embedded Kubernetes cluster behind the Kubernetes API,
+// kube-manager watching that API over loopback HTTP (or a real cluster's, read-only, given a
+// kubeconfig), the vRouter dataplane, and the UI routes over them. The one place that wires them.
 
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { systemClock, type Clock } from './clock.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { loadScenario } from './cluster/scenario.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
 import { ConfigStore } from './config-api/store.ts';
 import { Dataplane } from './dataplane/dataplane.ts';
-import { Cluster } from './cluster/cluster.ts';
-import { loadScenario } from './cluster/scenario.ts';
 import { randomIds, type IdSource } from './ids.ts';
+import { httpKubeClient, kubeClientFromKubeconfig } from './kube-api/client.ts';
+import { buildKubeApi } from './kube-api/http.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
 import { clusterRoutes } from './ui-server/routes/cluster.ts';
 import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
@@ -20,20 +23,26 @@ export interface SimulationOptions {
   ids?: IdSource;
   /** A scenario manifest (multi-document YAML); the seed's default when omitted. */
   scenarioFile?: string | undefined;
+  /** Opens the Kubernetes API listener and answers its URL; 127.0.0.1 on a free port when omitted. */
+  listenKubeApi?: (app: FastifyInstance) => Promise<string>;
+  /** A kubeconfig of a real cluster: kube-manager watches it (read-only) instead of the embedded one. */
+  kubeconfig?: string | undefined;
 }
 
 export interface Simulation {
   readonly store: ConfigStore;
   /** The embedded Kubernetes cluster the scenario was loaded into. */
   readonly cluster: Cluster;
-  /** Reconciles `cluster` into `store`; fully reconciled when startSimulation resolves. */
+  /** Where the embedded cluster's Kubernetes API listens. */
+  readonly kubeApiUrl: string;
+  /** Reconciles Kubernetes into `store`; fully reconciled when startSimulation resolves. */
   readonly kubeManager: KubeManager;
   /** One simulated vRouter per compute node, following the store's change feed. */
   readonly dataplane: Dataplane;
   /** UI server route plugins over the simulation, each with its prefix. */
   readonly plugins: { prefix: string; plugin: FastifyPluginAsync }[];
   readonly info: Record<string, unknown>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export async function startSimulation(opts: SimulationOptions = {}): Promise<Simulation> {
@@ -42,24 +51,37 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   createDefaultObjects(store);
   const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
   loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
+  const kubeApi = await buildKubeApi({ cluster, clock });
+  const kubeApiUrl = await (opts.listenKubeApi ?? ((app) => app.listen({ host: '127.0.0.1', port: 0 })))(
+    kubeApi,
+  );
   const dataplane = new Dataplane(store, { clock });
-  const kubeManager = new KubeManager(store, cluster);
-  kubeManager.start();
+  const client = opts.kubeconfig
+    ? kubeClientFromKubeconfig(opts.kubeconfig)
+    : httpKubeClient({
+        server: kubeApiUrl,
+        readOnly: false,
+        description: `the embedded Kubernetes API at ${kubeApiUrl}`,
+      });
+  const kubeManager = new KubeManager(store, client);
+  await kubeManager.start();
   const plugins: Simulation['plugins'] = [
     { prefix: '/api/events', plugin: eventRoutes(store) },
-    { prefix: '/api/cluster', plugin: clusterRoutes(cluster) },
+    { prefix: '/api/cluster', plugin: clusterRoutes(cluster, { kubeManager }) },
     { prefix: '/api/dataplane', plugin: dataplaneRoutes(dataplane) },
   ];
   return {
     store,
     cluster,
+    kubeApiUrl,
     kubeManager,
     dataplane,
     plugins,
-    info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default' },
-    stop: () => {
+    info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default', kubernetes: client.description },
+    stop: async () => {
       kubeManager.stop();
       dataplane.stop();
+      await kubeApi.close();
     },
   };
 }

@@ -36,7 +36,7 @@ import {
   type ManifestObject,
 } from './manifest.ts';
 import { ObjectStore, keyOfObject, objectKey, type StoreSnapshot, type WatchEvent } from './object-store.ts';
-import { internalIp, isComputeNode } from './scheduler.ts';
+import { internalIp, isComputeNode } from '@model/kubernetes/nodes.ts';
 import { invalidBody } from './validation.ts';
 import { createPodObject, deletePodObject, ownedPods } from './workloads.ts';
 

@@ -3,18 +3,8 @@
 // are the only ones with a vRouter. Writes through the context's store.
 
 import type { Node, Pod } from '@model/kubernetes/types.ts';
+import { internalIp, isComputeNode } from '@model/kubernetes/nodes.ts';
 import { timestamp, type ClusterContext } from './context.ts';
-
-/** Labels that mark a control-plane node, which the scheduler (and Contrail) skip. */
-const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
-
-export function isComputeNode(node: Node): boolean {
-  return !CONTROL_PLANE_LABELS.some((label) => node.metadata.labels?.[label] !== undefined);
-}
-
-export function internalIp(node: Node): string | undefined {
-  return node.status.addresses.find((a) => a.type === 'InternalIP')?.address;
-}
 
 export function pickNode(ctx: ClusterContext): Node | undefined {
   let best: { node: Node; load: number } | undefined;

@@ -28,7 +28,8 @@ const SLICED_APPLY_THRESHOLD = 500;
 /** The switch of a controller that can be paused (kube-manager: watches kept, nothing applied). */
 export interface ControllerSwitch {
   readonly paused: boolean;
-  setPaused(paused: boolean): void;
+  /** Resolves once the switch took effect (on resume: once it converged). */
+  setPaused(paused: boolean): void | Promise<void>;
 }
 
 export interface ClusterRouteOptions {
@@ -206,7 +207,7 @@ export function clusterRoutes(cluster: Cluster, opts: ClusterRouteOptions = {}):
       app.get('/kube-manager', async (_req, _reply) => ({ paused: km.paused }));
       app.put('/kube-manager', async (req, _reply) => {
         const { paused } = parseBody(pauseBody, req.body);
-        km.setPaused(paused);
+        await km.setPaused(paused);
         return { paused: km.paused };
       });
     }
