@@ -195,21 +195,23 @@ export class Cluster {
   }
 
   /**
-   * applyDocuments for big manifests: checked all at once, then written `sliceSize` documents at a
-   * time with `yieldNow` between slices, so a 10k-object apply never holds the event loop long.
+   * applyDocuments for big manifests: checked all at once, then written in slices of about
+   * `sliceMs` with `yieldNow` between them, so a 10k-object apply never holds the event loop long.
    */
   async applyDocumentsInSlices(
     docs: readonly ManifestDocument[],
     yieldNow: () => Promise<void>,
-    sliceSize = 200,
+    sliceMs = 10,
   ): Promise<AppliedObject[]> {
     this.checkDocuments(docs);
     const out: AppliedObject[] = [];
-    for (let i = 0; i < docs.length; i += sliceSize) {
-      if (i > 0) await yieldNow();
-      for (const doc of docs.slice(i, i + sliceSize)) {
-        out.push(this.applyOne(doc.object));
-        this.controllers.settle();
+    let sliceStart = performance.now();
+    for (const doc of docs) {
+      out.push(this.applyOne(doc.object));
+      this.controllers.settle();
+      if (performance.now() - sliceStart >= sliceMs) {
+        await yieldNow();
+        sliceStart = performance.now();
       }
     }
     return out;
@@ -695,6 +697,11 @@ export class Cluster {
             conditions: prev?.status.conditions ?? [
               { type: 'Ready', status: 'True', reason: 'KubeletReady' },
             ],
+            // The simulated kubelet reports the release the API follows (kubectl's VERSION column).
+            nodeInfo: {
+              kubeletVersion: 'v1.32.0',
+              ...(input.status as { nodeInfo?: Record<string, string> }).nodeInfo,
+            },
           },
         } as KubeObject;
       }

@@ -12,10 +12,21 @@ const keyOf = (o: KubeObject) =>
   o.metadata.namespace === undefined ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`;
 
 export function inProcessClient(cluster: Cluster): KubeClient {
+  // One sorted snapshot per kind and resourceVersion, so paging a 10k list sorts it once.
+  let snapshot: { kind: string; version: number; items: KubeObject[] } | undefined;
+  const sorted = (resource: ApiResource) => {
+    if (!snapshot || snapshot.kind !== resource.kind || snapshot.version !== cluster.resourceVersion)
+      snapshot = {
+        kind: resource.kind,
+        version: cluster.resourceVersion,
+        items: cluster.list(resource.kind),
+      };
+    return snapshot.items;
+  };
   return {
     description: 'the embedded cluster (in process)',
     async list(resource: ApiResource, page) {
-      const all = cluster.list(resource.kind);
+      const all = sorted(resource);
       const start = page.continueToken ? all.findIndex((o) => keyOf(o) > page.continueToken!) : 0;
       const from = start < 0 ? all.length : start;
       const items = all.slice(from, from + page.limit);

@@ -364,3 +364,25 @@ spec: {type: ExternalName, externalName: example.com}
     expect(h.store.size - before).toBe(6);
   });
 });
+
+describe('networks and interfaces as kube-manager writes them (vnc_kubernetes.py, vnc_pod.py)', () => {
+  it('makes the pod and service networks L3-only and annotates pod VMIs with index and network', async () => {
+    const h = await makeHarness();
+    for (const name of ['k8s-default-pod-network', 'k8s-default-service-network']) {
+      const vn = h.store.byFqName('virtual-network', ['default-domain', 'k8s-default', name])!;
+      expect((vn.props.virtual_network_properties as { forwarding_mode: string }).forwarding_mode).toBe('l3');
+    }
+    const client = h.cluster.get('Pod', NS, 'client')!;
+    const vmi = h.store.backRefs(client.metadata.uid, 'virtual-machine-interface')[0]!.object;
+    expect(h.annotations(vmi)).toEqual({
+      cluster: 'k8s',
+      index: '0/1',
+      kind: 'Pod',
+      name: 'client',
+      namespace: NS,
+      network: 'default',
+      owner: 'k8s',
+      project: 'k8s-ns-user-1',
+    });
+  });
+});
