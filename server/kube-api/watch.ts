@@ -48,6 +48,11 @@ export class WatchHub {
 
   close(): void {
     this.unsubscribe();
+    this.endAll();
+  }
+
+  /** Ends every open watch cleanly, as the API server does at a watch's timeout; clients re-watch. */
+  endAll(): void {
     for (const set of this.byKind.values()) for (const w of set) w.res.end();
     this.byKind.clear();
   }

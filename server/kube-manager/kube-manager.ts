@@ -162,6 +162,15 @@ export class KubeManager {
     return out;
   }
 
+  /** The object as kube-manager last saw it through its watches (undefined: gone or never seen). */
+  observed(
+    kind: 'Namespace' | 'Node' | 'Pod' | 'Service' | 'Endpoints',
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    return this.view.get(kind, namespace, name);
+  }
+
   /** Called after every drain that ran; returns the unsubscribe function. */
   onDrain(listener: () => void): () => void {
     this.drainListeners.add(listener);
