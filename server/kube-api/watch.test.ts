@@ -40,11 +40,11 @@ function openWatch(url: string) {
         lines.push(JSON.parse(buffer.slice(0, at)));
         buffer = buffer.slice(at + 1);
       }
-      for (const w of [...waiters]) if (w.test()) w.resolve();
+      for (const w of waiters) if (w.test()) w.resolve();
     });
     res.on('end', () => {
       ended = true;
-      for (const w of [...waiters]) if (w.test()) w.resolve();
+      for (const w of waiters) if (w.test()) w.resolve();
     });
   });
   closers.push(() => void req.destroy());
@@ -132,7 +132,7 @@ describe('@kubernetes/client-node makeInformer', () => {
       new Promise<void>((resolve) => (test() ? resolve() : waiters.push({ test, resolve })));
     const note = (what: string) => (obj: V1Service) => {
       seen.push(`${what} ${obj.metadata!.name}`);
-      for (const w of [...waiters]) if (w.test()) w.resolve();
+      for (const w of waiters) if (w.test()) w.resolve();
     };
     informer.on('add', note('add'));
     informer.on('update', note('update'));

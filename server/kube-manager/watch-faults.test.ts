@@ -96,7 +96,7 @@ describe('kube-manager watching through list + watch over HTTP', () => {
     // While nobody watches: the delete, then enough changes to push it out of the window.
     cluster.delete('Service', 'ns-user-1', 'service-web-clusterip-mp');
     for (let i = 0; i < 40; i++) {
-      cluster.setPodReadiness('ns-user-1', 'client', i % 2 === 0 ? false : true);
+      cluster.setPodReadiness('ns-user-1', 'client', i % 2 === 1);
     }
     await converged(km, () => store.get(uid) === undefined);
     expect(km.informerStats().Service!.expired).toBeGreaterThanOrEqual(1);
