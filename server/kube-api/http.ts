@@ -346,25 +346,42 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     return render(req, target, q, [obj], obj.metadata.resourceVersion) ?? obj;
   }
 
-  // Sorted keys per kind, rebuilt only when the kind changed: paging never re-sorts every page.
+  // Sorted keys per kind, rebuilt only when the kind changed: paging never re-sorts, and a page
+  // starts at its continue key by binary search and reads only as far as it needs.
   const sorted = new Map<string, { version: number; keys: string[] }>();
   const changedAt = new Map<string, number>();
   cluster.subscribe((event) => changedAt.set(event.object.kind, event.resourceVersion));
-  function sortedObjects(target: ResourceRequest): KubeObject[] {
+  function sortedKeys(target: ResourceRequest): string[] {
     const kind = target.resource.kind;
     const version = changedAt.get(kind) ?? 0;
     let entry = sorted.get(kind);
     if (!entry || entry.version !== version) {
-      const keys = [...cluster.values(kind)].map(keyOf).sort();
-      entry = { version, keys };
+      entry = { version, keys: [...cluster.values(kind)].map(keyOf).sort() };
       sorted.set(kind, entry);
     }
+    return entry.keys;
+  }
+  function objectAt(target: ResourceRequest, key: string): KubeObject | undefined {
+    const at = key.indexOf('/');
+    const kind = target.resource.kind;
+    return at < 0 ? cluster.get(kind, undefined, key) : cluster.get(kind, key.slice(0, at), key.slice(at + 1));
+  }
+  /** First index in `keys` after `start` (keys are sorted). */
+  function after(keys: readonly string[], start: string): number {
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  function sortedObjects(target: ResourceRequest): KubeObject[] {
     const namespace = namespaceOf(target);
     const out: KubeObject[] = [];
-    for (const key of entry.keys) {
-      const at = key.indexOf('/');
-      const obj =
-        at < 0 ? cluster.get(kind, undefined, key) : cluster.get(kind, key.slice(0, at), key.slice(at + 1));
+    for (const key of sortedKeys(target)) {
+      const obj = objectAt(target, key);
       if (obj && (namespace === undefined || obj.metadata.namespace === namespace)) out.push(obj);
     }
     return out;
@@ -373,28 +390,32 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
   function list(req: FastifyRequest, target: ResourceRequest, q: Query) {
     const labels = parseLabelSelector(q.labelSelector);
     const fields = parseFieldSelector(q.fieldSelector, target.resource.kind);
+    const namespace = namespaceOf(target);
     const rv = cluster.resourceVersion;
-    let items = sortedObjects(target).filter((o) => labels(o) && fields(o));
-    if (q.continue) {
-      const { start } = decodeContinue(q.continue);
-      items = items.filter((o) => keyOf(o) > start);
+    const keys = sortedKeys(target);
+    const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
+    let index = q.continue ? after(keys, decodeContinue(q.continue).start) : 0;
+    const items: KubeObject[] = [];
+    let more = false;
+    for (; index < keys.length; index++) {
+      const obj = objectAt(target, keys[index]!);
+      if (!obj || (namespace !== undefined && obj.metadata.namespace !== namespace) || !labels(obj) || !fields(obj)) continue;
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(obj);
     }
-    let continueToken: string | undefined;
-    let remaining: number | undefined;
-    if (q.limit && q.limit > 0 && items.length > q.limit) {
-      remaining = items.length - q.limit;
-      items = items.slice(0, q.limit);
-      continueToken = encodeContinue(rv, keyOf(items[items.length - 1]!));
-    }
+    const continueToken = more ? encodeContinue(rv, keyOf(items[items.length - 1]!)) : undefined;
+    // Only exact counts are given: none when a namespace or selector filters the keys.
+    const filtered = namespace !== undefined || q.labelSelector || q.fieldSelector;
+    const remaining = more && !filtered ? keys.length - index : undefined;
     const table = render(req, target, q, items, String(rv), continueToken);
     if (table) return table;
     return {
       kind: `${target.resource.kind}List`,
       apiVersion: groupVersion(target.resource),
-      metadata: {
-        resourceVersion: String(rv),
-        ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}),
-      },
+      metadata: { resourceVersion: String(rv), ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}) },
       items,
     };
   }

@@ -33,8 +33,8 @@ interface Watcher extends WatchSpec {
 export class WatchHub {
   private readonly byKind = new Map<Kind, Set<Watcher>>();
   private readonly unsubscribe: () => void;
-  /** The serialized line of the event being fanned out, per event type. */
-  private lines = new Map<string, string>();
+  /** The encoded line of the event being fanned out, per event type: serialized once, shared. */
+  private lines = new Map<string, Buffer>();
 
   constructor(private readonly cluster: Cluster) {
     this.unsubscribe = cluster.subscribe((event, previous) => this.fanOut(event, previous));
@@ -106,12 +106,12 @@ export class WatchHub {
   }
 
   private write(w: Watcher, type: WatchEventType, object: KubeObject, rv: number | undefined): void {
-    let line: string | undefined;
-    if (w.render) line = `${JSON.stringify({ type, object: w.render(object) })}\n`;
+    let line: Buffer | undefined;
+    if (w.render) line = Buffer.from(`${JSON.stringify({ type, object: w.render(object) })}\n`);
     else {
       line = rv === undefined ? undefined : this.lines.get(type);
       if (line === undefined) {
-        line = `${JSON.stringify({ type, object })}\n`;
+        line = Buffer.from(`${JSON.stringify({ type, object })}\n`);
         if (rv !== undefined) this.lines.set(type, line);
       }
     }
@@ -119,7 +119,7 @@ export class WatchHub {
     this.writeLine(w, line);
   }
 
-  private writeLine(w: Watcher, line: string): void {
+  private writeLine(w: Watcher, line: Buffer | string): void {
     if (w.res.writableEnded) return;
     if (w.res.writableLength > MAX_BUFFERED_BYTES) {
       w.res.end();
