@@ -202,3 +202,36 @@ describe('/api/cluster hardening (issue 8)', () => {
     expect(kubeManager.paused).toBe(true);
   });
 });
+
+describe('/api/cluster big manifests', () => {
+  it('parses and applies a large manifest in slices, all or nothing', async () => {
+    const { app, cluster } = await build();
+    const docs = ['apiVersion: v1\nkind: Namespace\nmetadata: {name: bulk}\n'];
+    for (let i = 0; i < 800; i++)
+      docs.push(
+        `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}, namespace: bulk, labels: {team: t${i}}}\nspec: {ports: [{port: 80}]}\n`,
+      );
+    const body = docs.join('---\n');
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload: `${body}---\napiVersion: v1\nkind: Service\nmetadata: {name: Bad, namespace: bulk}\nspec: {ports: [{port: 80}]}\n`,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(
+      /^document 801 \(Service bulk\/Bad\): metadata\.name: Invalid value: "Bad"/,
+    );
+    expect(cluster.get('Namespace', undefined, 'bulk')).toBeUndefined();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().applied).toHaveLength(801);
+    expect(cluster.list('Service', 'bulk')).toHaveLength(800);
+  });
+});

@@ -13,7 +13,12 @@ import {
   InvalidObject,
   ObjectNotFound,
 } from '../../cluster/errors.ts';
-import { ManifestError, parseManifest, parseYamlDocuments } from '../../cluster/manifest.ts';
+import {
+  ManifestError,
+  parseManifest,
+  parseManifestInSlices,
+  parseYamlDocuments,
+} from '../../cluster/manifest.ts';
 import { API_RESOURCES } from '@model/kubernetes/resources.ts';
 import type { Kind } from '@model/kubernetes/types.ts';
 import { proxyError } from '../proxy.ts';
@@ -22,8 +27,8 @@ import { proxyError } from '../proxy.ts';
 const KIND_BY_PLURAL: ReadonlyMap<string, Kind> = new Map(API_RESOURCES.map((r) => [r.plural, r.kind]));
 const CLUSTER_SCOPED = new Set(API_RESOURCES.filter((r) => !r.namespaced).map((r) => r.plural));
 const MANIFEST_TYPES = ['application/yaml', 'application/json', 'text/yaml', 'text/plain'];
-/** Manifests this large are written in slices, so other requests are served in between. */
-const SLICED_APPLY_THRESHOLD = 500;
+/** Manifests this large (bytes) are parsed and written in slices. */
+const SLICED_APPLY_BYTES = 64 * 1024;
 
 /** The switch of a controller that can be paused (kube-manager: watches kept, nothing applied). */
 export interface ControllerSwitch {
@@ -168,14 +173,11 @@ export function clusterRoutes(cluster: Cluster, opts: ClusterRouteOptions = {}):
         if (!values.some((v) => typeof v === 'object' && v !== null))
           throw refuse('it is not a mapping or a list of objects');
       }
-      const docs = parseManifest(text);
-      if (docs.length < SLICED_APPLY_THRESHOLD) return { applied: cluster.applyDocuments(docs) };
-      return {
-        applied: await cluster.applyDocumentsInSlices(
-          docs,
-          () => new Promise((resolve) => setImmediate(resolve)),
-        ),
-      };
+      // Big manifests are parsed and written in slices, so other requests are served in between.
+      if (text.length < SLICED_APPLY_BYTES) return { applied: cluster.applyDocuments(parseManifest(text)) };
+      const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+      const docs = await parseManifestInSlices(text, yieldNow);
+      return { applied: await cluster.applyDocumentsInSlices(docs, yieldNow) };
     });
 
     app.delete<{ Params: { plural: string; name: string } }>('/:plural/:name', async (req, _reply) =>
