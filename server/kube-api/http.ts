@@ -131,6 +131,20 @@ function managerOf(req: FastifyRequest, q: Query): string {
   return agent.split('/')[0]!.slice(0, 128) || 'unknown';
 }
 
+/**
+ * Each stored object serialized once (objects are immutable: a change stores a new one), as the
+ * API server's cachingObject does for its watch cache; lists and gets reuse the text.
+ */
+const serializedCache = new WeakMap<object, string>();
+function serialized(o: KubeObject): string {
+  let text = serializedCache.get(o);
+  if (text === undefined) {
+    text = JSON.stringify(o);
+    serializedCache.set(o, text);
+  }
+  return text;
+}
+
 /** Continue tokens: the key to resume after, opaque to clients. */
 const encodeContinue = (rv: number, key: string) =>
   Buffer.from(JSON.stringify({ rv, start: key })).toString('base64url');
@@ -293,7 +307,8 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     checkAcceptable(req.headers.accept);
     switch (req.method) {
       case 'GET':
-        if (target.name === undefined) return q.watch ? watch(req, reply, target, q) : list(req, target, q);
+        if (target.name === undefined)
+          return q.watch ? watch(req, reply, target, q) : list(req, reply, target, q);
         return get(req, target, q);
       case 'POST':
         if (target.name !== undefined || target.resource.readOnly) throw methodNotAllowed();
@@ -364,7 +379,9 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
   function objectAt(target: ResourceRequest, key: string): KubeObject | undefined {
     const at = key.indexOf('/');
     const kind = target.resource.kind;
-    return at < 0 ? cluster.get(kind, undefined, key) : cluster.get(kind, key.slice(0, at), key.slice(at + 1));
+    return at < 0
+      ? cluster.get(kind, undefined, key)
+      : cluster.get(kind, key.slice(0, at), key.slice(at + 1));
   }
   /** First index in `keys` after `start` (keys are sorted). */
   function after(keys: readonly string[], start: string): number {
@@ -387,7 +404,7 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     return out;
   }
 
-  function list(req: FastifyRequest, target: ResourceRequest, q: Query) {
+  function list(req: FastifyRequest, reply: FastifyReply, target: ResourceRequest, q: Query) {
     const labels = parseLabelSelector(q.labelSelector);
     const fields = parseFieldSelector(q.fieldSelector, target.resource.kind);
     const namespace = namespaceOf(target);
@@ -399,7 +416,13 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     let more = false;
     for (; index < keys.length; index++) {
       const obj = objectAt(target, keys[index]!);
-      if (!obj || (namespace !== undefined && obj.metadata.namespace !== namespace) || !labels(obj) || !fields(obj)) continue;
+      if (
+        !obj ||
+        (namespace !== undefined && obj.metadata.namespace !== namespace) ||
+        !labels(obj) ||
+        !fields(obj)
+      )
+        continue;
       if (items.length === limit) {
         more = true;
         break;
@@ -412,12 +435,17 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     const remaining = more && !filtered ? keys.length - index : undefined;
     const table = render(req, target, q, items, String(rv), continueToken);
     if (table) return table;
-    return {
+    const head = JSON.stringify({
       kind: `${target.resource.kind}List`,
       apiVersion: groupVersion(target.resource),
-      metadata: { resourceVersion: String(rv), ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}) },
-      items,
-    };
+      metadata: {
+        resourceVersion: String(rv),
+        ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}),
+      },
+    });
+    // Items from the serialization cache, assembled around the list's own fields.
+    const body = `${head.slice(0, -1)},"items":[${items.map(serialized).join(',')}]}`;
+    return reply.type('application/json').send(body);
   }
 
   function watch(req: FastifyRequest, reply: FastifyReply, target: ResourceRequest, q: Query) {
