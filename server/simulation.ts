@@ -27,6 +27,8 @@ export interface SimulationOptions {
   listenKubeApi?: (app: FastifyInstance) => Promise<string>;
   /** A kubeconfig of a real cluster: kube-manager watches it (read-only) instead of the embedded one. */
   kubeconfig?: string | undefined;
+  /** How long kube-manager may take to list a real cluster before the start fails (30 s). */
+  syncTimeoutMs?: number;
 }
 
 export interface Simulation {
@@ -64,7 +66,26 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
         description: `the embedded Kubernetes API at ${kubeApiUrl}`,
       });
   const kubeManager = new KubeManager(store, client);
-  await kubeManager.start();
+  if (opts.kubeconfig) {
+    // A real cluster that does not answer is a configuration error, said in one line.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        kubeManager.stop();
+        void kubeApi.close();
+        reject(
+          new Error(
+            `KUBECONFIG=${opts.kubeconfig}: cannot list from ${client.description}: ${kubeManager.stats.lastWatchError ?? 'no answer'}`,
+          ),
+        );
+      }, opts.syncTimeoutMs ?? 30_000);
+    });
+    try {
+      await Promise.race([kubeManager.start(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  } else await kubeManager.start();
   const plugins: Simulation['plugins'] = [
     { prefix: '/api/events', plugin: eventRoutes(store) },
     { prefix: '/api/cluster', plugin: clusterRoutes(cluster, { kubeManager }) },

@@ -50,11 +50,14 @@ export function httpKubeClient(opts: HttpKubeClientOptions): KubeClient {
     path: string,
     headers: Record<string, string>,
   ): Promise<http.ClientRequest> {
-    const extra = opts.requestOptions ? await opts.requestOptions() : {};
+    const given = opts.requestOptions ? await opts.requestOptions() : {};
+    // A plain-HTTP server takes the credentials' headers but not a TLS agent.
+    const { agent: tlsAgent, ...rest } = given;
+    const extra = secure ? given : rest;
     return transport.request(new URL(path, base), {
       ...extra,
       method,
-      ...(agent && !extra.agent ? { agent } : {}),
+      ...(secure ? (tlsAgent ? { agent: tlsAgent } : {}) : { agent }),
       headers: {
         ...(extra.headers as Record<string, string> | undefined),
         'user-agent': USER_AGENT,
@@ -188,6 +191,11 @@ export function kubeClientFromKubeconfig(file: string): KubeClient {
     readOnly: true,
     description: `${cluster.server} (context ${kc.getCurrentContext()}, read-only)`,
     requestOptions: async () => {
+      // client-node refuses plain HTTP servers; there only a bearer token can apply.
+      if (cluster.server.startsWith('http:')) {
+        const token = kc.getCurrentUser()?.token;
+        return token ? { headers: { authorization: `Bearer ${token}` } } : {};
+      }
       const options: https.RequestOptions = {};
       await kc.applyToHTTPSOptions(options);
       return options;

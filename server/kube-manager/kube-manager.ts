@@ -51,6 +51,8 @@ export interface KubeManagerStats {
   deleted: number;
   /** The last drain's failed writes; their units are retried by the next resync. */
   lastErrors: ApplyError[];
+  /** The last list or watch failure of an informer (they retry with backoff). */
+  lastWatchError?: string;
 }
 
 const splitKey = (key: string): [string, string] => {
@@ -96,7 +98,13 @@ export class KubeManager {
     private readonly client: KubeClient,
     opts: KubeManagerOptions = {},
   ) {
-    this.view = new ClusterView(client, (type, obj) => this.onClusterEvent(type, obj), opts.informer);
+    this.view = new ClusterView(client, (type, obj) => this.onClusterEvent(type, obj), {
+      ...opts.informer,
+      onError: (error) => {
+        this.stats.lastWatchError = error.message;
+        opts.informer?.onError?.(error);
+      },
+    });
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
     this.schedule = opts.schedule ?? ((drain) => setImmediate(drain));
     this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
