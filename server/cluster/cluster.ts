@@ -6,25 +6,12 @@
 import { systemClock, type Clock } from '@server/clock.ts';
 import { randomIds, type IdSource } from '@server/ids.ts';
 import { isPodReady } from '@model/kubernetes/pods.ts';
-import {
-  NAMESPACED,
-  type Kind,
-  type KubeObject,
-  type ObjectMeta,
-  type ObjectOf,
-  type Pod,
-} from '@model/kubernetes/types.ts';
+import { NAMESPACED, type Kind, type KubeObject, type ObjectOf, type Pod } from '@model/kubernetes/types.ts';
 import { Allocators, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from './allocators.ts';
-import { sameJson, timestamp, type ClusterContext } from './context.ts';
+import { buildObject, checkObject } from './apply.ts';
+import { sameJson, type ClusterContext } from './context.ts';
 import { Controllers } from './controllers.ts';
-import {
-  AlreadyExists,
-  Conflict,
-  InvalidObject,
-  InvalidRequest,
-  ObjectNotFound,
-  type FieldError,
-} from './errors.ts';
+import { AlreadyExists, Conflict, InvalidObject, InvalidRequest, ObjectNotFound } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { ClusterIndexes, controllerUid } from './indexes.ts';
 import {
@@ -220,7 +207,7 @@ export class Cluster {
   private applyOne(input: ManifestObject): AppliedObject {
     const namespace = NAMESPACED[input.kind] ? (input.metadata.namespace ?? 'default') : undefined;
     const existing = this.store.get(input.kind, namespace, input.metadata.name);
-    const next = this.build(input, existing, false);
+    const next = buildObject(this.ctx, input, existing, false);
     const base = {
       kind: input.kind,
       ...(namespace !== undefined ? { namespace } : {}),
@@ -248,7 +235,7 @@ export class Cluster {
         throw new ManifestError(`${where}: metadata.name: the same object appears twice in this manifest`);
       seen.add(id);
       try {
-        this.check(object, { namespaces, nodes, claimedIps, id });
+        checkObject(this.ctx, object, { namespaces, nodes, claimedIps, id });
       } catch (err) {
         if (err instanceof InvalidObject)
           throw new ManifestError(
@@ -268,8 +255,8 @@ export class Cluster {
     const namespace = NAMESPACED[input.kind] ? (input.metadata.namespace ?? 'default') : undefined;
     if (this.store.get(input.kind, namespace, input.metadata.name))
       throw new AlreadyExists(input.kind, input.metadata.name);
-    this.check(input, {});
-    const next = this.build(input, undefined, opts.dryRun ?? false);
+    checkObject(this.ctx, input, {});
+    const next = buildObject(this.ctx, input, undefined, opts.dryRun ?? false);
     if (opts.dryRun) return next;
     const stored = this.commit(next, undefined);
     this.controllers.settle();
@@ -284,8 +271,8 @@ export class Cluster {
     const namespace = NAMESPACED[input.kind] ? (input.metadata.namespace ?? 'default') : undefined;
     const existing = this.require(input.kind, namespace, input.metadata.name);
     this.checkResourceVersion(existing, (input.metadata as { resourceVersion?: unknown }).resourceVersion);
-    this.check(input, {});
-    const next = this.build(input, existing, opts.dryRun ?? false);
+    checkObject(this.ctx, input, {});
+    const next = buildObject(this.ctx, input, existing, opts.dryRun ?? false);
     if (sameObject(existing, next)) return existing;
     if (opts.dryRun) return next;
     const stored = this.commit(next, existing);
@@ -548,278 +535,6 @@ export class Cluster {
     this.replaceStatus('Service', namespace, name, {
       loadBalancer: ips.length > 0 ? { ingress: ips.map((ip) => ({ ip })) } : {},
     });
-  }
-
-  // ---- checks that need the cluster's state ----------------------------------------------------------
-
-  /**
-   * The checks a single object needs beyond its own fields: its namespace and node exist,
-   * immutable fields keep their value, a requested clusterIP is in range and free.
-   * `pending` carries what earlier documents of the same manifest will create.
-   */
-  private check(
-    object: ManifestObject,
-    pending: { namespaces?: Set<string>; nodes?: Set<string>; claimedIps?: Map<string, string>; id?: string },
-  ): void {
-    const namespace = NAMESPACED[object.kind] ? (object.metadata.namespace ?? 'default') : undefined;
-    if (
-      namespace !== undefined &&
-      !this.store.get('Namespace', undefined, namespace) &&
-      !pending.namespaces?.has(namespace)
-    )
-      throw new ObjectNotFound('Namespace', namespace);
-    const errors: FieldError[] = [];
-    const invalid = (field: string, value: unknown, detail: string) =>
-      errors.push({ reason: 'FieldValueInvalid', field, message: invalidBody(value, detail) });
-    if (object.kind === 'Pod') {
-      const existing = this.store.get('Pod', namespace, object.metadata.name);
-      const nodeName = object.spec.nodeName;
-      if (nodeName && !this.store.get('Node', undefined, nodeName) && !pending.nodes?.has(nodeName))
-        invalid('spec.nodeName', nodeName, `node ${nodeName} does not exist`);
-      if (existing && nodeName && existing.spec.nodeName !== nodeName)
-        errors.push({
-          reason: 'FieldValueForbidden',
-          field: 'spec',
-          message:
-            'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
-        });
-    }
-    if (object.kind === 'Deployment' || object.kind === 'ReplicaSet') {
-      const existing = this.store.get(object.kind, namespace, object.metadata.name);
-      if (existing && !sameJson(existing.spec.selector, object.spec.selector))
-        invalid('spec.selector', object.spec.selector, 'field is immutable');
-    }
-    if (object.kind === 'Service') {
-      const existing = this.store.get('Service', namespace, object.metadata.name);
-      const requested = object.spec.clusterIP;
-      if (existing && existing.spec.type !== 'ExternalName' && object.spec.type !== 'ExternalName') {
-        const was = existing.spec.clusterIP;
-        // ValidateServiceUpdate: clusterIP may not change once set (headless included).
-        if (requested !== undefined && requested !== '' && was !== undefined && requested !== was)
-          invalid('spec.clusterIPs[0]', [requested], 'may not change once set');
-      }
-      if (
-        requested &&
-        requested !== 'None' &&
-        object.spec.type !== 'ExternalName' &&
-        existing?.spec.clusterIP !== requested
-      ) {
-        const allocators = this.ctx.allocators;
-        if (!allocators.inServiceRange(requested))
-          invalid(
-            'spec.clusterIPs',
-            [requested],
-            `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${allocators.serviceCidr}`,
-          );
-        else {
-          const owner = pending.claimedIps?.get(requested);
-          if ((owner !== undefined && owner !== pending.id) || allocators.clusterIps.isUsed(requested))
-            invalid(
-              'spec.clusterIPs',
-              [requested],
-              `failed to allocate IP ${requested}: provided IP is already allocated`,
-            );
-          pending.claimedIps?.set(requested, pending.id ?? '');
-        }
-      }
-    }
-    if (errors.length > 0) throw InvalidObject.of(object.kind, object.metadata.name, errors);
-  }
-
-  // ---- building the stored form ------------------------------------------------------------------------
-
-  private metaFor(
-    existing: KubeObject | undefined,
-    input: ManifestObject['metadata'],
-    namespace: string | undefined,
-  ): ObjectMeta {
-    const given = input as ObjectMeta & Record<string, unknown>;
-    const { labels, annotations, ownerReferences, managedFields, generateName } = given;
-    const base: ObjectMeta = existing
-      ? {
-          name: existing.metadata.name,
-          ...(namespace !== undefined ? { namespace } : {}),
-          uid: existing.metadata.uid,
-          resourceVersion: existing.metadata.resourceVersion,
-          ...(existing.metadata.generation !== undefined ? { generation: existing.metadata.generation } : {}),
-          creationTimestamp: existing.metadata.creationTimestamp,
-        }
-      : {
-          name: input.name,
-          ...(namespace !== undefined ? { namespace } : {}),
-          uid: this.ctx.ids(),
-          resourceVersion: '0',
-          creationTimestamp: timestamp(this.ctx.clock),
-        };
-    return {
-      ...base,
-      ...(generateName !== undefined ? { generateName } : {}),
-      ...(labels ? { labels: { ...labels } } : {}),
-      ...(annotations ? { annotations: { ...annotations } } : {}),
-      ...(ownerReferences
-        ? { ownerReferences }
-        : existing?.metadata.ownerReferences
-          ? { ownerReferences: existing.metadata.ownerReferences }
-          : {}),
-      ...(managedFields
-        ? { managedFields }
-        : existing?.metadata.managedFields
-          ? { managedFields: existing.metadata.managedFields }
-          : {}),
-    };
-  }
-
-  /** The object as it would be stored: defaults, allocations, status carried over. */
-  private build(input: ManifestObject, existing: KubeObject | undefined, dryRun: boolean): KubeObject {
-    const namespace = NAMESPACED[input.kind] ? (input.metadata.namespace ?? 'default') : undefined;
-    const metadata = this.metaFor(existing, input.metadata, namespace);
-    const { metadata: _m, ...rest } = input as ManifestObject & Record<string, unknown>;
-    switch (input.kind) {
-      case 'Namespace':
-        return {
-          ...rest,
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata,
-          spec: { finalizers: ['kubernetes'] },
-          status: { phase: 'Active' },
-        } as KubeObject;
-      case 'Node': {
-        const prev = existing?.kind === 'Node' ? existing : undefined;
-        return {
-          ...rest,
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata,
-          spec: { ...input.spec },
-          status: {
-            ...input.status,
-            conditions: prev?.status.conditions ?? [
-              { type: 'Ready', status: 'True', reason: 'KubeletReady' },
-            ],
-            // The simulated kubelet reports the release the API follows (kubectl's VERSION column).
-            nodeInfo: {
-              kubeletVersion: 'v1.32.0',
-              ...(input.status as { nodeInfo?: Record<string, string> }).nodeInfo,
-            },
-          },
-        } as KubeObject;
-      }
-      case 'Pod': {
-        const prev = existing?.kind === 'Pod' ? existing : undefined;
-        if (prev)
-          return {
-            ...rest,
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata,
-            spec: { ...input.spec, nodeName: prev.spec.nodeName },
-            status: prev.status,
-          } as KubeObject;
-        const ready = input.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'False';
-        return {
-          ...rest,
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata,
-          spec: { ...input.spec },
-          status: {
-            phase: 'Pending',
-            conditions: [
-              { type: 'PodScheduled', status: 'False' },
-              { type: 'Ready', status: ready ? 'True' : 'False' },
-            ],
-          },
-        } as KubeObject;
-      }
-      case 'Deployment':
-      case 'ReplicaSet': {
-        const prev = existing?.kind === input.kind ? existing : undefined;
-        const specChanged = !prev || !sameJson(prev.spec, input.spec);
-        metadata.generation = prev ? (prev.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
-        const status = prev?.status ?? {
-          replicas: 0,
-          readyReplicas: 0,
-          ...(input.kind === 'ReplicaSet' ? { availableReplicas: 0 } : {}),
-        };
-        return {
-          ...rest,
-          apiVersion: 'apps/v1',
-          kind: input.kind,
-          metadata,
-          spec: input.spec,
-          status,
-        } as KubeObject;
-      }
-      case 'Service': {
-        const prev = existing?.kind === 'Service' ? existing : undefined;
-        const spec = input.spec;
-        const headless = spec.clusterIP === 'None';
-        let clusterIP: string | undefined;
-        if (spec.type !== 'ExternalName') {
-          if (headless) clusterIP = 'None';
-          else if (spec.clusterIP) clusterIP = spec.clusterIP;
-          else if (prev?.spec.clusterIP && prev.spec.clusterIP !== 'None') clusterIP = prev.spec.clusterIP;
-          else
-            clusterIP = dryRun
-              ? this.ctx.allocators.clusterIps.peek()
-              : this.ctx.allocators.clusterIps.allocate();
-        }
-        const previousNodePorts = new Map(
-          (prev?.spec.ports ?? []).map((p) => [`${p.protocol}/${p.port}`, p.nodePort]),
-        );
-        const ports = spec.ports.map((p) => {
-          let nodePort = p.nodePort;
-          if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && nodePort === undefined)
-            nodePort =
-              previousNodePorts.get(`${p.protocol}/${p.port}`) ??
-              (dryRun ? undefined : this.ctx.allocators.nodePorts.allocate());
-          return {
-            ...p,
-            ...(p.name ? { name: p.name } : {}),
-            protocol: p.protocol,
-            port: p.port,
-            targetPort: p.targetPort ?? p.port,
-            ...(nodePort !== undefined ? { nodePort } : {}),
-          };
-        });
-        if (!dryRun) {
-          if (clusterIP && clusterIP !== 'None' && clusterIP !== prev?.spec.clusterIP)
-            this.ctx.allocators.clusterIps.reserve(clusterIP);
-          for (const p of ports)
-            if (p.nodePort !== undefined) this.ctx.allocators.nodePorts.reserve(p.nodePort);
-        }
-        return {
-          ...rest,
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata,
-          spec: {
-            ...spec,
-            type: spec.type,
-            ports,
-            ...(clusterIP !== undefined ? { clusterIP, clusterIPs: [clusterIP] } : {}),
-            ...(spec.type !== 'ExternalName'
-              ? { sessionAffinity: (spec as { sessionAffinity?: string }).sessionAffinity ?? 'None' }
-              : {}),
-          },
-          // A Service that is no longer a LoadBalancer loses its load-balancer status.
-          status: prev && spec.type === 'LoadBalancer' ? prev.status : { loadBalancer: {} },
-        } as KubeObject;
-      }
-      case 'Endpoints':
-        return {
-          ...rest,
-          apiVersion: 'v1',
-          kind: 'Endpoints',
-          metadata,
-          subsets: input.subsets.map((s) => ({
-            ...(s.addresses ? { addresses: s.addresses } : {}),
-            ...(s.notReadyAddresses ? { notReadyAddresses: s.notReadyAddresses } : {}),
-            ...(s.ports ? { ports: s.ports } : {}),
-          })),
-        } as KubeObject;
-    }
   }
 
   /** Stores a built object (binding a new pod to a node) and tells the controllers what changed. */

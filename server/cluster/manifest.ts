@@ -109,14 +109,8 @@ const podSpecSchema = z.looseObject({
 
 const selectorRequirement = z.looseObject({
   key: checked(qualifiedName),
-  operator: z.string().superRefine((v, ctx) => {
-    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(v))
-      addIssue(
-        ctx,
-        'FieldValueNotSupported',
-        `Unsupported value: ${formatBadValue(v)}: supported values: "DoesNotExist", "Exists", "In", "NotIn"`,
-      );
-  }),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+
   values: z.array(z.string()).optional(),
 });
 
@@ -430,8 +424,16 @@ function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
       error = { reason, field, message: issue.message };
     } else if (issue.code === 'invalid_type' && issue.input === undefined)
       error = { reason: 'FieldValueRequired', field, message: 'Required value' };
-    else if (issue.code === 'invalid_value' || issue.code === 'invalid_union')
-      error = { reason: 'FieldValueInvalid', field, message: invalidBody(issue.input, issue.message) };
+    else if (issue.code === 'invalid_value')
+      // An enum: field.NotSupported, its supported values sorted as the API server prints them.
+      error = {
+        reason: 'FieldValueNotSupported',
+        field,
+        message: `Unsupported value: ${formatBadValue(issue.input)}: supported values: ${[...issue.values]
+          .map((v) => JSON.stringify(v))
+          .sort()
+          .join(', ')}`,
+      };
     else error = { reason: 'FieldValueInvalid', field, message: invalidBody(issue.input, issue.message) };
     const id = `${error.field}\u0000${error.message}`;
     if (!seen.has(id)) out.push(error);

@@ -162,6 +162,18 @@ function decodeContinue(token: string): { rv: number; start: string } {
   throw badRequest(`invalid continue token: ${token}`);
 }
 
+/** First index in `keys` after `start` (keys are sorted). */
+function indexAfter(keys: readonly string[], start: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const keyOf = (o: KubeObject) =>
   o.metadata.namespace === undefined ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`;
 
@@ -383,17 +395,6 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
       ? cluster.get(kind, undefined, key)
       : cluster.get(kind, key.slice(0, at), key.slice(at + 1));
   }
-  /** First index in `keys` after `start` (keys are sorted). */
-  function after(keys: readonly string[], start: string): number {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid]! <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
   function sortedObjects(target: ResourceRequest): KubeObject[] {
     const namespace = namespaceOf(target);
     const out: KubeObject[] = [];
@@ -411,7 +412,7 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     const rv = cluster.resourceVersion;
     const keys = sortedKeys(target);
     const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
-    let index = q.continue ? after(keys, decodeContinue(q.continue).start) : 0;
+    let index = q.continue ? indexAfter(keys, decodeContinue(q.continue).start) : 0;
     const items: KubeObject[] = [];
     let more = false;
     for (; index < keys.length; index++) {

@@ -27,6 +27,8 @@ import { proxyError } from '../proxy.ts';
 const KIND_BY_PLURAL: ReadonlyMap<string, Kind> = new Map(API_RESOURCES.map((r) => [r.plural, r.kind]));
 const CLUSTER_SCOPED = new Set(API_RESOURCES.filter((r) => !r.namespaced).map((r) => r.plural));
 const MANIFEST_TYPES = ['application/yaml', 'application/json', 'text/yaml', 'text/plain'];
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Manifests this large (bytes) are parsed and written in slices. */
 const SLICED_APPLY_BYTES = 64 * 1024;
 
@@ -175,7 +177,6 @@ export function clusterRoutes(cluster: Cluster, opts: ClusterRouteOptions = {}):
       }
       // Big manifests are parsed and written in slices, so other requests are served in between.
       if (text.length < SLICED_APPLY_BYTES) return { applied: cluster.applyDocuments(parseManifest(text)) };
-      const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
       const docs = await parseManifestInSlices(text, yieldNow);
       return { applied: await cluster.applyDocumentsInSlices(docs, yieldNow) };
     });
