@@ -11,7 +11,7 @@ export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 const NODE_PORT_FIRST = 30000;
 const NODE_PORT_LAST = 32767;
 
-export class NodePortAllocator {
+class NodePortAllocator {
   private readonly used = new Set<number>();
   private next = NODE_PORT_FIRST;
 

@@ -22,12 +22,10 @@ import {
   type ManifestDocument,
   type ManifestObject,
 } from './manifest.ts';
-import { ObjectStore, keyOfObject, objectKey, type StoreSnapshot, type WatchEvent } from './object-store.ts';
-import { internalIp, isComputeNode } from '@model/kubernetes/nodes.ts';
+import { ObjectStore, keyOfObject, type StoreSnapshot, type WatchEvent } from './object-store.ts';
 import { invalidBody } from './validation.ts';
 import { createPodObject, deletePodObject, ownedPods } from './workloads.ts';
 
-export { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, internalIp, isComputeNode };
 export type { WatchEvent, StoreSnapshot };
 
 export interface ClusterOptions {
@@ -574,5 +572,3 @@ function sameObject(a: KubeObject, b: KubeObject): boolean {
     { ...b, metadata: { ...b.metadata, resourceVersion: '' } },
   );
 }
-
-export { objectKey };

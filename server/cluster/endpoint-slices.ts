@@ -6,7 +6,7 @@ import type { EndpointSlice, Endpoints } from '@model/kubernetes/types.ts';
 import { encodeSuffix, fnv1a } from './context.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 
 export interface MirroredSlice {
   readonly name: string;

@@ -12,13 +12,13 @@ export class ClusterError extends Error {
 }
 
 /** `{resource}.{group}` or `{resource}` for core, as errors.go's qualifiedResource prints it. */
-export function qualifiedResource(kind: Kind): string {
+function qualifiedResource(kind: Kind): string {
   const r = RESOURCE_BY_KIND.get(kind)!;
   return r.group === '' ? r.plural : `${r.plural}.${r.group}`;
 }
 
 /** `{Kind}.{group}` or `{Kind}` for core (schema.GroupKind.String). */
-export function qualifiedKind(kind: Kind): string {
+function qualifiedKind(kind: Kind): string {
   const r = RESOURCE_BY_KIND.get(kind)!;
   return r.group === '' ? kind : `${kind}.${r.group}`;
 }
@@ -70,7 +70,7 @@ export interface FieldError {
 }
 
 /** `field: body` (field.Error.Error). */
-export const formatFieldError = (e: FieldError) => `${e.field}: ${e.message}`;
+const formatFieldError = (e: FieldError) => `${e.field}: ${e.message}`;
 
 /** ToAggregate: one error as is, several as `[a, b]`. */
 export function aggregate(errors: readonly FieldError[]): string {

@@ -31,7 +31,7 @@ export class ManifestError extends Error {
 }
 
 /** Aliases a YAML body may expand; yaml's own default, stated so the bound is deliberate. */
-export const MAX_YAML_ALIASES = 100;
+const MAX_YAML_ALIASES = 100;
 
 type Reason = FieldError['reason'];
 type Check = (value: string) => string[];
@@ -378,7 +378,7 @@ const SCHEMAS = {
 
 /** Kinds a manifest may create; EndpointSlices and Events are written by the cluster only. */
 export type WritableKind = keyof typeof SCHEMAS;
-export const isWritableKind = (kind: string): kind is WritableKind => Object.hasOwn(SCHEMAS, kind);
+const isWritableKind = (kind: string): kind is WritableKind => Object.hasOwn(SCHEMAS, kind);
 
 export type NamespaceInput = z.output<typeof namespaceSchema>;
 export type NodeInput = z.output<typeof nodeSchema>;
@@ -405,7 +405,7 @@ export function describeDocument(index: number, kind: unknown, namespace: unknow
 }
 
 /** A Kubernetes field path: `spec.ports[0].port`, map keys as `[key]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path)
     out += typeof part === 'number' ? `[${part}]` : `${out === '' ? '' : '.'}${String(part)}`;

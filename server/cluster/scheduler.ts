@@ -6,7 +6,7 @@ import type { Node, Pod } from '@model/kubernetes/types.ts';
 import { internalIp, isComputeNode } from '@model/kubernetes/nodes.ts';
 import { timestamp, type ClusterContext } from './context.ts';
 
-export function pickNode(ctx: ClusterContext): Node | undefined {
+function pickNode(ctx: ClusterContext): Node | undefined {
   let best: { node: Node; load: number } | undefined;
   for (const node of ctx.store.values('Node')) {
     if (!isComputeNode(node) || node.spec.unschedulable) continue;

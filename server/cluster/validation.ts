@@ -27,7 +27,7 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
   return `${out}regex used for validation is '${fmt}')`;
 }
 
-export const maxLenError = (length: number) => `must be no more than ${length} characters`;
+const maxLenError = (length: number) => `must be no more than ${length} characters`;
 
 export function dns1123Label(value: string): string[] {
   const errs: string[] = [];

@@ -18,11 +18,11 @@ import { matchesLabelSelector } from './manifest.ts';
 import { objectKey } from './object-store.ts';
 import { bindPod } from './scheduler.ts';
 
-export const POD_TEMPLATE_HASH = 'pod-template-hash';
+const POD_TEMPLATE_HASH = 'pod-template-hash';
 /** Old ReplicaSets kept at 0 replicas (DeploymentSpec.revisionHistoryLimit's default). */
 const REVISION_HISTORY_LIMIT = 10;
 
-export function templateHash(deployment: Deployment): string {
+function templateHash(deployment: Deployment): string {
   return encodeSuffix(fnv1a(JSON.stringify(deployment.spec.template)), 10);
 }
 
@@ -244,7 +244,7 @@ export function syncReplicaSet(ctx: ClusterContext, key: string): void {
   updateReplicaSetStatus(ctx, key);
 }
 
-export function updateReplicaSetStatus(ctx: ClusterContext, key: string): void {
+function updateReplicaSetStatus(ctx: ClusterContext, key: string): void {
   const rs = ctx.store.getByKey('ReplicaSet', key);
   if (!rs) return;
   const pods = ownedPods(ctx, rs);

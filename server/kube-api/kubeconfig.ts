@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const KUBECONFIG_CONTEXT = 'contrail-lb-explorer';
+const KUBECONFIG_CONTEXT = 'contrail-lb-explorer';
 
 export function kubeconfigText(server: string): string {
   return [

@@ -73,7 +73,7 @@ function walk(value: Json, schema: Schema | undefined, prefix: string[], out: Fi
 }
 
 /** The fields an object (or an applied configuration) sets, with the server's fields left out. */
-export function fieldSetOf(object: JsonObject, schema: Schema | undefined, subresource?: 'status'): FieldSet {
+function fieldSetOf(object: JsonObject, schema: Schema | undefined, subresource?: 'status'): FieldSet {
   const out: FieldSet = new Set();
   for (const [k, v] of Object.entries(object)) {
     if (k === 'apiVersion' || k === 'kind') continue;
@@ -90,7 +90,7 @@ export function fieldSetOf(object: JsonObject, schema: Schema | undefined, subre
 }
 
 /** FieldsV1 JSON of a set. */
-export function toFieldsV1(set: FieldSet): JsonObject {
+function toFieldsV1(set: FieldSet): JsonObject {
   const root: JsonObject = {};
   for (const path of [...set].sort()) {
     let node = root;
@@ -102,7 +102,7 @@ export function toFieldsV1(set: FieldSet): JsonObject {
   return root;
 }
 
-export function fromFieldsV1(tree: Json): FieldSet {
+function fromFieldsV1(tree: Json): FieldSet {
   const out: FieldSet = new Set();
   const visit = (node: Json, prefix: string[]) => {
     if (!isObject(node)) return;

@@ -134,15 +134,3 @@ export function parseFieldSelector(text: string | undefined, kind: Kind): Object
   });
   return (o) => terms.every((t) => (t.get(o) === t.value) !== t.negate);
 }
-
-/** The value a `metadata.name=` or `metadata.namespace=` term pins, for index lookups. */
-export function pinnedField(
-  text: string | undefined,
-  field: 'metadata.name' | 'metadata.namespace',
-): string | undefined {
-  for (const term of splitTerms(text ?? '')) {
-    const m = /^([^!=\s]+)\s*(==|=)\s*(.*)$/.exec(term);
-    if (m && m[1] === field) return m[3]!.trim();
-  }
-  return undefined;
-}

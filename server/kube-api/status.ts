@@ -35,7 +35,7 @@ export interface Status {
 }
 
 /** An error the adapter itself raises, already in Kubernetes terms. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly code: number,
     readonly reason: string,

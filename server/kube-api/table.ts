@@ -37,7 +37,7 @@ const ageCol = () => col('Age', AGE_DOC);
 const CONTAINERS = col('Containers', 'Names of each container in the template.', 1);
 const IMAGES = col('Images', 'Images referenced by each container in the template.', 1);
 
-export const COLUMNS: Readonly<Record<KubeObject['kind'], readonly ColumnDefinition[]>> = {
+const COLUMNS: Readonly<Record<KubeObject['kind'], readonly ColumnDefinition[]>> = {
   Pod: [
     nameCol(),
     col('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
@@ -153,7 +153,7 @@ export const COLUMNS: Readonly<Record<KubeObject['kind'], readonly ColumnDefinit
 };
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
@@ -204,7 +204,7 @@ function selectorString(selector: {
 }
 
 /** Cells of one object's row. */
-export function rowCells(o: KubeObject, clock: Clock): (string | number)[] {
+function rowCells(o: KubeObject, clock: Clock): (string | number)[] {
   const age = (meta: ObjectMeta) => humanDuration(clock.now() - Date.parse(meta.creationTimestamp));
   switch (o.kind) {
     case 'Pod': {
