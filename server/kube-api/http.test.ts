@@ -21,6 +21,32 @@ async function build(opts: { historyLimit?: number } = {}) {
 }
 
 const NS = '/api/v1/namespaces/ns-user-1';
+
+/** Length-delimited fields of a protobuf message by field number (varints skipped). */
+function readProto(buf: Buffer): Map<number, Buffer[]> {
+  const out = new Map<number, Buffer[]>();
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    let shift = 1;
+    for (;;) {
+      const byte = buf[at++]!;
+      value += (byte & 0x7f) * shift;
+      shift *= 128;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < buf.length) {
+    const tag = varint();
+    if ((tag & 7) === 0) varint();
+    else {
+      const length = varint();
+      out.set(tag >>> 3, [...(out.get(tag >>> 3) ?? []), buf.subarray(at, at + length)]);
+      at += length;
+    }
+  }
+  return out;
+}
 const json = (payload: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(payload) });
 const service = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
@@ -78,13 +104,21 @@ describe('discovery and OpenAPI', () => {
       'x-kubernetes-patch-merge-key': 'port',
       'x-kubernetes-list-map-keys': ['port', 'protocol'],
     });
+    const proto = await app.inject({
+      url: '/openapi/v2',
+      headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
+    expect(proto.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    // Read with a bare wire-format walker: Document.swagger (1), and definition names (9 → 1 → 1).
+    const fields = readProto(proto.rawPayload);
+    expect(fields.get(1)![0]!.toString()).toBe('2.0');
+    const definitions = readProto(fields.get(9)![0]!)
+      .get(1)!
+      .map((d) => readProto(d).get(1)![0]!.toString());
+    expect(definitions).toContain('io.k8s.api.core.v1.Service');
     expect(
-      (
-        await app.inject({
-          url: '/openapi/v2',
-          headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
-        })
-      ).statusCode,
+      (await app.inject({ url: '/openapi/v2', headers: { accept: 'application/vnd.kubernetes.protobuf' } }))
+        .statusCode,
     ).toBe(406);
     expect((await app.inject('/openapi/v2')).json().swagger).toBe('2.0');
   });

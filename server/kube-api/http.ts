@@ -16,6 +16,7 @@ import { decodeObject, parseBody, type FieldValidation } from './decode.ts';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { recordUpdate, serverSideApply } from './managed-fields.ts';
 import { openApiV2, openApiV3 } from './openapi.ts';
+import { encodeOpenApiV2, OPENAPI_V2_PROTOBUF } from './openapi-proto.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.ts';
 import { resolveResourcePath, type ResourceRequest } from './paths.ts';
 import { kindSchema } from './schema.ts';
@@ -248,7 +249,9 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, keepAliveTimeout: 65_000 });
   const hub = new WatchHub(cluster);
   const v3 = openApiV3();
-  const v2 = JSON.stringify(openApiV2());
+  const v2Document = openApiV2();
+  const v2 = JSON.stringify(v2Document);
+  const v2Protobuf = encodeOpenApiV2(v2Document);
   const bookmarkTimer =
     (opts.bookmarkIntervalMs ?? 60_000) > 0
       ? setInterval(() => hub.sendBookmarks(), opts.bookmarkIntervalMs ?? 60_000)
@@ -297,8 +300,12 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
       apiResourceList(`${req.params.group}/${req.params.version}`) ?? Promise.reject(notFoundPath()),
   );
   app.get('/openapi/v2', async (req, reply) => {
-    // kubectl asks for the protobuf form first and falls back on 406; we serve JSON only.
-    checkAcceptable(req.headers.accept);
+    // kubectl (client-go's discovery) asks for gnostic's protobuf form; others get JSON.
+    const accept = req.headers.accept ?? '';
+    // kube-openapi handler.go: either spec.v2@v1.0 or spec.v2.v1.0 gets the dotted type back.
+    if (accept.includes('application/com.github.proto-openapi.spec.v2'))
+      return reply.header('vary', 'Accept').type(OPENAPI_V2_PROTOBUF).send(v2Protobuf);
+    checkAcceptable(accept);
     return reply.type('application/json').send(v2);
   });
   app.get('/openapi/v3', async (_req, _reply) => v3.index);
