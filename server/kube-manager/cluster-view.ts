@@ -3,8 +3,8 @@
 // pods by node), kept in step with the informers' caches. Knows nothing of the cluster model.
 
 import { RESOURCE_BY_KIND } from '@model/kubernetes/resources.ts';
-import type { Endpoints, Kind, KubeObject, Namespace, Node, Pod, Service } from '@model/kubernetes/types.ts';
-import { Informer, type ChangeType, type InformerOptions } from './informer.ts';
+import type { Endpoints, KubeObject, Namespace, Node, Pod, Service } from '@model/kubernetes/types.ts';
+import { Informer, type ChangeType, type InformerOptions, type InformerStats } from './informer.ts';
 import type { KubeClient } from './kube-client.ts';
 
 type Watched = { Namespace: Namespace; Node: Node; Pod: Pod; Service: Service; Endpoints: Endpoints };
@@ -94,14 +94,8 @@ export class ClusterView {
     return out;
   }
 
-  informer(kind: WatchedKind): Informer<KubeObject> {
-    return this.informers[kind] as unknown as Informer<KubeObject>;
-  }
-
-  /** Whether the kind is one this view watches. */
-  static watches(kind: Kind): kind is WatchedKind {
-    return (
-      kind === 'Namespace' || kind === 'Node' || kind === 'Pod' || kind === 'Service' || kind === 'Endpoints'
-    );
+  /** Counters of one kind's informer. */
+  stats(kind: WatchedKind): InformerStats {
+    return { ...this.informers[kind].stats };
   }
 }

@@ -166,7 +166,7 @@ export class KubeManager {
   informerStats(): Record<string, InformerStats> {
     const out: Record<string, InformerStats> = {};
     for (const kind of ['Namespace', 'Node', 'Pod', 'Service', 'Endpoints'] as const)
-      out[kind] = { ...this.view.informer(kind).stats };
+      out[kind] = this.view.stats(kind);
     return out;
   }
 
