@@ -417,6 +417,37 @@ describe('writes', () => {
     expect((await apply('', base)).json().message).toMatch(/fieldManager: Required value/);
   });
 
+  it('keeps keys like __proto__ as plain data in patches and bodies, and kinds like constructor unknown', async () => {
+    const { app } = await build();
+    const merge = await app.inject({
+      method: 'PATCH',
+      url: `${NS}/pods/client?fieldValidation=Strict`,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      payload: '{"metadata":{"__proto__":{"polluted":"yes"}}}',
+    });
+    expect(merge.json().message).toContain('strict decoding error: unknown field "metadata.__proto__"');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const smp = await app.inject({
+      method: 'PATCH',
+      url: `${NS}/pods/client`,
+      headers: { 'content-type': 'application/strategic-merge-patch+json' },
+      payload: '{"__proto__":{"polluted":"yes"},"metadata":{"labels":{"a":"b"}}}',
+    });
+    expect(smp.statusCode).toBe(200);
+    expect(smp.headers.warning).toBe('299 - "unknown field \\"__proto__\\""');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const kind = await app.inject({
+      method: 'POST',
+      url: `${NS}/services`,
+      ...json({ ...service('k'), kind: 'constructor' }),
+    });
+    expect(kind.json()).toMatchObject({
+      code: 400,
+      message: 'the kind in the data (constructor) does not match the expected kind (Service)',
+    });
+    expect((await app.inject(`${NS}/toString`)).statusCode).toBe(404);
+  });
+
   it('answers dry runs with the result and changes nothing', async () => {
     const { app, cluster } = await build();
     const rv = cluster.resourceVersion;

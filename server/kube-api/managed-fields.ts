@@ -6,6 +6,7 @@
 // keyed maps, sets or atomic.
 
 import type { ManagedFieldsEntry } from '@model/kubernetes/types.ts';
+import { setOwn } from './patch.ts';
 import { fieldSchema, itemSchema, listMeta, type Schema } from './schema.ts';
 
 type Json = unknown;
@@ -80,7 +81,7 @@ function fieldSetOf(object: JsonObject, schema: Schema | undefined, subresource?
     if (subresource === 'status' ? k !== 'status' : k === 'status') continue;
     if (k === 'metadata' && isObject(v)) {
       const meta: JsonObject = {};
-      for (const [mk, mv] of Object.entries(v)) if (!IGNORED_METADATA.has(mk)) meta[mk] = mv;
+      for (const [mk, mv] of Object.entries(v)) if (!IGNORED_METADATA.has(mk)) setOwn(meta, mk, mv);
       if (Object.keys(meta).length > 0) walk(meta, fieldSchema(schema, 'metadata'), ['f:metadata'], out);
       continue;
     }
@@ -177,7 +178,8 @@ function removeAt(object: JsonObject, path: string): void {
 function mergeApplied(live: Json, applied: Json, schema: Schema | undefined): Json {
   if (isObject(applied)) {
     const out: JsonObject = isObject(live) ? { ...live } : {};
-    for (const [k, v] of Object.entries(applied)) out[k] = mergeApplied(out[k], v, fieldSchema(schema, k));
+    for (const [k, v] of Object.entries(applied))
+      setOwn(out, k, mergeApplied(Object.hasOwn(out, k) ? out[k] : undefined, v, fieldSchema(schema, k)));
     return out;
   }
   if (Array.isArray(applied)) {

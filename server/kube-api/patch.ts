@@ -12,6 +12,11 @@ type Json = unknown;
 type JsonObject = Record<string, Json>;
 
 const isObject = (v: Json): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Sets an own property, whatever its name: a key like `__proto__` stays plain data. */
+export function setOwn(target: JsonObject, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 // ---- RFC 7386 ---------------------------------------------------------------------------------
@@ -21,7 +26,7 @@ export function applyMergePatch(target: Json, patch: Json): Json {
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = applyMergePatch(out[key], value);
+    else setOwn(out, key, applyMergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
   }
   return out;
 }
@@ -78,7 +83,7 @@ function addAt(doc: Json, path: string[], value: Json): Json {
   if (path.length === 0) return value;
   const { parent, key } = parentOf(doc, path, 'add');
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, true, 'add'), 0, value);
-  else parent[key] = value;
+  else setOwn(parent, key, value);
   return doc;
 }
 
@@ -172,24 +177,30 @@ function mergeMap(
     if (key.startsWith(DELETE_FROM_PRIMITIVE)) {
       const field = key.slice(DELETE_FROM_PRIMITIVE.length);
       const drop = new Set((Array.isArray(value) ? value : []).map((v) => JSON.stringify(v)));
-      const current = out[field];
-      if (Array.isArray(current)) out[field] = current.filter((v) => !drop.has(JSON.stringify(v)));
+      const current = Object.hasOwn(out, field) ? out[field] : undefined;
+      if (Array.isArray(current))
+        setOwn(
+          out,
+          field,
+          current.filter((v) => !drop.has(JSON.stringify(v))),
+        );
       continue;
     }
     const sub = fieldSchema(schema, key);
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
     if (value === null) delete out[key];
     else if (isObject(value)) {
-      const merged = mergeMap(isObject(out[key]) ? (out[key] as JsonObject) : {}, value, sub);
+      const merged = mergeMap(isObject(current) ? current : {}, value, sub);
       if (merged === undefined) delete out[key];
-      else out[key] = merged;
+      else setOwn(out, key, merged);
     } else if (Array.isArray(value))
-      out[key] = mergeList(Array.isArray(out[key]) ? (out[key] as Json[]) : [], value, sub);
-    else out[key] = value;
+      setOwn(out, key, mergeList(Array.isArray(current) ? current : [], value, sub));
+    else setOwn(out, key, value);
   }
   for (const [field, order] of orders) {
-    const list = out[field];
+    const list = Object.hasOwn(out, field) ? out[field] : undefined;
     if (Array.isArray(list))
-      out[field] = reorder(list, order, listMeta(fieldSchema(schema, field))?.mergeKey);
+      setOwn(out, field, reorder(list, order, listMeta(fieldSchema(schema, field))?.mergeKey));
   }
   return out;
 }
