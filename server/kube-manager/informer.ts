@@ -229,12 +229,14 @@ export class Informer<T extends KubeObject> {
       return;
     }
     const object = event.object;
-    if (!isObjectLike(object)) return;
-    const rv = object.metadata.resourceVersion;
     if (event.type === 'BOOKMARK') {
+      // A bookmark's object carries only metadata.resourceVersion (no name).
+      const rv = (object as { metadata?: { resourceVersion?: unknown } })?.metadata?.resourceVersion;
       if (typeof rv === 'string' && rv !== '') this.resourceVersion = rv;
       return;
     }
+    if (!isObjectLike(object)) return;
+    const rv = object.metadata.resourceVersion;
     const obj = object as T;
     const key = keyOf(obj);
     if (event.type === 'DELETED') {

@@ -76,6 +76,11 @@ export class ManualTimers implements Timers {
     return this.pending.size;
   }
 
+  /** The delays of the timers now pending, in the order they were set. */
+  pendingDelays(): number[] {
+    return [...this.pending.values()].map((t) => t.ms);
+  }
+
   /** Runs every timer now pending whose delay is at least `minMs` (new ones wait for the next call). */
   fireAll(minMs = 0): number {
     const due = [...this.pending].filter(([, t]) => t.ms >= minMs);
