@@ -221,6 +221,12 @@ async function pagedList() {
   return figures;
 }
 
+// `--part=watch` (or apply, list) runs one part alone, for quick looks; the summary needs all three.
+const part = process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length);
+if (part === 'watch' || part === 'list') {
+  process.stdout.write(`${JSON.stringify(part === 'watch' ? await watchFanOut() : await pagedList())}\n`);
+  process.exit(0);
+}
 const apply = await applyToConverged(false);
 const applySsa = await applyToConverged(true);
 const fanOut = await watchFanOut();

@@ -121,10 +121,24 @@ export class WatchHub {
 
   private writeLine(w: Watcher, line: Buffer | string): void {
     if (w.res.writableEnded) return;
-    if (w.res.writableLength > MAX_BUFFERED_BYTES) {
+    const socket = w.res.socket;
+    if (!socket || socket.writableLength > MAX_BUFFERED_BYTES) {
       w.res.end();
       return;
     }
-    w.res.write(line);
+    if (typeof line === 'string') {
+      w.res.write(line);
+      return;
+    }
+    // The same bytes go to every watch: frame the HTTP chunk once and write it to each socket
+    // directly (the response is in chunked mode and writes nothing else until it ends).
+    let framed = this.framed.get(line);
+    if (!framed) {
+      framed = Buffer.concat([Buffer.from(`${line.length.toString(16)}\r\n`), line, Buffer.from('\r\n')]);
+      this.framed.set(line, framed);
+    }
+    socket.write(framed);
   }
+
+  private readonly framed = new WeakMap<Buffer, Buffer>();
 }
