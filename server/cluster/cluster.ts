@@ -186,7 +186,7 @@ export class Cluster {
   async applyDocumentsInSlices(
     docs: readonly ManifestDocument[],
     yieldNow: () => Promise<void>,
-    sliceMs = 10,
+    sliceMs = 5,
   ): Promise<AppliedObject[]> {
     this.checkDocuments(docs);
     const out: AppliedObject[] = [];

@@ -531,7 +531,7 @@ export function parseManifest(text: string): ManifestDocument[] {
 export async function parseManifestInSlices(
   text: string,
   yieldNow: () => Promise<void>,
-  sliceMs = 10,
+  sliceMs = 5,
 ): Promise<ManifestDocument[]> {
   let sliceStart = performance.now();
   const pause = async () => {

@@ -347,7 +347,7 @@ export class KubeManager {
    * long (issue: long work never stalls the servers).
    */
   async flushInSlices(
-    sliceMs = 10,
+    sliceMs = 5,
     yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
   ): Promise<ApplyResult> {
     const total: ApplyResult = { created: [], updated: [], deleted: [], errors: [] };
