@@ -3,17 +3,19 @@ import { defineConfig } from '@playwright/test';
 
 // Free ports are chosen once, by the runner, and passed to its workers through the environment
 // (workers inherit it and load this file again), so parallel checkouts never collide.
-if (!process.env.E2E_UI_PORT || !process.env.E2E_CONFIG_API_PORT) {
-  const [ui, configApi] = execFileSync(process.execPath, ['scripts/free-ports.mjs', '2'], {
+if (!process.env.E2E_UI_PORT || !process.env.E2E_CONFIG_API_PORT || !process.env.E2E_KUBE_API_PORT) {
+  const [ui, configApi, kubeApi] = execFileSync(process.execPath, ['scripts/free-ports.mjs', '3'], {
     encoding: 'utf8',
   })
     .trim()
     .split('\n');
   process.env.E2E_UI_PORT = ui;
   process.env.E2E_CONFIG_API_PORT = configApi;
+  process.env.E2E_KUBE_API_PORT = kubeApi;
 }
 const UI_PORT = Number(process.env.E2E_UI_PORT);
 const CONFIG_API_PORT = Number(process.env.E2E_CONFIG_API_PORT);
+const KUBE_API_PORT = Number(process.env.E2E_KUBE_API_PORT);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,6 +38,11 @@ export default defineConfig({
     url: `http://127.0.0.1:${UI_PORT}/api/info`,
     reuseExistingServer: false,
     timeout: 180_000,
-    env: { UI_PORT: String(UI_PORT), CONFIG_API_PORT: String(CONFIG_API_PORT), HOST: '127.0.0.1' },
+    env: {
+      UI_PORT: String(UI_PORT),
+      CONFIG_API_PORT: String(CONFIG_API_PORT),
+      KUBE_API_PORT: String(KUBE_API_PORT),
+      HOST: '127.0.0.1',
+    },
   },
 });

@@ -32,7 +32,8 @@ const SHELL = 'Features do not import the shell (web/app/); it imports them.';
 const SERVER_WEB = 'server/ never imports web/.';
 const HTTP =
   'Domain code imports no HTTP framework or metrics library: HTTP lives in a route adapter, figures go through server/metrics.ts.';
-const KERNEL = 'The server kernel (clock, ids, errors, metrics) imports no layer; every layer may import it.';
+const KERNEL =
+  'The server kernel (clock, ids, errors, metrics, ip-pool) imports no layer; every layer may import it.';
 const CONFIG_API =
   'config-api imports no other domain folder: the config store knows nothing of Kubernetes or vRouters.';
 const CLUSTER = 'cluster imports no other domain folder: the Kubernetes model knows nothing of Contrail.';
@@ -40,7 +41,9 @@ const KM_DATAPLANE = 'kube-manager does not import the dataplane.';
 const KM_STORE =
   "kube-manager writes Contrail objects through the config store's interface (config-api/store.ts) only.";
 const KM_CLUSTER =
-  'kube-manager reads Kubernetes through cluster/cluster.ts (and allocates with cluster/ip-pool.ts) only.';
+  'kube-manager reads Kubernetes only through its KubeClient protocol (kube-client.ts); the composition root wires the client.';
+const KUBE_API =
+  "kube-api serves the Kubernetes model only (and implements kube-manager's KubeClient port): it imports no other Contrail layer and not the UI server.";
 const DP_DOMAINS =
   'dataplane follows the config store only: it imports neither the cluster nor kube-manager.';
 const DP_STORE = "dataplane reads the config store's interface (config-api/store.ts) only.";
@@ -82,7 +85,7 @@ const FORBIDDEN: [string, string, string][] = [
   ]),
   ['server/ui-server/planted.ts', '@web/api/client.ts', SERVER_WEB],
   ['server/simulation.ts', '../web/app/app.tsx', SERVER_WEB],
-  ...['clock', 'ids', 'errors', 'metrics'].flatMap((kernel): [string, string, string][] => [
+  ...['clock', 'ids', 'errors', 'metrics', 'ip-pool'].flatMap((kernel): [string, string, string][] => [
     [`server/${kernel}.ts`, '@server/config-api/store.ts', KERNEL],
     [`server/${kernel}.ts`, './ui-server/app.ts', KERNEL],
     [`server/${kernel}.ts`, 'prom-client', HTTP],
@@ -106,6 +109,15 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/kube-manager/planted.ts', '@server/config-api/render.ts', KM_STORE],
   ['server/kube-manager/planted.ts', '../config-api/http.ts', KM_STORE],
   ['server/kube-manager/planted.ts', '@server/cluster/manifest.ts', KM_CLUSTER],
+  ['server/kube-manager/planted.ts', '@server/cluster/cluster.ts', KM_CLUSTER],
+  ['server/kube-manager/planted.ts', '../kube-api/http.ts', KM_CLUSTER],
+  ['server/cluster/planted.ts', '../kube-api/http.ts', CLUSTER],
+  ['server/kube-api/planted.ts', '@server/config-api/store.ts', KUBE_API],
+  ['server/kube-api/planted.ts', '@server/kube-manager/kube-manager.ts', KUBE_API],
+  ['server/kube-api/planted.ts', '../dataplane/dataplane.ts', KUBE_API],
+  ['server/kube-api/planted.ts', '@server/ui-server/app.ts', KUBE_API],
+  ['server/kube-api/planted.ts', '../simulation.ts', NO_ROOT],
+  ['server/ui-server/planted.ts', '@server/kube-api/client.ts', UI],
   ['server/kube-manager/planted.ts', 'undici', HTTP],
   ['server/kube-manager/planted.ts', '@server/main.ts', NO_ROOT],
   ['server/dataplane/planted.ts', '@server/cluster/cluster.ts', DP_DOMAINS],
@@ -140,8 +152,10 @@ const ALLOWED: [string, string][] = [
   ]),
   ['web/features/load-balancers/planted.test.tsx', '@web/app/query-client.ts'],
   ['server/kube-manager/planted.ts', '@server/config-api/store.ts'],
-  ['server/kube-manager/planted.ts', '@server/cluster/cluster.ts'],
-  ['server/kube-manager/planted.ts', '@server/cluster/ip-pool.ts'],
+  ['server/kube-manager/planted.ts', '@server/ip-pool.ts'],
+  ['server/kube-api/planted.ts', '@server/cluster/cluster.ts'],
+  ['server/kube-api/planted.ts', '../kube-manager/kube-client.ts'],
+  ['server/kube-api/planted.ts', 'fastify'],
   ['server/kube-manager/planted.ts', '@model/dataplane/ecmp-hashing.ts'],
   ['server/kube-manager/planted.ts', '@server/metrics.ts'],
   ['server/kube-manager/planted.test.ts', '@server/dataplane/dataplane.ts'],

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +13,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function runMain(env: Record<string, string>, until?: RegExp) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      KUBE_API_PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'lb-main-')),
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
 import { buildConfigApi } from './config-api/http.ts';
+import { writeKubeconfig } from './kube-api/kubeconfig.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
 import { uiServerEnvironment } from './ui-server/environment.ts';
@@ -14,6 +15,8 @@ const env = process.env;
 const host = env.HOST ?? '127.0.0.1';
 const configApiPort = port('CONFIG_API_PORT', 8082);
 const uiPort = port('UI_PORT', 8080);
+const kubeApiPort = port('KUBE_API_PORT', 6443);
+const dataDir = env.DATA_DIR || './data';
 const externalApi = env.CONFIG_API_URL;
 const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
 
@@ -58,9 +61,12 @@ let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
 let readiness: Record<string, () => boolean> = {};
 
 if (!externalApi) {
-  const simulation = await startSimulation({ scenarioFile, metrics }).catch((err: Error) =>
-    fail(err.message),
-  );
+  const simulation = await startSimulation({
+    scenarioFile,
+    kubeconfig: env.KUBECONFIG || undefined,
+    metrics,
+    listenKubeApi: (app) => listen(app, kubeApiPort, 'KUBE_API_PORT'),
+  }).catch((err: Error) => fail(err.message));
   const configApi = buildConfigApi({ store: simulation.store });
   const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
   configApiUrl = address;
@@ -72,6 +78,13 @@ if (!externalApi) {
     () => simulation.stop(),
   );
   process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
+  const kubeconfig = writeKubeconfig(dataDir, simulation.kubeApiUrl);
+  process.stdout.write(
+    `Kubernetes API:               ${simulation.kubeApiUrl}   e.g. kubectl --server ${simulation.kubeApiUrl} get pods -A\n` +
+      `                              KUBECONFIG=${kubeconfig} kubectl get pods -A\n`,
+  );
+  if (env.KUBECONFIG)
+    process.stdout.write(`kube-manager watches          ${simulation.kubeManager.source}\n`);
 }
 
 const ui = await buildUiServer({

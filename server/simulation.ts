@@ -1,18 +1,21 @@
 // The embedded simulation `npm start` runs when no external config API is configured: the config
-// store behind a VNC-compatible API, and the UI routes over it. Later layers (Kubernetes model,
-// kube-manager, vRouter dataplane) are composed here.
+// store behind a VNC-compatible API, the embedded Kubernetes cluster behind the Kubernetes API,
+// kube-manager watching that API over loopback HTTP (or a real cluster's, read-only, given a
+// kubeconfig), the vRouter dataplane, and the UI routes over them. The one place that wires them.
 
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
 import { API_PREFIX } from '@model/api/paths.ts';
 import { OBJECT_TYPES } from '@model/contrail/schema.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { loadScenario } from './cluster/scenario.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
 import { ConfigStore } from './config-api/store.ts';
 import { Dataplane } from './dataplane/dataplane.ts';
-import { Cluster } from './cluster/cluster.ts';
-import { loadScenario } from './cluster/scenario.ts';
 import { randomIds, type IdSource } from './ids.ts';
+import { httpKubeClient, kubeClientFromKubeconfig } from './kube-api/client.ts';
+import { buildKubeApi } from './kube-api/http.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 import { clusterRoutes } from './ui-server/routes/cluster.ts';
@@ -26,13 +29,21 @@ export interface SimulationOptions {
   scenarioFile?: string | undefined;
   /** Where the layers report their figures (the UI server's /metrics in `npm start`). */
   metrics?: Metrics;
+  /** Opens the Kubernetes API listener and answers its URL; 127.0.0.1 on a free port when omitted. */
+  listenKubeApi?: (app: FastifyInstance) => Promise<string>;
+  /** A kubeconfig of a real cluster: kube-manager watches it (read-only) instead of the embedded one. */
+  kubeconfig?: string | undefined;
+  /** How long kube-manager may take to list a real cluster before the start fails (30 s). */
+  syncTimeoutMs?: number;
 }
 
 export interface Simulation {
   readonly store: ConfigStore;
   /** The embedded Kubernetes cluster the scenario was loaded into. */
   readonly cluster: Cluster;
-  /** Reconciles `cluster` into `store`; fully reconciled when startSimulation resolves. */
+  /** Where the embedded cluster's Kubernetes API listens. */
+  readonly kubeApiUrl: string;
+  /** Reconciles Kubernetes into `store`; fully reconciled when startSimulation resolves. */
   readonly kubeManager: KubeManager;
   /** One simulated vRouter per compute node, following the store's change feed. */
   readonly dataplane: Dataplane;
@@ -41,7 +52,7 @@ export interface Simulation {
   readonly info: ServerInfoSource;
   /** From the moment startSimulation resolves (scenario loaded and reconciled) until stop(). */
   isReady(): boolean;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export async function startSimulation(opts: SimulationOptions = {}): Promise<Simulation> {
@@ -50,12 +61,42 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   createDefaultObjects(store);
   const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
   loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
+  const kubeApi = await buildKubeApi({ cluster, clock });
+  const kubeApiUrl = await (opts.listenKubeApi ?? ((app) => app.listen({ host: '127.0.0.1', port: 0 })))(
+    kubeApi,
+  );
   const dataplane = new Dataplane(store, { clock });
-  const kubeManager = new KubeManager(store, cluster);
-  kubeManager.start();
+  const client = opts.kubeconfig
+    ? kubeClientFromKubeconfig(opts.kubeconfig)
+    : httpKubeClient({
+        server: kubeApiUrl,
+        readOnly: false,
+        description: `the embedded Kubernetes API at ${kubeApiUrl}`,
+      });
+  const kubeManager = new KubeManager(store, client);
+  if (opts.kubeconfig) {
+    // A real cluster that does not answer is a configuration error, said in one line.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        kubeManager.stop();
+        void kubeApi.close();
+        reject(
+          new Error(
+            `KUBECONFIG=${opts.kubeconfig}: cannot list from ${client.description}: ${kubeManager.stats.lastWatchError ?? 'no answer'}`,
+          ),
+        );
+      }, opts.syncTimeoutMs ?? 30_000);
+    });
+    try {
+      await Promise.race([kubeManager.start(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  } else await kubeManager.start();
   const plugins: Simulation['plugins'] = [
     { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
-    { prefix: API_PREFIX.cluster, plugin: clusterRoutes(cluster) },
+    { prefix: API_PREFIX.cluster, plugin: clusterRoutes(cluster, { kubeManager }) },
     { prefix: API_PREFIX.dataplane, plugin: dataplaneRoutes(dataplane) },
   ];
   (opts.metrics ?? noMetrics).gauge(
@@ -70,15 +111,17 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   return {
     store,
     cluster,
+    kubeApiUrl,
     kubeManager,
     dataplane,
     plugins,
-    info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default' },
+    info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default', kubernetes: client.description },
     isReady: () => !stopped,
-    stop: () => {
+    stop: async () => {
       stopped = true;
       kubeManager.stop();
       dataplane.stop();
+      await kubeApi.close();
     },
   };
 }

@@ -8,6 +8,8 @@ export interface ServerInfo {
   mode: ServerMode;
   /** The scenario the embedded simulation loaded (`default` or a manifest path). */
   scenario?: string;
+  /** The Kubernetes API kube-manager watches (the embedded one, or a real cluster's, read-only). */
+  kubernetes?: string;
   configApi: {
     /** The config API base URL the server proxies to; never a secret. */
     url: string;

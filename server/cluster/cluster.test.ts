@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@server/clock.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { Cluster } from './cluster.ts';
-import { ManifestError } from './manifest.ts';
+import { ManifestError, validateDocument } from './manifest.ts';
 import { loadScenario } from './scenario.ts';
 import type { ClusterEvent } from '@model/kubernetes/types.ts';
 
@@ -28,7 +28,7 @@ describe('manifest validation', () => {
     [
       'unnamed multi-port',
       'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 1}, {port: 2}]}\n',
-      /spec\.ports\[0\]\.name: required when a Service has more than one port/,
+      /document 0 \(Service s\): \[spec\.ports\[0\]\.name: Required value, spec\.ports\[1\]\.name: Required value\]/,
     ],
     [
       'wrong apiVersion',
@@ -38,18 +38,18 @@ describe('manifest validation', () => {
     [
       'bad name',
       'apiVersion: v1\nkind: Namespace\nmetadata: {name: Bad_Name}\n',
-      /metadata\.name: must be a DNS-1123 label/,
+      /metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character \(e\.g\. 'my-name',  or '123-abc', regex used for validation is/,
     ],
     ['YAML syntax', 'kind: [unclosed\n', /YAML syntax/],
     [
       'missing namespace',
       'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: nope}\nspec: {containers: [{name: c}]}\n',
-      /document 0 \(Pod nope\/p\): metadata\.namespace: namespace nope does not exist/,
+      /document 0 \(Pod nope\/p\): namespaces "nope" not found/,
     ],
     [
       'clusterIP outside range',
       'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {clusterIP: 10.0.0.1, ports: [{port: 1}]}\n',
-      /spec\.clusterIP: 10\.0\.0\.1 is not in the service range 10\.96\.0\.0\/12/,
+      /spec\.clusterIPs: Invalid value: \["10\.0\.0\.1"\]: failed to allocate IP 10\.0\.0\.1: the provided IP \(10\.0\.0\.1\) is not in the valid range\. The range of valid IPs is 10\.96\.0\.0\/12/,
     ],
   ];
   for (const [name, yaml, message] of cases)
@@ -161,10 +161,157 @@ spec: {selector: {app: w}, ports: [{port: 80, targetPort: web}]}
     cluster.scaleDeployment('ns-user-1', 'webserver', 0);
     expect(cluster.get('Endpoints', 'ns-user-1', 'service-web-clusterip')!.subsets).toEqual([]);
     expect(() => cluster.scaleDeployment('ns-user-1', 'webserver', -1)).toThrow(
-      /replicas must be an integer/,
+      'Scale.autoscaling "webserver" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
     );
     expect(() => cluster.scaleDeployment('ns-user-1', 'nope', 1)).toThrow(
-      /Deployment ns-user-1\/nope not found/,
+      'deployments.apps "nope" not found',
     );
   });
+});
+
+const seeded = () => {
+  const cluster = newCluster();
+  loadScenario(cluster);
+  return cluster;
+};
+const webPods = (cluster: Cluster) =>
+  cluster.list('Pod', 'ns-user-1').filter((p) => p.metadata.labels?.app === 'webserver');
+
+describe('workloads, propagation and the Kubernetes verbs', () => {
+  it('runs a Deployment through a ReplicaSet that owns its pods, with events', () => {
+    const cluster = seeded();
+    const [rs] = cluster.list('ReplicaSet', 'ns-user-1');
+    const deployment = cluster.get('Deployment', 'ns-user-1', 'webserver')!;
+    expect(rs!.metadata.ownerReferences).toEqual([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'webserver',
+        uid: deployment.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    expect(rs!.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
+    for (const pod of webPods(cluster)) expect(pod.metadata.ownerReferences![0]!.uid).toBe(rs!.metadata.uid);
+    expect(deployment.status).toMatchObject({
+      replicas: 2,
+      readyReplicas: 2,
+      updatedReplicas: 2,
+      observedGeneration: 1,
+    });
+    const reasons = cluster.list('Event', 'ns-user-1').map((e) => `${e.involvedObject.kind}/${e.reason}`);
+    expect(reasons).toContain('Deployment/ScalingReplicaSet');
+    expect(reasons.filter((r) => r === 'ReplicaSet/SuccessfulCreate')).toHaveLength(2);
+    expect(reasons).toContain('Pod/Scheduled');
+  });
+
+  it('mirrors Endpoints into EndpointSlices labelled with the Service name', () => {
+    const cluster = seeded();
+    const slices = cluster
+      .list('EndpointSlice', 'ns-user-1')
+      .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'service-web-clusterip');
+    expect(slices).toHaveLength(1);
+    expect(slices[0]!.endpoints.map((e) => e.addresses[0]).sort()).toEqual(
+      webPods(cluster)
+        .map((p) => p.status.podIP)
+        .sort(),
+    );
+    expect(slices[0]!.ports).toEqual([{ port: 80, protocol: 'TCP' }]);
+    cluster.scaleDeployment('ns-user-1', 'webserver', 0);
+    expect(
+      cluster
+        .list('EndpointSlice', 'ns-user-1')
+        .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'service-web-clusterip'),
+    ).toEqual([]);
+  });
+
+  it('deletes a Deployment with its ReplicaSet and pods, or orphans them', () => {
+    const cluster = seeded();
+    cluster.delete('Deployment', 'ns-user-1', 'webserver', { propagationPolicy: 'Orphan' });
+    const [rs] = cluster.list('ReplicaSet', 'ns-user-1');
+    expect(rs!.metadata.ownerReferences).toBeUndefined();
+    expect(webPods(cluster)).toHaveLength(2);
+    const other = seeded();
+    other.delete('Deployment', 'ns-user-1', 'webserver');
+    expect(other.list('ReplicaSet', 'ns-user-1')).toEqual([]);
+    expect(webPods(other)).toEqual([]);
+    expect(other.get('Endpoints', 'ns-user-1', 'service-web-clusterip')!.subsets).toEqual([]);
+  });
+
+  it('refuses a stale resourceVersion with Conflict, and answers dry runs without storing', () => {
+    const cluster = seeded();
+    const svc = cluster.get('Service', 'ns-user-1', 'service-web-lb')!;
+    const body = (rv: string, port: number) =>
+      validateDocument(
+        {
+          ...svc,
+          metadata: { ...svc.metadata, resourceVersion: rv },
+          spec: { ...svc.spec, ports: [{ port, targetPort: 80, protocol: 'TCP' }] },
+        },
+        0,
+      ).object;
+    const rv = cluster.resourceVersion;
+    const dry = cluster.replace(body(svc.metadata.resourceVersion, 7777), { dryRun: true });
+    expect((dry as typeof svc).spec.ports[0]!.port).toBe(7777);
+    expect(cluster.resourceVersion).toBe(rv);
+    cluster.replace(body(svc.metadata.resourceVersion, 7777));
+    expect(() => cluster.replace(body(svc.metadata.resourceVersion, 7778))).toThrow(
+      'Operation cannot be fulfilled on services "service-web-lb": the object has been modified; please apply your changes to the latest version and try again',
+    );
+    expect(() =>
+      cluster.replace(
+        validateDocument(
+          {
+            ...svc,
+            metadata: { ...svc.metadata, resourceVersion: '' },
+            spec: { ...svc.spec, clusterIP: '10.96.9.9' },
+          },
+          0,
+        ).object,
+      ),
+    ).toThrow(
+      'Service "service-web-lb" is invalid: spec.clusterIPs[0]: Invalid value: ["10.96.9.9"]: may not change once set',
+    );
+  });
+
+  it('is rebuilt from a snapshot: same objects, and new allocations avoid the taken addresses', () => {
+    const cluster = seeded();
+    const copy = new Cluster({
+      clock: new ManualClock(),
+      ids: sequentialIds('bbbbbbbb-0000-4000-8000-'),
+      snapshot: cluster.snapshot(),
+    });
+    expect(copy.resourceVersion).toBe(cluster.resourceVersion);
+    expect(copy.list('Pod')).toEqual(cluster.list('Pod'));
+    copy.scaleDeployment('ns-user-1', 'webserver', 3);
+    const ips = copy.list('Pod', 'ns-user-1').map((p) => p.status.podIP);
+    expect(new Set(ips).size).toBe(4);
+    expect(ips).toContain('10.47.255.251');
+  });
+});
+
+describe('hostile manifests', () => {
+  it('refuses a YAML alias bomb with the parser reason', () => {
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'f: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    ].join('\n');
+    expect(() => newCluster().applyManifest(bomb)).toThrow(
+      'document 0: YAML: Excessive alias count indicates a resource exhaustion attack',
+    );
+  });
+
+  for (const kind of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+    it(`names a kind called ${kind} instead of failing`, () => {
+      expect(() =>
+        newCluster().applyManifest(`apiVersion: v1\nkind: ${kind}\nmetadata: {name: x}\n`),
+      ).toThrow(
+        `kind: must be one of Namespace, Node, Pod, Deployment, ReplicaSet, Service, Endpoints, not "${kind}"`,
+      );
+    });
 });

@@ -6,6 +6,7 @@ import { createDefaultObjects } from '@server/config-api/bootstrap.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { KubeManager } from '@server/kube-manager/kube-manager.ts';
+import { inProcessClient } from '@server/kube-api/in-process.ts';
 import { Dataplane } from './dataplane.ts';
 import { FlowProcessor } from './flow-processor.ts';
 import { parseIpv4 } from '@model/net/ipv4.ts';
@@ -30,15 +31,18 @@ spec:
 }
 
 /** The seed cluster reconciled by kube-manager into a store the dataplane follows. */
-function seedCluster() {
+async function seedCluster() {
   const clock = new ManualClock();
   const store = new ConfigStore(clock, sequentialIds());
   createDefaultObjects(store);
   const cluster = new Cluster({ clock, ids: sequentialIds('aaaaaaaa-0000-4000-8000-') });
   loadScenario(cluster);
   const dp = new Dataplane(store, { clock });
-  const km = new KubeManager(store, cluster, { resyncIntervalMs: 0, schedule: () => undefined });
-  km.start();
+  const km = new KubeManager(store, inProcessClient(cluster), {
+    resyncIntervalMs: 0,
+    schedule: () => undefined,
+  });
+  await km.start();
   const apply = (yaml: string) => {
     cluster.applyManifest(yaml);
     km.flush();
@@ -57,8 +61,8 @@ function groupFor(dp: Dataplane, vip: string) {
 }
 
 describe('ecmp-hashing on a Service applied through the cluster', () => {
-  it('gives its VIP a Maglev composite while other Services keep hash % slots', () => {
-    const { dp, apply } = seedCluster();
+  it('gives its VIP a Maglev composite while other Services keep hash % slots', async () => {
+    const { dp, apply } = await seedCluster();
     apply(serviceYaml('maglev'));
     const maglev = groupFor(dp, MAGLEV_VIP);
     expect(maglev.nh.type).toBe('composite');
@@ -83,8 +87,8 @@ describe('ecmp-hashing on a Service applied through the cluster', () => {
     expect(res.memberPort).toBe(80);
   });
 
-  it('switches back to the Contrail scheme when the annotation changes', () => {
-    const { dp, apply } = seedCluster();
+  it('switches back to the Contrail scheme when the annotation changes', async () => {
+    const { dp, apply } = await seedCluster();
     apply(serviceYaml('maglev'));
     apply(serviceYaml('contrail'));
     const { group } = groupFor(dp, MAGLEV_VIP);

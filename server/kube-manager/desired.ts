@@ -127,9 +127,22 @@ export function desiredStartupObjects(ctx: DesiredContext): DesiredObject[] {
       annotations: { cluster: config.clusterName, kind: 'Namespace', name: 'default', owner: config.owner },
     },
   ];
+  // vnc_kubernetes.py _create_network sets VirtualNetworkType(forwarding_mode='l3') on the pod
+  // and service networks it makes; the Python client sends every field of the struct.
+  const l3 = {
+    virtual_network_properties: {
+      allow_transit: null,
+      network_id: null,
+      vxlan_network_identifier: null,
+      forwarding_mode: 'l3',
+      rpf: null,
+      mirror_destination: false,
+      max_flows: 0,
+    },
+  };
   const networks: [string, string, string, Record<string, unknown>][] = [
-    [podNetworkName(config), podIpamName(config), config.podSubnet, {}],
-    [serviceNetworkName(config), serviceIpamName(config), config.serviceSubnet, {}],
+    [podNetworkName(config), podIpamName(config), config.podSubnet, l3],
+    [serviceNetworkName(config), serviceIpamName(config), config.serviceSubnet, l3],
     [publicNetworkName(config), publicIpamName(config), config.publicSubnet, { router_external: true }],
   ];
   for (const [vn, ipam, cidr, extra] of networks) {
@@ -302,7 +315,9 @@ export function desiredPodObjects(ctx: DesiredContext, pod: Pod): DesiredObject[
         'virtual-machine': [{ uuid: vmUuid }],
         'security-group': [sgRef(ctx, ns)],
       },
-      annotations: { ...annotations, index: '0/1' },
+      // vnc_pod.py vnc_pod_add: index `0/<interfaces>` and the default network's `network`
+      // key are passed to add_annotations for the cluster-wide default interface.
+      annotations: { ...annotations, index: '0/1', network: 'default' },
     },
     {
       type: 'instance-ip',

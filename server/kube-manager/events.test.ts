@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredObject } from '@server/config-api/store.ts';
-import { makeHarness, type Harness } from './testing.ts';
+import { makeHarness, type Harness } from './testing/harness.ts';
 
 const NS = 'ns-user-1';
 
@@ -27,8 +27,8 @@ spec: {clusterIP: 10.105.53.64, selector: {app: webserver}, ports: ${ports}}
 `;
 
 describe('event order and changes', () => {
-  it('keeps Endpoints that arrive before their Service (K4)', () => {
-    const h = makeHarness();
+  it('keeps Endpoints that arrive before their Service (K4)', async () => {
+    const h = await makeHarness();
     const [pod] = webPods(h);
     h.apply(`apiVersion: v1
 kind: Endpoints
@@ -48,8 +48,8 @@ spec: {ports: [{port: 7777, targetPort: 80}]}
     expect(h.refUuids(tree.fip!, 'virtual-machine-interface')).toHaveLength(1);
   });
 
-  it('empties the pools at scale 0 and refills them at 3', () => {
-    const h = makeHarness();
+  it('empties the pools at scale 0 and refills them at 3', async () => {
+    const h = await makeHarness();
     h.cluster.scaleDeployment(NS, 'webserver', 0);
     h.km.flush();
     let tree = lbTree(h, 'service-web-clusterip');
@@ -71,8 +71,8 @@ spec: {ports: [{port: 7777, targetPort: 80}]}
     expect(h.km.stats.lastErrors).toEqual([]);
   });
 
-  it('follows a deleted pod to its replacement with a new uid and IP', () => {
-    const h = makeHarness();
+  it('follows a deleted pod to its replacement with a new uid and IP', async () => {
+    const h = await makeHarness();
     const originalUids = new Set(webPods(h).map((p) => p.metadata.uid));
     const [victim] = webPods(h);
     const oldVmi = h.store.backRefs(victim!.metadata.uid, 'virtual-machine-interface')[0]!.object;
@@ -91,8 +91,8 @@ spec: {ports: [{port: 7777, targetPort: 80}]}
     expect(h.km.stats.lastErrors).toEqual([]);
   });
 
-  it('drops a bare pod recreated under the same name before making its new VM', () => {
-    const h = makeHarness();
+  it('drops a bare pod recreated under the same name before making its new VM', async () => {
+    const h = await makeHarness();
     const client = h.cluster.get('Pod', NS, 'client')!;
     h.cluster.delete('Pod', NS, 'client');
     h.cluster.applyManifest(`apiVersion: v1
@@ -107,8 +107,8 @@ spec: {containers: [{name: client}]}
     expect(h.store.get(fresh.metadata.uid)!.fqName).toEqual([`k8s__${NS}__client`]);
   });
 
-  it('removes a member when its pod turns not ready and restores it when ready again', () => {
-    const h = makeHarness();
+  it('removes a member when its pod turns not ready and restores it when ready again', async () => {
+    const h = await makeHarness();
     const [pod] = webPods(h);
     for (let flap = 0; flap < 3; flap++) {
       h.cluster.setPodReadiness(NS, pod!.metadata.name, false);
@@ -125,8 +125,8 @@ spec: {containers: [{name: client}]}
     }
   });
 
-  it('adds and removes listeners, pools, members and port maps with the Service ports (K5)', () => {
-    const h = makeHarness();
+  it('adds and removes listeners, pools, members and port maps with the Service ports (K5)', async () => {
+    const h = await makeHarness();
     h.apply(portsSvc('[{name: a, port: 8888, targetPort: 80}, {name: b, port: 9090, targetPort: http-alt}]'));
     let tree = lbTree(h, 'service-web-clusterip');
     expect(tree.listeners).toHaveLength(2);
@@ -149,8 +149,8 @@ spec: {containers: [{name: client}]}
     expect(h.km.stats.lastErrors).toEqual([]);
   });
 
-  it('adds the public floating-ip for LoadBalancer and removes it on the way back to ClusterIP', () => {
-    const h = makeHarness();
+  it('adds the public floating-ip for LoadBalancer and removes it on the way back to ClusterIP', async () => {
+    const h = await makeHarness();
     const svc = (type: string) => `apiVersion: v1
 kind: Service
 metadata: {name: service-web-clusterip, namespace: ${NS}}
@@ -174,8 +174,8 @@ spec: {type: ${type}, clusterIP: 10.105.53.64, selector: {app: webserver}, ports
     expect(h.km.stats.lastErrors).toEqual([]);
   });
 
-  it('deletes everything of a deleted Service and keeps the other Services', () => {
-    const h = makeHarness();
+  it('deletes everything of a deleted Service and keeps the other Services', async () => {
+    const h = await makeHarness();
     const before = h.store.size;
     const uid = h.cluster.get('Service', NS, 'service-web-lb')!.metadata.uid;
     h.cluster.delete('Service', NS, 'service-web-lb');
@@ -206,8 +206,8 @@ spec: {type: ${type}, clusterIP: 10.105.53.64, selector: {app: webserver}, ports
     expect(lbTree(h, 'service-web-clusterip').members).toHaveLength(2);
   });
 
-  it('tears down a whole namespace', () => {
-    const h = makeHarness();
+  it('tears down a whole namespace', async () => {
+    const h = await makeHarness();
     h.cluster.delete('Namespace', undefined, NS);
     const result = h.km.flush();
     expect(result.errors).toEqual([]);

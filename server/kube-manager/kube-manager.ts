@@ -1,11 +1,16 @@
-// The controller around the pure core: watches the cluster, marks what a change affects, and on
-// each drain diffs only those units against the store and applies the result. Never reads HTTP.
+// The controller around the pure core: watches Kubernetes through list + watch (a ClusterView of
+// informers over any KubeClient: the embedded API over loopback, or a real cluster read-only),
+// marks what a change affects, and on each drain diffs only those units against the store and
+// applies the result. Can be paused (watches kept, nothing applied) to let drift build up.
 
 import type { ObjectType } from '@model/contrail/schema.ts';
 import type { ConfigStore, StoredObject } from '@server/config-api/store.ts';
-import { internalIp, isComputeNode, type Cluster } from '@server/cluster/cluster.ts';
-import { IpPool } from '@server/cluster/ip-pool.ts';
-import type { ClusterEvent, Pod } from '@model/kubernetes/types.ts';
+import { IpPool } from '@server/ip-pool.ts';
+import { internalIp, isComputeNode } from '@model/kubernetes/nodes.ts';
+import type { KubeObject, Pod } from '@model/kubernetes/types.ts';
+import { ClusterView } from './cluster-view.ts';
+import type { ChangeType, InformerOptions, InformerStats } from './informer.ts';
+import type { KubeClient } from './kube-client.ts';
 import { applyPlan, type ApplyError, type ApplyResult } from './applier.ts';
 import {
   desiredNamespaceObjects,
@@ -35,6 +40,8 @@ export interface KubeManagerOptions {
   schedule?: (drain: () => void) => void;
   /** Full resync period (kube-manager's audit timer); 0 turns it off. */
   resyncIntervalMs?: number;
+  /** Backoff, idle timeout and timers of the informers. */
+  informer?: InformerOptions;
 }
 
 export interface KubeManagerStats {
@@ -44,6 +51,8 @@ export interface KubeManagerStats {
   deleted: number;
   /** The last drain's failed writes; their units are retried by the next resync. */
   lastErrors: ApplyError[];
+  /** The last list or watch failure of an informer (they retry with backoff). */
+  lastWatchError?: string;
 }
 
 const splitKey = (key: string): [string, string] => {
@@ -58,9 +67,11 @@ export class KubeManager {
   private readonly resyncIntervalMs: number;
   private readonly publicIps: IpPool;
   private readonly uuids: StableUuidCache;
-  private unsubscribe: (() => void) | undefined;
+  private readonly view: ClusterView;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
+  private running = false;
+  private isPaused = false;
   private scheduled = false;
   private draining = false;
 
@@ -79,14 +90,23 @@ export class KubeManager {
   private readonly podPlacement = new Map<string, string>();
 
   readonly stats: KubeManagerStats = { drains: 0, created: 0, updated: 0, deleted: 0, lastErrors: [] };
+  /** Listeners told after each drain (tests wait on convergence with it, never with sleeps). */
+  private readonly drainListeners = new Set<() => void>();
 
   constructor(
     private readonly store: ConfigStore,
-    private readonly cluster: Cluster,
+    private readonly client: KubeClient,
     opts: KubeManagerOptions = {},
   ) {
+    this.view = new ClusterView(client, (type, obj) => this.onClusterEvent(type, obj), {
+      ...opts.informer,
+      onError: (error) => {
+        this.stats.lastWatchError = error.message;
+        opts.informer?.onError?.(error);
+      },
+    });
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
-    this.schedule = opts.schedule ?? ((drain) => queueMicrotask(drain));
+    this.schedule = opts.schedule ?? ((drain) => setImmediate(drain));
     this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
     this.publicIps = new IpPool(this.config.publicSubnet, 'up', 2);
     this.uuids = new StableUuidCache(this.config);
@@ -98,42 +118,99 @@ export class KubeManager {
   }
 
   /**
-   * Subscribes and reconciles everything once before returning, so no event is acted on before
-   * the store has been read (K3: kube-manager once acted on events before its sync finished).
+   * Lists every kind, then reconciles everything once before resolving, so no event is acted on
+   * before the store has been read (K3: kube-manager once acted on events before its sync finished).
    */
-  start(): ApplyResult {
-    if (this.started) throw new Error('kube-manager already started');
+  async start(): Promise<ApplyResult> {
+    if (this.running) throw new Error('kube-manager already started');
+    this.running = true;
+    this.view.start();
+    await this.view.synced();
     this.started = true;
-    this.unsubscribe = this.cluster.subscribe((event) => this.onClusterEvent(event));
-    const result = this.resync();
+    const result = await this.resyncInSlices();
     if (this.resyncIntervalMs > 0) {
-      this.timer = setInterval(() => this.resync(), this.resyncIntervalMs);
+      this.timer = setInterval(() => void this.resyncInSlices(), this.resyncIntervalMs);
       this.timer.unref();
     }
     return result;
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.view.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.started = false;
+    this.running = false;
+  }
+
+  /** Where kube-manager reads Kubernetes from. */
+  get source(): string {
+    return this.client.description;
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /**
+   * A stuck controller, on purpose: paused, it keeps its watches and caches current but writes
+   * nothing; resumed, it reconciles everything and converges.
+   */
+  async setPaused(paused: boolean): Promise<void> {
+    if (this.isPaused === paused) return;
+    this.isPaused = paused;
+    if (!paused && this.started) await this.resyncInSlices();
+  }
+
+  /** Counters of the informers (lists, watches, 410 relists, errors) by kind. */
+  informerStats(): Record<string, InformerStats> {
+    const out: Record<string, InformerStats> = {};
+    for (const kind of ['Namespace', 'Node', 'Pod', 'Service', 'Endpoints'] as const)
+      out[kind] = this.view.stats(kind);
+    return out;
+  }
+
+  /** The object as kube-manager last saw it through its watches (undefined: gone or never seen). */
+  observed(
+    kind: 'Namespace' | 'Node' | 'Pod' | 'Service' | 'Endpoints',
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    return this.view.get(kind, namespace, name);
+  }
+
+  /** Called after every drain that ran; returns the unsubscribe function. */
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
   }
 
   /** Marks every unit dirty (including owned objects whose Kubernetes object is gone) and drains. */
   resync(): ApplyResult {
+    if (this.isPaused) return { created: [], updated: [], deleted: [], errors: [] };
+    this.markAll();
+    return this.flush();
+  }
+
+  /** resync() in slices that yield to the event loop (start, the audit timer, resume). */
+  async resyncInSlices(): Promise<ApplyResult> {
+    if (this.isPaused) return { created: [], updated: [], deleted: [], errors: [] };
+    this.markAll();
+    return this.flushInSlices();
+  }
+
+  private markAll(): void {
     this.rebuildIndexes();
     this.dirtyStartup = true;
-    for (const ns of this.cluster.values('Namespace')) this.dirtyNamespaces.add(ns.metadata.name);
-    for (const node of this.cluster.values('Node')) this.dirtyNodes.add(node.metadata.name);
-    for (const pod of this.cluster.values('Pod')) this.dirtyPods.add(pod.metadata.uid);
-    for (const svc of this.cluster.values('Service'))
+    for (const ns of this.view.values('Namespace')) this.dirtyNamespaces.add(ns.metadata.name);
+    for (const node of this.view.values('Node')) this.dirtyNodes.add(node.metadata.name);
+    for (const pod of this.view.values('Pod')) this.dirtyPods.add(pod.metadata.uid);
+    for (const svc of this.view.values('Service'))
       this.dirtyServices.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
     for (const key of this.lbsByService.keys()) this.dirtyServices.add(key);
     // Owned objects whose Kubernetes object disappeared while we were not watching.
     for (const vm of this.store.all('virtual-machine'))
-      if (this.isOwned(vm, 'Pod') && !this.cluster.podByUid(vm.uuid)) this.dirtyPods.add(vm.uuid);
+      if (this.isOwned(vm, 'Pod') && !this.view.podByUid(vm.uuid)) this.dirtyPods.add(vm.uuid);
     for (const vr of this.store.all('virtual-router'))
       if (this.isOwned(vr, 'Node')) this.dirtyNodes.add(vr.fqName[1]!);
     for (const project of this.store.all('project'))
@@ -141,7 +218,6 @@ export class KubeManager {
         const ns = project.annotations?.find((a) => a.key === 'name')?.value;
         if (ns) this.dirtyNamespaces.add(ns);
       }
-    return this.flush();
   }
 
   /** Runs a drain now (tests and the benchmark call this instead of waiting for the microtask). */
@@ -160,15 +236,14 @@ export class KubeManager {
 
   // ---- events ---------------------------------------------------------------------------------
 
-  private onClusterEvent(event: ClusterEvent): void {
-    const obj = event.object;
+  private onClusterEvent(type: ChangeType, obj: KubeObject): void {
     switch (obj.kind) {
       case 'Service':
       case 'Endpoints':
         this.dirtyServices.add(`${obj.metadata.namespace}/${obj.metadata.name}`);
         break;
       case 'Pod':
-        this.onPodEvent(obj, event.type === 'DELETED');
+        this.onPodEvent(obj, type === 'DELETED');
         break;
       case 'Node':
         this.dirtyNodes.add(obj.metadata.name);
@@ -176,7 +251,7 @@ export class KubeManager {
       case 'Namespace':
         this.dirtyNamespaces.add(obj.metadata.name);
         break;
-      case 'Deployment':
+      default:
         return;
     }
     this.requestDrain();
@@ -198,11 +273,11 @@ export class KubeManager {
   }
 
   private requestDrain(): void {
-    if (!this.started || this.scheduled) return;
+    if (!this.started || this.scheduled || this.isPaused) return;
     this.scheduled = true;
     this.schedule(() => {
       this.scheduled = false;
-      this.flush();
+      void this.flushInSlices();
     });
   }
 
@@ -215,31 +290,42 @@ export class KubeManager {
 
   // ---- the drain ------------------------------------------------------------------------------
 
-  private drain(): ApplyResult {
-    if (this.draining) return { created: [], updated: [], deleted: [], errors: [] };
+  /**
+   * Diffs and applies up to `maxUnits` dirty units, in dependency order (startup objects,
+   * namespaces, pods, nodes, Services); the rest stay dirty for the next drain.
+   */
+  private drain(maxUnits = Infinity): ApplyResult {
+    if (this.draining || this.isPaused) return { created: [], updated: [], deleted: [], errors: [] };
     this.draining = true;
     try {
       const plan = emptyPlan();
       const lbServices: string[] = [];
+      let budget = maxUnits;
+      const take = <T>(set: Set<T>): T[] => {
+        const out: T[] = [];
+        for (const item of set) {
+          if (budget <= 0) break;
+          out.push(item);
+          budget--;
+        }
+        for (const item of out) set.delete(item);
+        return out;
+      };
       if (this.dirtyStartup) {
         this.dirtyStartup = false;
         mergeInto(plan, this.planEnsure(desiredStartupObjects(this.ctx)));
       }
-      const namespaces = [...this.dirtyNamespaces];
-      this.dirtyNamespaces.clear();
-      for (const ns of namespaces) mergeInto(plan, this.planNamespace(ns));
-      const pods = new Set(this.dirtyPods);
-      this.dirtyPods.clear();
+      for (const ns of take(this.dirtyNamespaces)) mergeInto(plan, this.planNamespace(ns));
+      const pods = new Set(take(this.dirtyPods));
       for (const uid of pods) mergeInto(plan, this.planPod(uid, pods));
-      const nodes = [...this.dirtyNodes];
-      this.dirtyNodes.clear();
-      for (const node of nodes) mergeInto(plan, this.planNode(node));
-      const services = [...this.dirtyServices];
-      this.dirtyServices.clear();
-      for (const key of services) {
-        mergeInto(plan, this.planService(key));
-        lbServices.push(key);
-      }
+      // A node's VM refs need its pods' VMs: nodes wait until no pod is left dirty.
+      if (this.dirtyPods.size === 0)
+        for (const node of take(this.dirtyNodes)) mergeInto(plan, this.planNode(node));
+      if (this.dirtyPods.size === 0)
+        for (const key of take(this.dirtyServices)) {
+          mergeInto(plan, this.planService(key));
+          lbServices.push(key);
+        }
 
       const result = applyPlan(this.store, plan);
       this.afterApply(result, lbServices);
@@ -251,7 +337,38 @@ export class KubeManager {
       return result;
     } finally {
       this.draining = false;
+      for (const listener of this.drainListeners) listener();
     }
+  }
+
+  /**
+   * flush() for the running server: the same work in slices of about `sliceMs`, yielding to the
+   * event loop between them, so a cold reconcile of 10k Services never holds a request back for
+   * long (issue: long work never stalls the servers).
+   */
+  async flushInSlices(
+    sliceMs = 5,
+    yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
+  ): Promise<ApplyResult> {
+    const total: ApplyResult = { created: [], updated: [], deleted: [], errors: [] };
+    let units = 50;
+    while (this.hasWork() && !this.isPaused) {
+      if (this.draining) {
+        await yieldNow();
+        continue;
+      }
+      const started = performance.now();
+      const result = this.drain(units);
+      const elapsed = performance.now() - started;
+      // Aim the next slice at the budget from what this one cost per unit.
+      units = Math.max(1, Math.min(5000, Math.round((units * sliceMs) / Math.max(elapsed, 0.1))));
+      for (const obj of result.created) total.created.push(obj);
+      for (const obj of result.updated) total.updated.push(obj);
+      for (const obj of result.deleted) total.deleted.push(obj);
+      for (const err of result.errors) total.errors.push(err);
+      if (this.hasWork()) await yieldNow();
+    }
+    return total;
   }
 
   private afterApply(result: ApplyResult, services: readonly string[]): void {
@@ -269,12 +386,26 @@ export class KubeManager {
     // as Kubernetes' own LB controllers do, so a type change back to ClusterIP leaves no external IP.
     for (const key of services) {
       const [ns, name] = splitKey(key);
-      const service = this.cluster.get('Service', ns, name);
+      const service = this.view.get('Service', ns, name);
       if (!service || service.spec.type !== 'LoadBalancer' || !isLoadBalanced(service)) continue;
       const lbRequest = service.spec.loadBalancerIP ?? null;
       const fip = this.store.get(this.externalFipUuid(service.metadata.uid, lbRequest));
       const address = fip?.props.floating_ip_address;
-      this.cluster.setServiceLoadBalancerIngress(ns, name, typeof address === 'string' ? [address] : []);
+      const ips = typeof address === 'string' ? [address] : [];
+      const current = (service.status.loadBalancer.ingress ?? []).map((i) => i.ip);
+      if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) continue;
+      // A read-only client (a real cluster) has no status write: kube-manager never writes there.
+      void Promise.resolve(this.client.setServiceIngress?.(ns, name, ips)).catch((err: Error) => {
+        this.stats.lastErrors = [
+          ...this.stats.lastErrors,
+          {
+            op: 'update',
+            type: 'loadbalancer',
+            uuid: service.metadata.uid,
+            message: `status of Service ${ns}/${name}: ${err.message}`,
+          },
+        ];
+      });
     }
   }
 
@@ -316,7 +447,7 @@ export class KubeManager {
       if (typeof address === 'string' && this.publicIps.contains(address)) this.publicIps.reserve(address);
     }
     this.podPlacement.clear();
-    for (const pod of this.cluster.values('Pod'))
+    for (const pod of this.view.values('Pod'))
       if (pod.status.podIP && pod.spec.nodeName) this.podPlacement.set(pod.metadata.uid, pod.spec.nodeName);
   }
 
@@ -346,7 +477,7 @@ export class KubeManager {
   }
 
   private planNamespace(ns: string): Plan {
-    const namespace = this.cluster.get('Namespace', undefined, ns);
+    const namespace = this.view.get('Namespace', undefined, ns);
     if (namespace) return this.planEnsure(desiredNamespaceObjects(this.ctx, namespace));
     const plan = emptyPlan();
     if (ns === 'default') return plan;
@@ -365,7 +496,7 @@ export class KubeManager {
   }
 
   private planPod(uid: string, batch: Set<string>): Plan {
-    const pod = this.cluster.podByUid(uid);
+    const pod = this.view.podByUid(uid);
     const desired = pod ? desiredPodObjects(this.ctx, pod) : [];
     const current: StoredObject[] = [];
     const vm = this.ownedByUuid(uid, 'virtual-machine');
@@ -393,10 +524,10 @@ export class KubeManager {
   }
 
   private planNode(name: string): Plan {
-    const node = this.cluster.get('Node', undefined, name);
+    const node = this.view.get('Node', undefined, name);
     const vmUuids: string[] = [];
     if (node)
-      for (const pod of this.cluster.podsOnNode(name)) if (pod.status.podIP) vmUuids.push(pod.metadata.uid);
+      for (const pod of this.view.podsOnNode(name)) if (pod.status.podIP) vmUuids.push(pod.metadata.uid);
     const desired = node ? desiredNodeObjects(this.ctx, node, isComputeNode(node), vmUuids) : [];
     if (node && desired.length === 0 && !internalIp(node)) return emptyPlan();
     const existing = this.store.byFqName('virtual-router', [GLOBAL_SYSTEM_CONFIG, name]);
@@ -426,8 +557,8 @@ export class KubeManager {
 
   private planService(key: string): Plan {
     const [ns, name] = splitKey(key);
-    const service = this.cluster.get('Service', ns, name);
-    const endpoints = this.cluster.get('Endpoints', ns, name);
+    const service = this.view.get('Service', ns, name);
+    const endpoints = this.view.get('Endpoints', ns, name);
     const uids = new Set(this.lbsByService.get(key) ?? []);
     if (service) uids.add(service.metadata.uid);
 
@@ -444,7 +575,7 @@ export class KubeManager {
         service,
         endpoints,
         hasPodInterface: (podUid) => {
-          const pod = this.cluster.podByUid(podUid);
+          const pod = this.view.podByUid(podUid);
           return !!pod && !!pod.status.podIP && !!pod.spec.nodeName;
         },
         externalAddress: (requested) => {

@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { KubeManager } from './kube-manager.ts';
-import { makeHarness } from './testing.ts';
+import { inProcessClient } from '@server/kube-api/in-process.ts';
+import { makeHarness } from './testing/harness.ts';
 
 describe('restart', () => {
-  it('a second controller on the same store creates, updates and deletes nothing', () => {
-    const h = makeHarness();
+  it('a second controller on the same store creates, updates and deletes nothing', async () => {
+    const h = await makeHarness();
     const before = h.store.size;
     h.km.stop();
-    const second = new KubeManager(h.store, h.cluster, { resyncIntervalMs: 0, schedule: () => undefined });
-    const result = second.start();
+    const second = new KubeManager(h.store, inProcessClient(h.cluster), {
+      resyncIntervalMs: 0,
+      schedule: () => undefined,
+    });
+    const result = await second.start();
     expect([result.created.length, result.updated.length, result.deleted.length]).toEqual([0, 0, 0]);
     expect(result.errors).toEqual([]);
     expect(h.store.size).toBe(before);
   });
 
-  it('cleans up what changed while it was down, and only what this cluster owns (K8)', () => {
-    const h = makeHarness();
+  it('cleans up what changed while it was down, and only what this cluster owns (K8)', async () => {
+    const h = await makeHarness();
     h.km.stop();
     // A loadbalancer of another cluster in the same project must survive.
     const project = h.store.byFqName('project', ['default-domain', 'k8s-ns-user-1'])!;
@@ -35,8 +39,11 @@ describe('restart', () => {
     const removed = h.cluster.get('Service', 'ns-user-1', 'service-web-lb')!.metadata.uid;
     h.cluster.delete('Service', 'ns-user-1', 'service-web-lb');
     h.cluster.scaleDeployment('ns-user-1', 'webserver', 1);
-    const second = new KubeManager(h.store, h.cluster, { resyncIntervalMs: 0, schedule: () => undefined });
-    const result = second.start();
+    const second = new KubeManager(h.store, inProcessClient(h.cluster), {
+      resyncIntervalMs: 0,
+      schedule: () => undefined,
+    });
+    const result = await second.start();
     expect(result.errors).toEqual([]);
     expect(h.store.get(removed)).toBeUndefined();
     expect(h.store.get(foreign.uuid)).toBeDefined();
@@ -45,8 +52,8 @@ describe('restart', () => {
     expect(result.created).toEqual([]);
   });
 
-  it('finishes a create interrupted before the loadbalancer without duplicating (K1/K2)', () => {
-    const h = makeHarness();
+  it('finishes a create interrupted before the loadbalancer without duplicating (K1/K2)', async () => {
+    const h = await makeHarness();
     h.km.stop();
     const service = h.cluster.get('Service', 'ns-user-1', 'service-web-clusterip')!;
     const lb = h.store.get(service.metadata.uid)!;
@@ -61,8 +68,11 @@ describe('restart', () => {
     h.store.delete('loadbalancer', lb.uuid);
     const vmiCount = h.store.count('virtual-machine-interface');
     const iipCount = h.store.count('instance-ip');
-    const second = new KubeManager(h.store, h.cluster, { resyncIntervalMs: 0, schedule: () => undefined });
-    const result = second.start();
+    const second = new KubeManager(h.store, inProcessClient(h.cluster), {
+      resyncIntervalMs: 0,
+      schedule: () => undefined,
+    });
+    const result = await second.start();
     expect(result.errors).toEqual([]);
     expect(result.created.map((o) => o.type).sort()).toEqual(
       [

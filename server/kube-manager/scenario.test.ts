@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredObject } from '@server/config-api/store.ts';
-import { makeHarness, type Harness } from './testing.ts';
+import { makeHarness, type Harness } from './testing/harness.ts';
 import { macFromUuid } from '@model/contrail/names.ts';
 import { NATIVE_DRIVER } from './names.ts';
 
@@ -27,12 +27,12 @@ function vipFipOf(h: Harness, lb: StoredObject): StoredObject {
   return h.store.children(iip.uuid, 'floating-ip')[0]!;
 }
 
-describe('seed scenario', () => {
-  const h = makeHarness();
+describe('seed scenario', async () => {
+  const h = await makeHarness();
   const webPods = h.cluster.list('Pod', NS).filter((p) => p.metadata.labels?.app === 'webserver');
   const podVmi = (uid: string) => h.store.backRefs(uid, 'virtual-machine-interface').map((b) => b.object)[0]!;
 
-  it('builds the startup objects', () => {
+  it('builds the startup objects', async () => {
     const project = h.store.byFqName('project', ['default-domain', 'k8s-ns-user-1'])!;
     expect(project).toBeDefined();
     expect(h.store.byFqName('project', ['default-domain', 'k8s-default'])).toBeDefined();
@@ -66,7 +66,7 @@ describe('seed scenario', () => {
     ).toBeDefined();
   });
 
-  it('gives each pod a VM (uuid = pod uid), a VMI and an instance-ip, and links VMs to their node', () => {
+  it('gives each pod a VM (uuid = pod uid), a VMI and an instance-ip, and links VMs to their node', async () => {
     for (const pod of h.cluster.list('Pod', NS)) {
       const vm = h.store.get(pod.metadata.uid)!;
       expect(vm.type).toBe('virtual-machine');
@@ -102,7 +102,7 @@ describe('seed scenario', () => {
     expect(webPods.map((p) => p.status.podIP).sort()).toEqual(['10.47.255.253', '10.47.255.254']);
   });
 
-  it('models service-web-clusterip exactly as kube-manager does', () => {
+  it('models service-web-clusterip exactly as kube-manager does', async () => {
     const service = h.cluster.get('Service', NS, 'service-web-clusterip')!;
     const uid = service.metadata.uid;
     const lb = lbOf(h, 'service-web-clusterip');
@@ -211,7 +211,7 @@ describe('seed scenario', () => {
     ]);
   });
 
-  it('gives the multi-port Service two listeners, two pools, N×M members and one FIP with two port maps', () => {
+  it('gives the multi-port Service two listeners, two pools, N×M members and one FIP with two port maps', async () => {
     const lb = lbOf(h, 'service-web-clusterip-mp');
     const listeners = listenersOf(h, lb).sort((a, b) =>
       h.annotations(a).portName! < h.annotations(b).portName! ? -1 : 1,
@@ -234,7 +234,7 @@ describe('seed scenario', () => {
     });
   });
 
-  it('gives the LoadBalancer Service a public floating-ip and writes the address to its status', () => {
+  it('gives the LoadBalancer Service a public floating-ip and writes the address to its status', async () => {
     const service = h.cluster.get('Service', NS, 'service-web-lb')!;
     const lb = lbOf(h, 'service-web-lb');
     const lbVmiUuid = h.refUuids(lb, 'virtual-machine-interface')[0]!;
@@ -254,7 +254,7 @@ describe('seed scenario', () => {
     expect(service.status.loadBalancer.ingress).toEqual([{ ip: '203.0.113.2' }]);
   });
 
-  it('writes nothing on a resync with nothing changed', () => {
+  it('writes nothing on a resync with nothing changed', async () => {
     const result = h.km.resync();
     expect([result.created.length, result.updated.length, result.deleted.length, result.errors]).toEqual([
       0,
@@ -276,8 +276,8 @@ kind: Namespace
 metadata: {name: demo}
 `;
 
-  it('maps UDP and SCTP ports to UDP listeners and UDP port maps', () => {
-    const h = makeHarness({ seed: false });
+  it('maps UDP and SCTP ports to UDP listeners and UDP port maps', async () => {
+    const h = await makeHarness({ seed: false });
     h.apply(`${base}---
 apiVersion: v1
 kind: Pod
@@ -305,8 +305,8 @@ spec:
     });
   });
 
-  it('resolves named targetPorts per pod', () => {
-    const h = makeHarness({ seed: false });
+  it('resolves named targetPorts per pod', async () => {
+    const h = await makeHarness({ seed: false });
     h.apply(`${base}---
 apiVersion: v1
 kind: Pod
@@ -338,8 +338,8 @@ spec: {selector: {app: web}, ports: [{port: 80, targetPort: web}]}
     expect(maps).toHaveLength(1);
   });
 
-  it('gives headless and ExternalName Services nothing, without errors', () => {
-    const h = makeHarness({ seed: false });
+  it('gives headless and ExternalName Services nothing, without errors', async () => {
+    const h = await makeHarness({ seed: false });
     const before = h.store.size;
     h.apply(`${base}---
 apiVersion: v1
@@ -362,5 +362,27 @@ spec: {type: ExternalName, externalName: example.com}
     expect(h.cluster.get('Endpoints', 'demo', 'headless')!.subsets[0]!.addresses).toHaveLength(1);
     // Only the namespace's project and SG plus the pod's VM, VMI, IIP and the node's VR appeared.
     expect(h.store.size - before).toBe(6);
+  });
+});
+
+describe('networks and interfaces as kube-manager writes them (vnc_kubernetes.py, vnc_pod.py)', () => {
+  it('makes the pod and service networks L3-only and annotates pod VMIs with index and network', async () => {
+    const h = await makeHarness();
+    for (const name of ['k8s-default-pod-network', 'k8s-default-service-network']) {
+      const vn = h.store.byFqName('virtual-network', ['default-domain', 'k8s-default', name])!;
+      expect((vn.props.virtual_network_properties as { forwarding_mode: string }).forwarding_mode).toBe('l3');
+    }
+    const client = h.cluster.get('Pod', NS, 'client')!;
+    const vmi = h.store.backRefs(client.metadata.uid, 'virtual-machine-interface')[0]!.object;
+    expect(h.annotations(vmi)).toEqual({
+      cluster: 'k8s',
+      index: '0/1',
+      kind: 'Pod',
+      name: 'client',
+      namespace: NS,
+      network: 'default',
+      owner: 'k8s',
+      project: 'k8s-ns-user-1',
+    });
   });
 });

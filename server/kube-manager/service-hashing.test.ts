@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeHarness } from './testing.ts';
+import { makeHarness } from './testing/harness.ts';
 
 const service = (annotations: string) => `apiVersion: v1
 kind: Service
@@ -15,8 +15,8 @@ ${annotations}spec:
 `;
 
 describe('the Service ecmp-hashing annotation (our extension)', () => {
-  it('is copied onto the loadbalancer next to the usual annotations, and follows the Service', () => {
-    const h = makeHarness();
+  it('is copied onto the loadbalancer next to the usual annotations, and follows the Service', async () => {
+    const h = await makeHarness();
     h.apply(service('  annotations: { ecmp-hashing: maglev, team: web }\n'));
     const uid = h.cluster.get('Service', 'ns-user-1', 'service-web-maglev')!.metadata.uid;
     expect(h.annotations(h.store.get(uid)!)).toEqual({
@@ -36,8 +36,8 @@ describe('the Service ecmp-hashing annotation (our extension)', () => {
     expect(h.annotations(h.store.get(uid)!)).not.toHaveProperty('ecmp-hashing');
   });
 
-  it('leaves a Service without it annotated exactly as before', () => {
-    const h = makeHarness();
+  it('leaves a Service without it annotated exactly as before', async () => {
+    const h = await makeHarness();
     const uid = h.cluster.get('Service', 'ns-user-1', 'service-web-clusterip')!.metadata.uid;
     expect(Object.keys(h.annotations(h.store.get(uid)!)).sort()).toEqual([
       'cluster',

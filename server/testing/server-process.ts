@@ -1,6 +1,9 @@
 // Helpers for benchmarks and tests that run the real server as a child process on free ports.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +32,14 @@ export async function startServerProcess(
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    // Port 0 and a fresh data directory unless the caller says otherwise: never the defaults.
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      KUBE_API_PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'lb-explorer-')),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

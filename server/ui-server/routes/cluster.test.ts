@@ -10,8 +10,16 @@ async function build() {
   const cluster = new Cluster({ clock: new ManualClock(), ids: sequentialIds() });
   loadScenario(cluster);
   const app = Fastify();
-  await app.register(clusterRoutes(cluster), { prefix: '/api/cluster' });
-  return { app, cluster };
+  // The UI server's own catch-all parser: bodies of any other type arrive as a Buffer.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const kubeManager = {
+    paused: false,
+    setPaused(paused: boolean) {
+      this.paused = paused;
+    },
+  };
+  await app.register(clusterRoutes(cluster, { kubeManager }), { prefix: '/api/cluster' });
+  return { app, cluster, kubeManager };
 }
 
 describe('/api/cluster', () => {
@@ -38,7 +46,7 @@ describe('/api/cluster', () => {
     );
     const missing = await app.inject({ url: '/api/cluster/pods/ns-user-1/nope' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json().detail).toBe('Pod ns-user-1/nope not found');
+    expect(missing.json().detail).toBe('pods "nope" not found');
   });
 
   it('applies YAML and JSON, and rejects bad manifests with 400 naming the field', async () => {
@@ -71,7 +79,7 @@ describe('/api/cluster', () => {
         'apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec: {containers: []}\n',
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().detail).toBe('document 1 (Pod q): spec.containers: a pod needs at least one container');
+    expect(bad.json().detail).toBe('document 1 (Pod q): spec.containers: Required value');
     expect(cluster.get('Namespace', undefined, 'ok')).toBeUndefined();
   });
 
@@ -103,5 +111,127 @@ describe('/api/cluster', () => {
       (await app.inject({ method: 'DELETE', url: '/api/cluster/services/ns-user-1/service-web-lb' }))
         .statusCode,
     ).toBe(404);
+  });
+});
+
+describe('/api/cluster hardening (issue 8)', () => {
+  it('applies a manifest sent as curl --data-binary sends it (application/x-www-form-urlencoded)', async () => {
+    const { app, cluster } = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: curl-ns}\n',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(cluster.get('Namespace', undefined, 'curl-ns')).toBeDefined();
+    const octets = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'json-ns' } }),
+    });
+    expect(octets.json().applied).toEqual([{ kind: 'Namespace', name: 'json-ns', action: 'created' }]);
+  });
+
+  it('says which content types it takes when the body is neither YAML nor JSON', async () => {
+    const { app } = await build();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=[1&b={',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().detail).toMatch(
+      /^a manifest is YAML or JSON \(Content-Type application\/yaml, application\/json, text\/yaml, text\/plain, or any type whose body parses as one\); this application\/x-www-form-urlencoded body does not parse: it is not a mapping or a list of objects$/,
+    );
+  });
+
+  it('answers 400 naming an alias bomb or a kind called constructor, never 500', async () => {
+    const { app } = await build();
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'f: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    ].join('\n');
+    const alias = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload: bomb,
+    });
+    expect(alias.statusCode).toBe(400);
+    expect(alias.json().detail).toBe(
+      'document 0: YAML: Excessive alias count indicates a resource exhaustion attack',
+    );
+    for (const kind of ['constructor', 'toString', '__proto__']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/cluster/apply',
+        headers: { 'content-type': 'application/yaml' },
+        payload: `apiVersion: v1\nkind: ${kind}\nmetadata: {name: x}\n`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toContain(`not "${kind}"`);
+      const get = await app.inject({ url: `/api/cluster/${kind}` });
+      expect(get.statusCode).toBe(404);
+    }
+  });
+
+  it('pauses and resumes kube-manager through PUT /api/cluster/kube-manager', async () => {
+    const { app, kubeManager } = await build();
+    expect((await app.inject({ url: '/api/cluster/kube-manager' })).json()).toEqual({ paused: false });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/cluster/kube-manager',
+      payload: { paused: true },
+    });
+    expect(put.json()).toEqual({ paused: true });
+    expect(kubeManager.paused).toBe(true);
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/api/cluster/kube-manager',
+      payload: { paused: 'yes' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toBe('paused: Invalid input: expected boolean, received string');
+    expect(kubeManager.paused).toBe(true);
+  });
+});
+
+describe('/api/cluster big manifests', () => {
+  it('parses and applies a large manifest in slices, all or nothing', async () => {
+    const { app, cluster } = await build();
+    const docs = ['apiVersion: v1\nkind: Namespace\nmetadata: {name: bulk}\n'];
+    for (let i = 0; i < 800; i++)
+      docs.push(
+        `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}, namespace: bulk, labels: {team: t${i}}}\nspec: {ports: [{port: 80}]}\n`,
+      );
+    const body = docs.join('---\n');
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload: `${body}---\napiVersion: v1\nkind: Service\nmetadata: {name: Bad, namespace: bulk}\nspec: {ports: [{port: 80}]}\n`,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(
+      /^document 801 \(Service bulk\/Bad\): metadata\.name: Invalid value: "Bad"/,
+    );
+    expect(cluster.get('Namespace', undefined, 'bulk')).toBeUndefined();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().applied).toHaveLength(801);
+    expect(cluster.list('Service', 'bulk')).toHaveLength(800);
   });
 });
