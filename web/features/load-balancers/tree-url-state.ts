@@ -32,6 +32,14 @@ export function parseExpanded(value: string | null): ExpandedEntry[] {
   });
 }
 
+/**
+ * react-router's setSearchParams starts from the params of the caller's last render, so a second
+ * write before the next render (a click, then the filter box's delayed write from another
+ * component) would drop the first. Each write therefore starts from the last one made here, as
+ * long as nothing has navigated since: the caller still renders the params that write started from.
+ */
+let lastWrite: { readonly from: string; readonly to: string } | null = null;
+
 export function useTreeUrlState() {
   const [params, setParams] = useSearchParams();
   const openText = params.get('open');
@@ -43,18 +51,16 @@ export function useTreeUrlState() {
   const details = useMemo(() => new Set(splitList(detailsText)), [detailsText]);
 
   const update = useCallback(
-    (mutate: (next: URLSearchParams) => void) =>
-      setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
-          mutate(next);
-          for (const key of ['open', 'details', 'json', 'q', 'view'])
-            if (next.get(key) === '') next.delete(key);
-          return next;
-        },
-        { replace: true },
-      ),
-    [setParams],
+    (mutate: (next: URLSearchParams) => void) => {
+      const rendered = params.toString();
+      const continues = lastWrite !== null && lastWrite.from === rendered;
+      const next = new URLSearchParams(continues ? lastWrite!.to : rendered);
+      mutate(next);
+      for (const key of ['open', 'details', 'json', 'q', 'view']) if (next.get(key) === '') next.delete(key);
+      lastWrite = { from: continues ? lastWrite!.from : rendered, to: next.toString() };
+      setParams(next, { replace: true });
+    },
+    [params, setParams],
   );
 
   const setExpanded = useCallback(
