@@ -40,3 +40,20 @@ export function pyPformat(value: unknown): string {
   if (!Array.isArray(value) || flat.length <= PFORMAT_WIDTH || value.length < 2) return flat;
   return `[${value.map((v) => pyRepr(v)).join(',\n ')}]`;
 }
+
+/** Python's `json.dumps(value)` with its default `', '` / `': '` separators and ASCII escapes. */
+export function pyJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyJsonDumps(k)}: ${pyJsonDumps(v)}`)
+      .join(', ')}}`;
+  if (typeof value === 'string')
+    return JSON.stringify(value).replace(
+      /[\u0080-\uffff]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  if (typeof value === 'number' && !Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  return String(value);
+}
