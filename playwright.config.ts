@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // Free ports are chosen once, by the runner, and passed to its workers through the environment
@@ -12,6 +15,8 @@ if (!process.env.E2E_UI_PORT || !process.env.E2E_CONFIG_API_PORT) {
   process.env.E2E_UI_PORT = ui;
   process.env.E2E_CONFIG_API_PORT = configApi;
 }
+// A fresh state directory per run, so runs never see each other's saved objects.
+process.env.E2E_DATA_DIR ??= join(mkdtempSync(join(tmpdir(), 'contrail-lb-explorer-e2e-')), 'data');
 const UI_PORT = Number(process.env.E2E_UI_PORT);
 const CONFIG_API_PORT = Number(process.env.E2E_CONFIG_API_PORT);
 
@@ -36,6 +41,12 @@ export default defineConfig({
     url: `http://127.0.0.1:${UI_PORT}/api/info`,
     reuseExistingServer: false,
     timeout: 180_000,
-    env: { UI_PORT: String(UI_PORT), CONFIG_API_PORT: String(CONFIG_API_PORT), HOST: '127.0.0.1' },
+    env: {
+      UI_PORT: String(UI_PORT),
+      CONFIG_API_PORT: String(CONFIG_API_PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      LOG_LEVEL: 'silent',
+    },
   },
 });

@@ -1,16 +1,20 @@
 // The embedded simulation `npm start` runs when no external config API is configured: the config
 // store behind a VNC-compatible API, and the UI routes over it. Later layers (Kubernetes model,
-// kube-manager, vRouter dataplane) are composed here.
+// kube-manager, vRouter dataplane) are composed here. With a state directory, each component
+// resumes what it saved instead of starting from the scenario.
 
 import type { FastifyPluginAsync } from 'fastify';
 import { systemClock, type Clock } from './clock.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
+import { attachJournal } from './config-api/persist.ts';
 import { ConfigStore } from './config-api/store.ts';
+import { UserAgentKv } from './config-api/useragent-kv.ts';
 import { Dataplane } from './dataplane/dataplane.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { loadScenario } from './cluster/scenario.ts';
 import { randomIds, type IdSource } from './ids.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
+import type { DataDir } from './persistence/data-dir.ts';
 import { clusterRoutes } from './ui-server/routes/cluster.ts';
 import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
@@ -20,10 +24,14 @@ export interface SimulationOptions {
   ids?: IdSource;
   /** A scenario manifest (multi-document YAML); the seed's default when omitted. */
   scenarioFile?: string | undefined;
+  /** Where components save their state and resume it from; in memory only when omitted. */
+  dataDir?: DataDir | undefined;
 }
 
 export interface Simulation {
   readonly store: ConfigStore;
+  /** The config API's user-agent key/value store. */
+  readonly kv: UserAgentKv;
   /** The embedded Kubernetes cluster the scenario was loaded into. */
   readonly cluster: Cluster;
   /** Reconciles `cluster` into `store`; fully reconciled when startSimulation resolves. */
@@ -39,9 +47,15 @@ export interface Simulation {
 export async function startSimulation(opts: SimulationOptions = {}): Promise<Simulation> {
   const clock = opts.clock ?? systemClock;
   const store = new ConfigStore(clock, opts.ids ?? randomIds);
+  const kv = new UserAgentKv();
+  // Saved config objects come back as they were (uuids, timestamps, ETags); then every write is saved.
+  if (opts.dataDir) attachJournal(store, kv, opts.dataDir.journal('config'));
   createDefaultObjects(store);
   const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
-  loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
+  // The cluster is not saved yet (its `kubernetes` keyspace stays empty), so until it is, every
+  // start loads the scenario; once it is, a saved cluster is resumed instead of replayed.
+  if (!opts.dataDir?.journal('kubernetes').hasSavedState())
+    loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
   const dataplane = new Dataplane(store, { clock });
   const kubeManager = new KubeManager(store, cluster);
   kubeManager.start();
@@ -52,6 +66,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   ];
   return {
     store,
+    kv,
     cluster,
     kubeManager,
     dataplane,

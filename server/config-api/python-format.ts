@@ -20,9 +20,13 @@ export function pyStr(text: string): string {
   return out + quote;
 }
 
-/** `repr(value)` for the strings, numbers, None and lists that appear in API messages. */
+/** `repr(value)` for the strings, numbers, None, lists and dicts that appear in API messages. */
 export function pyRepr(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v)).join(', ')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyStr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   if (typeof value === 'string') return pyStr(value);
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';

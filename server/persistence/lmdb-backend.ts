@@ -1,0 +1,95 @@
+// The state directory's database: one LMDB environment (lmdb-js) with a named database per
+// keyspace. lmdb-js batches every put of an event-loop turn into one transaction committed on its
+// write thread, and `flushed` resolves once that commit is synced (overlappingSync): group commit
+// with durable acknowledgements. Values are MessagePack. No knowledge of the records.
+
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Backend } from './data-dir.ts';
+
+/** The environment's data file and its lock file, the only files it puts in the directory. */
+export const LMDB_FILES = ['state.mdb', 'state.mdb-lock'] as const;
+
+/** Where msgpack keeps its shared record structures: a symbol sorts outside every string key. */
+const STRUCTURES = Symbol.for('structures');
+
+/** MDB_MAGIC and the data version of lmdb-js's LMDB, at the start of the first meta page. */
+const MDB_MAGIC = 0xbeefc0de;
+const MDB_DATA_VERSION = 2;
+/** The meta page header that precedes `mm_magic` in lmdb-js's build. */
+const MAGIC_OFFSET = 24;
+
+/**
+ * Why `file` is not an LMDB environment of ours, or undefined when it is (or is new/empty).
+ * LMDB maps whatever file it is given, so another kind of file must be refused before opening.
+ */
+export function inspectLmdbFile(file: string): string | undefined {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return undefined;
+  }
+  if (size === 0) return undefined;
+  const head = Buffer.alloc(MAGIC_OFFSET + 8);
+  const fd = openSync(file, 'r');
+  try {
+    if (readSync(fd, head, 0, head.length, 0) < head.length)
+      return 'it is too short to be an LMDB environment';
+  } finally {
+    closeSync(fd);
+  }
+  if (head.readUInt32LE(MAGIC_OFFSET) !== MDB_MAGIC) return 'it is not an LMDB environment';
+  const version = head.readUInt32LE(MAGIC_OFFSET + 4);
+  if (version !== MDB_DATA_VERSION)
+    return `it is an LMDB environment of data version ${version}, expected ${MDB_DATA_VERSION}`;
+  return undefined;
+}
+
+export class LmdbBackend implements Backend {
+  private readonly root: RootDatabase;
+  private readonly dbs = new Map<string, Database<unknown, string>>();
+  /** The last queued write: commits are in order, so it settles after every earlier one. */
+  private last: Promise<unknown> = Promise.resolve();
+  private failure: Error | undefined;
+
+  constructor(file: string, keyspaces: readonly string[]) {
+    this.root = open({ path: file, maxDbs: keyspaces.length + 2, noSubdir: true });
+    // Shared structures: a record's field names are stored once per database, not per record,
+    // which roughly halves decoding time at restart (see docs/config-api.md, durability).
+    for (const name of keyspaces)
+      this.dbs.set(name, this.root.openDB<unknown, string>({ name, sharedStructuresKey: STRUCTURES }));
+  }
+
+  private db(keyspace: string): Database<unknown, string> {
+    const db = this.dbs.get(keyspace);
+    if (!db) throw new Error(`unknown keyspace ${keyspace}`);
+    return db;
+  }
+
+  *entries(keyspace: string): Iterable<readonly [string, unknown]> {
+    for (const { key, value } of this.db(keyspace).getRange()) yield [key, value] as const;
+  }
+
+  get(keyspace: string, key: string): unknown {
+    return this.db(keyspace).get(key);
+  }
+
+  put(keyspace: string, key: string, value: unknown): void {
+    const db = this.db(keyspace);
+    const write = value === undefined ? db.remove(key) : db.put(key, value);
+    // A failed commit is reported by the next `flushed`, never as an unhandled rejection.
+    write.catch((err: Error) => (this.failure ??= err));
+    this.last = write;
+  }
+
+  async flushed(): Promise<void> {
+    await this.last.catch(() => undefined);
+    if (this.failure) throw this.failure;
+    await this.root.flushed;
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
