@@ -241,6 +241,13 @@ describe('durable state', () => {
       `${api}/project/${JSON.parse((await json('POST', `${api}/fqname-to-id`, { type: 'project', fq_name: PROJECT })).body!).uuid}`,
     );
     const before = await json('GET', `${api}/loadbalancer/${uuid}?exclude_hrefs`);
+    const counts = async (base: string) =>
+      Promise.all(
+        ['loadbalancers', 'instance-ips', 'virtual-machine-interfaces'].map(
+          async (c) => (await json('GET', `${base}/${c}?count=true`)).body,
+        ),
+      );
+    const countsBefore = await counts(api);
     first.child.kill('SIGTERM');
     expect((await first.exited)[0]).toBe(0);
 
@@ -249,6 +256,8 @@ describe('durable state', () => {
     expect(await json('GET', `${api2}/loadbalancer/${uuid}?exclude_hrefs`)).toEqual(before);
     const projectAgain = await json('GET', `${api2}/project/${JSON.parse(project.body!).project.uuid}`);
     expect(projectAgain.etag).toBe(project.etag);
+    // kube-manager's objects come back whole too (one per Service, pod and port, no leftovers).
+    expect(await counts(api2)).toEqual(countsBefore);
     second.child.kill('SIGTERM');
     await second.exited;
 

@@ -50,12 +50,23 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   const kv = new UserAgentKv();
   // Saved config objects come back as they were (uuids, timestamps, ETags); then every write is saved.
   if (opts.dataDir) attachJournal(store, kv, opts.dataDir.journal('config'));
+  const configRestored = store.size > 0;
   createDefaultObjects(store);
   const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
   // The cluster is not saved yet (its `kubernetes` keyspace stays empty), so until it is, every
   // start loads the scenario; once it is, a saved cluster is resumed instead of replayed.
-  if (!opts.dataDir?.journal('kubernetes').hasSavedState())
+  if (!opts.dataDir?.journal('kubernetes').hasSavedState()) {
+    // Meanwhile a restored config store still holds what kube-manager derived from the previous,
+    // unsaved cluster (other Service uids, the same addresses): a kube-manager over an empty
+    // cluster removes those first, in its dependency order, so the new cluster's objects can take
+    // their names and addresses. Objects written by API clients stay.
+    if (configRestored) {
+      const previous = new KubeManager(store, new Cluster({ clock, ids: opts.ids ?? randomIds }));
+      previous.start();
+      previous.stop();
+    }
     loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
+  }
   const dataplane = new Dataplane(store, { clock });
   const kubeManager = new KubeManager(store, cluster);
   kubeManager.start();

@@ -16,6 +16,8 @@ export interface RecordJournal {
   remove(key: string): void;
 }
 
+const NO_SHARE: Perms2['share'] = Object.freeze([]);
+
 /** Record layout version, so a later change can read or refuse older records. */
 const RECORD_VERSION = 1;
 const OBJECT_PREFIX = 'o/';
@@ -73,7 +75,25 @@ function toRecord(obj: StoredObject): ObjectRecord {
   ];
 }
 
-function fromRecord(record: ObjectRecord): StoredObject {
+/** Objects of one owner mostly share one perms2: one immutable copy each, not one per object. */
+type Perms2Cache = Map<string, Perms2>;
+
+function perms2Of(cache: Perms2Cache, [owner, ownerAccess, globalAccess, share]: ObjectRecord[10]): Perms2 {
+  if (share.length > 0)
+    return {
+      owner,
+      ownerAccess,
+      globalAccess,
+      share: share.map(([tenant, tenantAccess]) => ({ tenant, tenantAccess })),
+    };
+  const key = `${ownerAccess}${globalAccess}${owner}`;
+  let perms2 = cache.get(key);
+  if (!perms2)
+    cache.set(key, (perms2 = Object.freeze({ owner, ownerAccess, globalAccess, share: NO_SHARE })));
+  return perms2;
+}
+
+function fromRecord(record: ObjectRecord, cache: Perms2Cache): StoredObject {
   const [
     version,
     type,
@@ -97,13 +117,6 @@ function fromRecord(record: ObjectRecord): StoredObject {
   let refs: ReadonlyMap<ObjectType, readonly StoredRef[]> = NO_REFS;
   if (refList.length > 0)
     refs = new Map(refList.map(([t, links]) => [t, links.map(([u, attr]) => ({ uuid: u, attr }))] as const));
-  const [owner, ownerAccess, globalAccess, share] = perms2;
-  const restoredPerms2: Perms2 = {
-    owner,
-    ownerAccess,
-    globalAccess,
-    share: share.map(([tenant, tenantAccess]) => ({ tenant, tenantAccess })),
-  };
   const obj: StoredObject = {
     type,
     uuid,
@@ -117,7 +130,7 @@ function fromRecord(record: ObjectRecord): StoredObject {
     idPerms: id
       ? { ...DEFAULT_ID_PERMS, enable: id[0], description: id[1], creator: id[2], userVisible: id[3] }
       : DEFAULT_ID_PERMS,
-    perms2: restoredPerms2,
+    perms2: perms2Of(cache, perms2),
     uuidMslong,
     uuidLslong,
     created,
@@ -134,8 +147,9 @@ function fromRecord(record: ObjectRecord): StoredObject {
 export function attachJournal(store: ConfigStore, kv: UserAgentKv, journal: RecordJournal): () => void {
   const objects: StoredObject[] = [];
   const values: [string, unknown][] = [];
+  const cache: Perms2Cache = new Map();
   for (const [key, value] of journal.entries()) {
-    if (key.startsWith(OBJECT_PREFIX)) objects.push(fromRecord(value as ObjectRecord));
+    if (key.startsWith(OBJECT_PREFIX)) objects.push(fromRecord(value as ObjectRecord, cache));
     else if (key.startsWith(KV_PREFIX)) values.push([key.slice(KV_PREFIX.length), value]);
   }
   store.restore(objects);
