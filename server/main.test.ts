@@ -153,8 +153,13 @@ describe('server/main.ts', () => {
   }, 120_000);
 
   it('finishes a slow in-flight request on SIGTERM, then exits 0', async () => {
-    const run = runMain({ DATA_DIR: newDataDir(), SHUTDOWN_GRACE_MS: '20000' });
+    // Request logs on: the server's "incoming request" line says it has the request in hand.
+    const run = runMain({ DATA_DIR: newDataDir(), SHUTDOWN_GRACE_MS: '20000', LOG_LEVEL: 'info' });
     const { api } = await run.ready;
+    const received = () =>
+      /"msg":"incoming request"[^\n]*"url":"\/loadbalancers"|"url":"\/loadbalancers"[^\n]*"msg":"incoming request"/.test(
+        run.output().stdout,
+      );
     const body = JSON.stringify({ loadbalancer: { fq_name: [...PROJECT, 'slow'], parent_type: 'project' } });
     const half = Math.floor(body.length / 2);
     const url = new URL(`${api}/loadbalancers`);
@@ -174,12 +179,15 @@ describe('server/main.ts', () => {
         },
       );
       req.on('error', reject);
-      // Half the body is on the wire: the request is in flight when the signal arrives. The rest
-      // follows once the server has stopped accepting new connections.
-      req.write(body.slice(0, half), () => {
-        run.child.kill('SIGTERM');
-        void until(async () => !(await listening(api))).then(() => req.end(body.slice(half)), reject);
-      });
+      // Half the body is on the wire and the server has started the request when the signal
+      // arrives; the rest follows once the server has stopped accepting new connections.
+      req.write(body.slice(0, half));
+      void until(async () => received())
+        .then(() => {
+          run.child.kill('SIGTERM');
+          return until(async () => !(await listening(api)));
+        })
+        .then(() => req.end(body.slice(half)), reject);
     });
     const { status, text } = await answered;
     expect(status).toBe(200);
@@ -212,8 +220,13 @@ describe('durable state', () => {
     await json('DELETE', written[19]!.url);
     const deleted = written.pop()!;
     const bodies = await Promise.all(written.map((w) => json('GET', w.url)));
+    // The last write is acknowledged and the process killed at once, with no time to sync.
+    const last = await json('POST', `${api}/loadbalancers`, {
+      loadbalancer: { fq_name: [...PROJECT, 'crash-last'], parent_type: 'project' },
+    });
     first.child.kill('SIGKILL');
     await first.exited;
+    const lastUrl = `/loadbalancer/${JSON.parse(last.body!).loadbalancer.uuid as string}`;
 
     const second = runMain({ DATA_DIR: dataDir });
     const { api: api2 } = await second.ready;
@@ -224,6 +237,7 @@ describe('durable state', () => {
       expect(again.body!.replaceAll(api2, api)).toBe(bodies[i]!.body);
     }
     expect((await json('GET', deleted.url.replace(api, api2))).status).toBe(404);
+    expect((await json('GET', `${api2}${lastUrl}`)).etag).toBe(last.etag);
     second.child.kill('SIGTERM');
     expect((await second.exited)[0]).toBe(0);
   }, 120_000);

@@ -103,7 +103,8 @@ async function start(): Promise<void> {
     const configApi = buildConfigApi({
       store: simulation.store,
       kv: simulation.kv,
-      durable: () => saved.flushed(),
+      // Answered once committed: the write then survives kill -9 (the sync to disk follows).
+      durable: () => saved.committed(),
       logLevel,
     });
     listeners.push(configApi);

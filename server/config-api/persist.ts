@@ -75,6 +75,12 @@ function toRecord(obj: StoredObject): ObjectRecord {
   ];
 }
 
+function parentOf(shared: Shared, [type, uuid]: [ObjectType, string]): StoredObject['parent'] {
+  let link = shared.parents.get(uuid);
+  if (!link) shared.parents.set(uuid, (link = Object.freeze({ type, uuid })));
+  return link;
+}
+
 /** Objects of one owner mostly share one perms2: one immutable copy each, not one per object. */
 type Perms2Cache = Map<string, Perms2>;
 
@@ -93,7 +99,14 @@ function perms2Of(cache: Perms2Cache, [owner, ownerAccess, globalAccess, share]:
   return perms2;
 }
 
-function fromRecord(record: ObjectRecord, cache: Perms2Cache): StoredObject {
+/** Restore-time sharing of immutable pieces many objects have in common. */
+interface Shared {
+  readonly perms2: Perms2Cache;
+  /** Parent link per parent uuid: siblings share one frozen `{type, uuid}`. */
+  readonly parents: Map<string, StoredObject['parent']>;
+}
+
+function fromRecord(record: ObjectRecord, shared: Shared): StoredObject {
   const [
     version,
     type,
@@ -122,7 +135,7 @@ function fromRecord(record: ObjectRecord, cache: Perms2Cache): StoredObject {
     uuid,
     fqName,
     fqKey: fqName.join(':'),
-    parent: parent ? { type: parent[0], uuid: parent[1] } : null,
+    parent: parent ? parentOf(shared, parent) : null,
     displayName,
     props,
     refs,
@@ -130,7 +143,7 @@ function fromRecord(record: ObjectRecord, cache: Perms2Cache): StoredObject {
     idPerms: id
       ? { ...DEFAULT_ID_PERMS, enable: id[0], description: id[1], creator: id[2], userVisible: id[3] }
       : DEFAULT_ID_PERMS,
-    perms2: perms2Of(cache, perms2),
+    perms2: perms2Of(shared.perms2, perms2),
     uuidMslong,
     uuidLslong,
     created,
@@ -147,9 +160,9 @@ function fromRecord(record: ObjectRecord, cache: Perms2Cache): StoredObject {
 export function attachJournal(store: ConfigStore, kv: UserAgentKv, journal: RecordJournal): () => void {
   const objects: StoredObject[] = [];
   const values: [string, unknown][] = [];
-  const cache: Perms2Cache = new Map();
+  const shared: Shared = { perms2: new Map(), parents: new Map() };
   for (const [key, value] of journal.entries()) {
-    if (key.startsWith(OBJECT_PREFIX)) objects.push(fromRecord(value as ObjectRecord, cache));
+    if (key.startsWith(OBJECT_PREFIX)) objects.push(fromRecord(value as ObjectRecord, shared));
     else if (key.startsWith(KV_PREFIX)) values.push([key.slice(KV_PREFIX.length), value]);
   }
   store.restore(objects);

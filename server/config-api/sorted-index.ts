@@ -15,12 +15,16 @@ export class SortedIndex {
   /** `all` yields every [key, uuid] once, on the first read. */
   constructor(private readonly all: () => Iterable<readonly [string, string]>) {}
 
-  /** `key` is computed only while the index is built (never during a bulk restore). */
-  add(uuid: string, key: () => string): void {
+  /** Whether writes must be tracked (the list was read since the last rebuild). */
+  get isBuilt(): boolean {
+    return this.built;
+  }
+
+  add(uuid: string, key: string): void {
     if (!this.built) return;
     // A uuid deleted and re-created before the next read: rebuild rather than track both.
     if (this.removed.has(uuid)) this.built = false;
-    else this.added.set(uuid, key());
+    else this.added.set(uuid, key);
   }
 
   remove(uuid: string): void {

@@ -368,7 +368,8 @@ export class ConfigStore implements StoreView {
     this.byUuid.set(obj.uuid, obj);
     this.byType.get(obj.type)!.set(obj.uuid, obj);
     this.byFq.get(obj.type)!.set(obj.fqKey, obj.uuid);
-    this.sortedIndex.get(obj.type)!.add(obj.uuid, () => listKey(obj));
+    const sorted = this.sortedIndex.get(obj.type)!;
+    if (sorted.isBuilt) sorted.add(obj.uuid, listKey(obj));
     if (obj.parent) {
       let byType = this.childIndex.get(obj.parent.uuid);
       if (!byType) this.childIndex.set(obj.parent.uuid, (byType = new Map()));

@@ -33,6 +33,8 @@ describe('openDataDir', () => {
     config.put('k/gone', 'x');
     config.remove('k/gone');
     kube.put('pods/default/web', { uid: 'u1' });
+    // One transaction for the turn: committed (survives kill -9), then synced.
+    await dd.committed();
     await dd.flushed();
     expect([...config.entries()]).toEqual([
       ['o/000000000001', ['a', null]],

@@ -1,7 +1,7 @@
 // The state directory (`DATA_DIR`): one embedded database holding a keyspace per simulated
 // component (the config store now, the Kubernetes cluster later), all committed through one
-// durability discipline: the writes of an event-loop turn are one transaction, and `flushed()`
-// resolves once they are on disk. Owns the directory rules (ours, empty, or refused — never a
+// durability discipline: the writes of an event-loop turn are one transaction; `committed()`
+// resolves once they survive a killed process, `flushed()` once they are synced to disk. Owns the directory rules (ours, empty, or refused — never a
 // silent wipe); knows nothing of what the records mean.
 
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -22,10 +22,13 @@ export class DataDirError extends Error {}
 export interface Backend {
   /** Every record of a keyspace, in key order. */
   entries(keyspace: string): Iterable<readonly [string, unknown]>;
+  isEmpty(keyspace: string): boolean;
   get(keyspace: string, key: string): unknown;
   /** Queues a write (undefined value: a delete) into the current turn's transaction. */
   put(keyspace: string, key: string, value: unknown): void;
-  /** Resolves once every queued write is committed and synced to disk. */
+  /** Resolves once every queued write is committed: it survives the process being killed. */
+  committed(): Promise<void>;
+  /** Resolves once every queued write is also synced to disk: it survives a power loss. */
   flushed(): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,7 +48,12 @@ export interface DataDir {
   /** The absolute directory. */
   readonly path: string;
   journal(keyspace: KeyspaceName): Journal;
-  /** Resolves once every write made so far is durable (the acknowledgement point). */
+  /**
+   * Resolves once every write made so far is committed — it survives `kill -9` — which is when a
+   * write may be acknowledged. The sync to disk follows on the database's own thread.
+   */
+  committed(): Promise<void>;
+  /** Resolves once every write made so far is also synced to disk (survives a power loss). */
   flushed(): Promise<void>;
   /** Flushes, then closes the database. */
   close(): Promise<void>;
@@ -105,7 +113,7 @@ function prepareDirectory(path: string, ours: readonly string[], reset: boolean)
 function withBackend(path: string, backend: Backend): DataDir {
   const format = readFormat(path, backend);
   if (format === undefined) {
-    const empty = KEYSPACES.every((k) => backend.entries(k)[Symbol.iterator]().next().done);
+    const empty = KEYSPACES.every((k) => backend.isEmpty(k));
     if (!empty) {
       void backend.close();
       throw new DataDirError(
@@ -129,7 +137,7 @@ function withBackend(path: string, backend: Backend): DataDir {
         journal = {
           keyspace,
           entries: () => backend.entries(keyspace),
-          hasSavedState: () => !backend.entries(keyspace)[Symbol.iterator]().next().done,
+          hasSavedState: () => !backend.isEmpty(keyspace),
           put: (key, value) => {
             if (closed) throw new Error(`state directory ${path} is closed`);
             backend.put(keyspace, key, value);
@@ -143,6 +151,7 @@ function withBackend(path: string, backend: Backend): DataDir {
       }
       return journal;
     },
+    committed: () => backend.committed(),
     flushed: () => backend.flushed(),
     async close() {
       if (closed) return;

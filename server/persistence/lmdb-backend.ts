@@ -1,7 +1,9 @@
 // The state directory's database: one LMDB environment (lmdb-js) with a named database per
 // keyspace. lmdb-js batches every put of an event-loop turn into one transaction committed on its
-// write thread, and `flushed` resolves once that commit is synced (overlappingSync): group commit
-// with durable acknowledgements. Values are MessagePack. No knowledge of the records.
+// write thread (group commit). With overlappingSync the commit is synced right after, and after a
+// killed process LMDB reopens at the last committed transaction (same boot id), so `committed` is
+// the kill -9-safe acknowledgement and `flushed` the power-loss-safe one. Values are MessagePack.
+// No knowledge of the records.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -54,7 +56,8 @@ export class LmdbBackend implements Backend {
   private failure: Error | undefined;
 
   constructor(file: string, keyspaces: readonly string[]) {
-    this.root = open({ path: file, maxDbs: keyspaces.length + 2, noSubdir: true });
+    // separateFlushed: a put settles at its commit; `root.flushed` settles at the sync after it.
+    this.root = open({ path: file, maxDbs: keyspaces.length + 2, noSubdir: true, separateFlushed: true });
     // Shared structures: a record's field names are stored once per database, not per record,
     // which roughly halves decoding time at restart (see docs/config-api.md, durability).
     for (const name of keyspaces)
@@ -71,6 +74,11 @@ export class LmdbBackend implements Backend {
     for (const { key, value } of this.db(keyspace).getRange()) yield [key, value] as const;
   }
 
+  isEmpty(keyspace: string): boolean {
+    for (const _ of this.db(keyspace).getKeys({ limit: 1 })) return false;
+    return true;
+  }
+
   get(keyspace: string, key: string): unknown {
     return this.db(keyspace).get(key);
   }
@@ -83,9 +91,13 @@ export class LmdbBackend implements Backend {
     this.last = write;
   }
 
-  async flushed(): Promise<void> {
+  async committed(): Promise<void> {
     await this.last.catch(() => undefined);
     if (this.failure) throw this.failure;
+  }
+
+  async flushed(): Promise<void> {
+    await this.committed();
     await this.root.flushed;
   }
 
