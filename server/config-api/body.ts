@@ -13,10 +13,10 @@ export const MAX_REQUEST_BYTES = 1_024_000;
  * body → object → network_ipam_refs → ref → attr → ipam_subnets → subnet → allocation_pools →
  * pool) is 9 levels; 32 leaves room without letting a 10,000-level attr through.
  */
-export const MAX_BODY_DEPTH = 32;
+const MAX_BODY_DEPTH = 32;
 
 /** The nesting depth of JSON text, counted by brackets outside strings, stopping past `limit`. */
-export function jsonDepth(text: string, limit: number): number {
+function jsonDepth(text: string, limit: number): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

@@ -9,7 +9,7 @@ import { Invalid } from './errors.ts';
 import { pyRepr } from './python-format.ts';
 
 /** How deep a subtree the schema leaves untyped may nest below its own field. */
-export const UNTYPED_MAX_DEPTH = 16;
+const UNTYPED_MAX_DEPTH = 16;
 
 /** `Bad property in create: ` / `Bad reference in update: `: contrail-api's prefixes (AS:1003-1013). */
 export type ErrorPrefix = `Bad ${'property' | 'reference'} in ${string}: `;
@@ -23,7 +23,7 @@ export function kindOf(value: unknown): string {
 }
 
 /** IpAddressType: a strict dotted quad (no leading zeros) or an IPv6 address. */
-export function isIpAddress(text: string): boolean {
+function isIpAddress(text: string): boolean {
   return tryParseIpv4(text) !== undefined || isIPv6(text);
 }
 
@@ -116,7 +116,7 @@ function checkSubnet(
 }
 
 /** The nesting depth of a JSON value (a scalar is 0), counted no further than `limit`. */
-export function depthOf(value: unknown, limit: number): number {
+function depthOf(value: unknown, limit: number): number {
   if (typeof value !== 'object' || value === null) return 0;
   if (limit <= 0) return 1;
   let deepest = 0;

@@ -135,7 +135,7 @@ export function parseListRequest(params: QueryParams): ListRequest {
 }
 
 /** Python truthiness of a JSON value: false, null, 0, '', [] and {} are false. */
-export function pyTruthy(value: unknown): boolean {
+function pyTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;

@@ -37,7 +37,7 @@ export function listKey(obj: StoredObject): string {
   return `${obj.fqKey}:${obj.uuid}`;
 }
 
-export function isAnchored(query: ListQuery): boolean {
+function isAnchored(query: ListQuery): boolean {
   return Boolean(
     query.parentUuids || query.parentFqName || query.backRefUuids || query.objUuids || query.fqNames,
   );
@@ -162,7 +162,7 @@ function referencesAny(obj: StoredObject, targets: ReadonlySet<string>): boolean
  * not a stored scalar-comparable property (or a non-property key) excludes the object. Keys are
  * looked up as own properties only, so `constructor` or `toString` is just an unknown key.
  */
-export function compileFilters(
+function compileFilters(
   type: ObjectType,
   filters: ListQuery['filters'],
 ): ((obj: StoredObject) => boolean) | undefined {

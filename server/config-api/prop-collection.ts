@@ -12,7 +12,7 @@ import { pyJsonDumps } from './python-format.ts';
 import type { StoredObject } from './stored-object.ts';
 
 /** One element of a collection with its Cassandra column suffix (list position or map key). */
-export interface Element {
+interface Element {
   readonly value: unknown;
   readonly position: string;
 }
@@ -43,7 +43,7 @@ function wrapperOf(type: ObjectType, field: string): { wrapper: string; item: Fi
 }
 
 /** The elements of a collection field as Cassandra holds them, in column order. */
-export function elementsOf(obj: StoredObject, field: string, kind: 'list' | 'map'): Element[] {
+function elementsOf(obj: StoredObject, field: string, kind: 'list' | 'map'): Element[] {
   if (field === 'annotations')
     return (obj.annotations ?? []).map((pair) => ({ value: pair, position: pair.key }));
   const { wrapper } = wrapperOf(obj.type, field);

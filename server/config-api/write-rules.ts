@@ -9,7 +9,6 @@ import {
   CHILD_TYPES,
   SCHEMA,
   childField,
-  collectionsOf,
   parseTypeName,
   refField,
   type FieldSpec,
@@ -349,7 +348,7 @@ function interfaceCreate(
   return { props: outProps, refs: new Map(refs).set('routing-instance', list) };
 }
 
-export function defaultRoutingInstance(view: StoreView, vnUuid: string): StoredObject | undefined {
+function defaultRoutingInstance(view: StoreView, vnUuid: string): StoredObject | undefined {
   return view
     .children(vnUuid, 'routing-instance')
     .find((ri) => ri.props.routing_instance_is_default === true);
@@ -745,7 +744,7 @@ function requireString(value: unknown, path: string): string {
 }
 
 /** annotations (KeyValuePairs, a MapProperty keyed by `key`): pairs sorted by key, last one wins. */
-export function parseAnnotations(value: unknown, op: Operation): { key: string; value: string }[] | null {
+function parseAnnotations(value: unknown, op: Operation): { key: string; value: string }[] | null {
   if (value === null) return null;
   const checked = checkField(propertyPrefix(op), 'annotations', ANNOTATIONS_SPEC, value) as {
     key_value_pair?: ({ key?: string | null; value?: string | null } | null)[] | null;
@@ -759,10 +758,4 @@ export function parseAnnotations(value: unknown, op: Operation): { key: string; 
     byKey.set(pair.key, pair.value ?? '');
   }
   return [...byKey.keys()].sort().map((key) => ({ key, value: byKey.get(key)! }));
-}
-
-/** Whether a field of `type` is a ListProperty or MapProperty (prop-collection-update). */
-export function collectionKind(type: ObjectType, field: string) {
-  const collections = collectionsOf(type);
-  return Object.hasOwn(collections, field) ? collections[field] : undefined;
 }
