@@ -72,11 +72,10 @@ export function buildConfigApi(opts: ConfigApiOptions): FastifyInstance {
   const { store } = opts;
   const kv = opts.kv ?? new UserAgentKv();
   const durable = opts.durable ?? (() => Promise.resolve());
+  const level = opts.logLevel ?? 'silent';
   const app = Fastify({
-    logger: {
-      level: opts.logLevel ?? 'silent',
-      ...(opts.logStream ? { stream: opts.logStream } : {}),
-    },
+    // Silent means no logger at all: a pino child logger per request costs even when it never writes.
+    logger: level === 'silent' ? false : { level, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     // A caller's X-Request-Id is kept (so a trace spans the UI server and this API), else a uuid.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
