@@ -245,20 +245,19 @@ function createPerms2(
   const owner =
     type === 'project'
       ? uuid.replace(/-/g, '')
-      : typeof given?.owner === 'string'
-        ? given.owner
-        : parent && parent.type !== 'domain'
-          ? parent.perms2.owner
-          : 'cloud-admin';
-  return mergePerms2({ owner, ownerAccess: 7, globalAccess: 0, share: NO_SHARE }, given, type === 'project');
+      : parent && parent.type !== 'domain'
+        ? parent.perms2.owner
+        : 'cloud-admin';
+  // The request's perms2 keys then override these defaults, owner included (AS `_ensure_perms2_present`).
+  return mergePerms2({ owner, ownerAccess: 7, globalAccess: 0, share: NO_SHARE }, given);
 }
 
 /** The request's perms2 keys over `base` (create: over the defaults; update: over the stored). */
-function mergePerms2(base: Perms2, given: Record<string, unknown> | undefined, keepOwner = false): Perms2 {
+function mergePerms2(base: Perms2, given: Record<string, unknown> | undefined): Perms2 {
   if (!given) return base;
   const share = Array.isArray(given.share) ? sharesOf(given.share) : base.share;
   return {
-    owner: !keepOwner && typeof given.owner === 'string' ? given.owner : base.owner,
+    owner: typeof given.owner === 'string' ? given.owner : base.owner,
     ownerAccess: typeof given.owner_access === 'number' ? given.owner_access : base.ownerAccess,
     globalAccess: typeof given.global_access === 'number' ? given.global_access : base.globalAccess,
     share,
