@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // Free ports are chosen once, by the runner, and passed to its workers through the environment
@@ -13,6 +16,8 @@ if (!process.env.E2E_UI_PORT || !process.env.E2E_CONFIG_API_PORT || !process.env
   process.env.E2E_CONFIG_API_PORT = configApi;
   process.env.E2E_KUBE_API_PORT = kubeApi;
 }
+// A fresh state directory per run, so runs never see each other's saved objects.
+process.env.E2E_DATA_DIR ??= join(mkdtempSync(join(tmpdir(), 'contrail-lb-explorer-e2e-')), 'data');
 const UI_PORT = Number(process.env.E2E_UI_PORT);
 const CONFIG_API_PORT = Number(process.env.E2E_CONFIG_API_PORT);
 const KUBE_API_PORT = Number(process.env.E2E_KUBE_API_PORT);
@@ -43,6 +48,8 @@ export default defineConfig({
       CONFIG_API_PORT: String(CONFIG_API_PORT),
       KUBE_API_PORT: String(KUBE_API_PORT),
       HOST: '127.0.0.1',
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      LOG_LEVEL: 'silent',
     },
   },
 });

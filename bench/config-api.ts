@@ -1,24 +1,17 @@
-// Config API benchmark: populates the store the way kube-manager would (10k loadbalancers with a
-// listener, a pool, 10 members, the LB VMI + VIP instance-ip and 5 pod VMIs + instance-ips each,
+// Config API benchmark: populates the store the way kube-manager would (config-populate.ts,
 // ~250k objects), then measures single GETs over a real keep-alive loopback connection at 250k
 // and at 1k objects, and the collection GETs. Prints readable lines, then one JSON line.
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
-import { createDefaultObjects } from '@server/config-api/bootstrap.ts';
 import { buildConfigApi } from '@server/config-api/http.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import { sequentialIds } from '@server/ids.ts';
+import { populate } from './config-populate.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-const PROJECT = ['default-domain', 'k8s-ns-bench'];
-const VN = ['default-domain', 'k8s-ns-bench', 'k8s-default-service-network'];
-const SG = ['default-domain', 'k8s-ns-bench', 'k8s-ns-bench-default-sg'];
-const PODS_PER_LB = 5;
-const MEMBERS_PER_LB = 10;
 
 interface Populated {
   store: ConfigStore;
@@ -26,91 +19,10 @@ interface Populated {
   populateMs: number;
 }
 
-function populate(lbCount: number): Populated {
+function populateStore(lbCount: number): Populated {
   const store = new ConfigStore(undefined, sequentialIds('10000000-0000-4000-8000-'));
-  createDefaultObjects(store);
   const started = performance.now();
-  store.create('project', { fq_name: PROJECT, parent_type: 'domain' });
-  store.create('virtual-network', { fq_name: VN, parent_type: 'project' });
-  store.create('security-group', { fq_name: SG, parent_type: 'project' });
-  const sas = store.create('service-appliance-set', {
-    fq_name: ['default-global-system-config', 'native'],
-    parent_type: 'global-system-config',
-  });
-  const vn = store.uuidOf('virtual-network', VN)!;
-  const sg = store.uuidOf('security-group', SG)!;
-  const lbUuids: string[] = [];
-  for (let i = 0; i < lbCount; i++) {
-    const svc = `svc-${i}`;
-    const vmi = store.create('virtual-machine-interface', {
-      fq_name: [...PROJECT, `k8s__Service__${svc}`],
-      parent_type: 'project',
-      virtual_machine_interface_device_owner: 'K8S:LOADBALANCER',
-      virtual_network_refs: [{ uuid: vn }],
-      security_group_refs: [{ uuid: sg }],
-    });
-    store.create('instance-ip', {
-      fq_name: [`${svc}__vip`],
-      instance_ip_address: `10.96.${i >> 8}.${i & 255}`,
-      virtual_network_refs: [{ uuid: vn }],
-      virtual_machine_interface_refs: [{ uuid: vmi.uuid }],
-    });
-    const lb = store.create('loadbalancer', {
-      fq_name: [...PROJECT, `${svc}__uid`],
-      parent_type: 'project',
-      display_name: `ns__${svc}`,
-      loadbalancer_provider: 'native',
-      loadbalancer_properties: {
-        provisioning_status: 'ACTIVE',
-        operating_status: 'ONLINE',
-        vip_address: `10.96.${i >> 8}.${i & 255}`,
-        admin_state: true,
-      },
-      service_appliance_set_refs: [{ uuid: sas.uuid }],
-      virtual_machine_interface_refs: [{ uuid: vmi.uuid }],
-      annotations: {
-        key_value_pair: [
-          { key: 'owner', value: 'k8s' },
-          { key: 'name', value: svc },
-          { key: 'kind', value: 'Service' },
-        ],
-      },
-    });
-    lbUuids.push(lb.uuid);
-    const listener = store.create('loadbalancer-listener', {
-      fq_name: [...PROJECT, `${svc}-TCP-80`],
-      parent_type: 'project',
-      loadbalancer_listener_properties: { protocol: 'TCP', protocol_port: 80 },
-      loadbalancer_refs: [{ uuid: lb.uuid }],
-    });
-    const pool = store.create('loadbalancer-pool', {
-      fq_name: [...PROJECT, `${svc}-TCP-80`],
-      parent_type: 'project',
-      loadbalancer_pool_properties: { protocol: 'TCP' },
-      loadbalancer_listener_refs: [{ uuid: listener.uuid }],
-    });
-    const podVmis: string[] = [];
-    for (let p = 0; p < PODS_PER_LB; p++) {
-      const pod = store.create('virtual-machine-interface', {
-        fq_name: [...PROJECT, `${svc}-pod-${p}`],
-        parent_type: 'project',
-        virtual_network_refs: [{ uuid: vn }],
-      });
-      podVmis.push(pod.uuid);
-      store.create('instance-ip', {
-        fq_name: [`${svc}-pod-${p}`],
-        instance_ip_address: `10.47.${i >> 8}.${p}`,
-        virtual_machine_interface_refs: [{ uuid: pod.uuid }],
-      });
-    }
-    for (let m = 0; m < MEMBERS_PER_LB; m++)
-      store.create('loadbalancer-member', {
-        fq_name: [...pool.fqName, `member-${m}`],
-        parent_type: 'loadbalancer-pool',
-        loadbalancer_member_properties: { protocol_port: 8080 + (m >> 2), weight: 1 },
-        annotations: { key_value_pair: [{ key: 'vmi', value: podVmis[m % PODS_PER_LB]! }] },
-      });
-  }
+  const lbUuids = populate(store, lbCount);
   return { store, lbUuids, populateMs: performance.now() - started };
 }
 
@@ -177,7 +89,7 @@ const GETS = 20_000;
 const WARMUP_GETS = 10_000;
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
-const small = populate(40);
+const small = populateStore(40);
 console.log(`1k store: ${small.store.size} objects`);
 const smallGet = await singleGets(small.store, small.lbUuids, GETS);
 console.log(
@@ -186,7 +98,7 @@ console.log(
 
 gc();
 const heapBefore = process.memoryUsage().heapUsed;
-const big = populate(10_000);
+const big = populateStore(10_000);
 gc();
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 console.log(

@@ -42,6 +42,8 @@ const KM_STORE =
   "kube-manager writes Contrail objects through the config store's interface (config-api/store.ts) only.";
 const KM_CLUSTER =
   'kube-manager reads Kubernetes only through its KubeClient protocol (kube-client.ts); the composition root wires the client.';
+const PERSISTENCE =
+  "persistence stores records for whoever opens it: it imports no layer (components hand it their journals' records).";
 const KUBE_API =
   "kube-api serves the Kubernetes model only (and implements kube-manager's KubeClient port): it imports no other Contrail layer and not the UI server.";
 const DP_DOMAINS =
@@ -112,6 +114,12 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/kube-manager/planted.ts', '@server/cluster/cluster.ts', KM_CLUSTER],
   ['server/kube-manager/planted.ts', '../kube-api/http.ts', KM_CLUSTER],
   ['server/cluster/planted.ts', '../kube-api/http.ts', CLUSTER],
+  ['server/persistence/planted.ts', '@server/config-api/store.ts', PERSISTENCE],
+  ['server/persistence/planted.ts', '../cluster/cluster.ts', PERSISTENCE],
+  ['server/persistence/planted.ts', 'fastify', HTTP],
+  ['server/config-api/planted.ts', '@server/persistence/data-dir.ts', CONFIG_API],
+  ['server/cluster/planted.ts', '../persistence/data-dir.ts', CLUSTER],
+  ['server/ui-server/planted.ts', '@server/persistence/data-dir.ts', UI],
   ['server/kube-api/planted.ts', '@server/config-api/store.ts', KUBE_API],
   ['server/kube-api/planted.ts', '@server/kube-manager/kube-manager.ts', KUBE_API],
   ['server/kube-api/planted.ts', '../dataplane/dataplane.ts', KUBE_API],
@@ -156,6 +164,8 @@ const ALLOWED: [string, string][] = [
   ['server/kube-api/planted.ts', '@server/cluster/cluster.ts'],
   ['server/kube-api/planted.ts', '../kube-manager/kube-client.ts'],
   ['server/kube-api/planted.ts', 'fastify'],
+  ['server/persistence/planted.ts', 'lmdb'],
+  ['server/config-api/http-actions.ts', 'fastify'],
   ['server/kube-manager/planted.ts', '@model/dataplane/ecmp-hashing.ts'],
   ['server/kube-manager/planted.ts', '@server/metrics.ts'],
   ['server/kube-manager/planted.test.ts', '@server/dataplane/dataplane.ts'],

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: build the SPA when its sources are newer than dist/, then run the server
-// (embedded simulation + config API :8082 + UI :8080) and pass signals through to it.
+// (embedded simulation + config API :8082 + UI :8080), pass signals through to it and exit with
+// its code. The server holds an IPC channel to this wrapper and stops when the wrapper is gone.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +47,12 @@ const server = spawn(
   ['--import', 'tsx', join(root, 'server', 'main.ts'), ...process.argv.slice(2)],
   {
     cwd: root,
-    stdio: 'inherit',
+    // The IPC channel lets the server notice when this wrapper dies (main.ts 'disconnect').
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   },
 );
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill(signal));
+// The server's own code; killed by a signal, the shell's convention 128 + its number.
+server.on('exit', (code, signal) =>
+  process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 0)),
+);

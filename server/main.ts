@@ -1,32 +1,54 @@
-// Process entry: read the environment, build the embedded simulation (unless CONFIG_API_URL points
-// at a real Contrail), start the config API (:8082) and UI (:8080) listeners, stop cleanly.
+// Process entry: read and check the environment (one line naming the variable on any mistake),
+// open the state directory, build the embedded simulation (unless CONFIG_API_URL points at a real
+// Contrail), start the config API (:8082) and UI (:8080) listeners, and stop cleanly: on
+// SIGTERM/SIGINT or when the parent process goes away, drain, close, flush, exit 0.
 
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
 import { buildConfigApi } from './config-api/http.ts';
-import { writeKubeconfig } from './kube-api/kubeconfig.ts';
+import { KUBECONFIG_FILE, writeKubeconfig } from './kube-api/kubeconfig.ts';
+import { DataDirError, openDataDir, type DataDir } from './persistence/data-dir.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
 import { uiServerEnvironment } from './ui-server/environment.ts';
 import { PrometheusMetrics } from './ui-server/metrics.ts';
 
 const env = process.env;
-const host = env.HOST ?? '127.0.0.1';
-const configApiPort = port('CONFIG_API_PORT', 8082);
-const uiPort = port('UI_PORT', 8080);
-const kubeApiPort = port('KUBE_API_PORT', 6443);
-const dataDir = env.DATA_DIR || './data';
-const externalApi = env.CONFIG_API_URL;
-const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
+
+function fail(message: string): never {
+  process.stderr.write(`contrail-lb-explorer: ${message}\n`);
+  process.exit(1);
+}
 
 function port(name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535)
-    fail(`${name}=${text} is not a port number (0-65535)`);
+  if (!/^\d+$/.test(text) || value > 65535) fail(`${name}=${text} is not a port number (0-65535)`);
   return value;
+}
+
+function milliseconds(name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text)) fail(`${name}=${text} is not a number of milliseconds`);
+  return Number(text);
+}
+
+function httpUrl(name: string): string | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    fail(`${name}=${text} is not an http:// or https:// URL`);
+  return text.replace(/\/+$/, '');
 }
 
 function argValue(flag: string): string | undefined {
@@ -34,10 +56,17 @@ function argValue(flag: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-function fail(message: string): never {
-  process.stderr.write(`contrail-lb-explorer: ${message}\n`);
-  process.exit(1);
-}
+const host = env.HOST || '127.0.0.1';
+const configApiPort = port('CONFIG_API_PORT', 8082);
+const uiPort = port('UI_PORT', 8080);
+const kubeApiPort = port('KUBE_API_PORT', 6443);
+const externalApi = httpUrl('CONFIG_API_URL');
+const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
+const graceMs = milliseconds('SHUTDOWN_GRACE_MS', 5000);
+const uiEnvironment = uiServerEnvironment(env, fail);
+const { logLevel } = uiEnvironment;
+const reset = process.argv.includes('--reset') || env.RESET === '1' || env.RESET === 'true';
+const dataDirPath = resolve(env.DATA_DIR || 'data');
 
 async function listen(app: FastifyInstance, portNumber: number, variable: string): Promise<string> {
   try {
@@ -48,68 +77,139 @@ async function listen(app: FastifyInstance, portNumber: number, variable: string
       fail(`port ${portNumber} on ${host} is already in use; set ${variable} to another port`);
     if (code === 'EACCES')
       fail(`no permission to listen on ${host}:${portNumber}; set ${variable} to a port above 1024`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      fail(`HOST=${host} is not an address of this machine`);
     throw err;
   }
 }
 
-const closers: (() => Promise<unknown> | void)[] = [];
-const uiEnvironment = uiServerEnvironment(env, fail);
-const metrics = new PrometheusMetrics();
-let configApiUrl = externalApi;
-let info: ServerInfoSource = { mode: 'external' };
-let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
-let readiness: Record<string, () => boolean> = {};
+const listeners: FastifyInstance[] = [];
+let dataDir: DataDir | undefined;
+let stopSimulation: (() => Promise<void>) | undefined;
 
-if (!externalApi) {
-  const simulation = await startSimulation({
-    scenarioFile,
-    kubeconfig: env.KUBECONFIG || undefined,
+async function start(): Promise<void> {
+  const metrics = new PrometheusMetrics();
+  let configApiUrl = externalApi;
+  let info: ServerInfoSource = { mode: 'external' };
+  let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
+  let readiness: Record<string, () => boolean> = {};
+
+  if (!externalApi) {
+    try {
+      dataDir = openDataDir(dataDirPath, { reset, ownFiles: [KUBECONFIG_FILE] });
+    } catch (err) {
+      if (err instanceof DataDirError) fail(`DATA_DIR=${env.DATA_DIR ?? 'data'}: ${err.message}`);
+      throw err;
+    }
+    const simulation = await startSimulation({
+      scenarioFile,
+      dataDir,
+      kubeconfig: env.KUBECONFIG || undefined,
+      metrics,
+      listenKubeApi: (app) => {
+        listeners.push(app);
+        return listen(app, kubeApiPort, 'KUBE_API_PORT');
+      },
+    }).catch((err: Error) => fail(err.message));
+    stopSimulation = () => simulation.stop();
+    const saved = dataDir;
+    const configApi = buildConfigApi({
+      store: simulation.store,
+      kv: simulation.kv,
+      // Answered once committed: the write then survives kill -9 (the sync to disk follows).
+      durable: () => saved.committed(),
+      logLevel,
+    });
+    listeners.push(configApi);
+    const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
+    configApiUrl = address;
+    plugins = simulation.plugins;
+    info = simulation.info;
+    readiness = { simulation: () => simulation.isReady() };
+    process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
+    const kubeconfig = writeKubeconfig(dataDir.path, simulation.kubeApiUrl);
+    process.stdout.write(
+      `Kubernetes API:               ${simulation.kubeApiUrl}   e.g. kubectl --server ${simulation.kubeApiUrl} get pods -A\n` +
+        `                              KUBECONFIG=${kubeconfig} kubectl get pods -A\n`,
+    );
+    if (env.KUBECONFIG)
+      process.stdout.write(`kube-manager watches          ${simulation.kubeManager.source}\n`);
+    process.stdout.write(`State directory:              ${dataDir.path}${reset ? ' (reset)' : ''}\n`);
+  }
+
+  const ui = await buildUiServer({
+    configApiUrl: configApiUrl!,
+    configApiToken: env.CONFIG_API_TOKEN,
+    staticDir: fileURLToPath(new URL('../dist', import.meta.url)),
+    plugins,
+    info,
+    ...uiEnvironment,
     metrics,
-    listenKubeApi: (app) => listen(app, kubeApiPort, 'KUBE_API_PORT'),
-  }).catch((err: Error) => fail(err.message));
-  const configApi = buildConfigApi({ store: simulation.store });
-  const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
-  configApiUrl = address;
-  plugins = simulation.plugins;
-  info = simulation.info;
-  readiness = { simulation: () => simulation.isReady() };
-  closers.push(
-    () => configApi.close(),
-    () => simulation.stop(),
-  );
-  process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
-  const kubeconfig = writeKubeconfig(dataDir, simulation.kubeApiUrl);
-  process.stdout.write(
-    `Kubernetes API:               ${simulation.kubeApiUrl}   e.g. kubectl --server ${simulation.kubeApiUrl} get pods -A\n` +
-      `                              KUBECONFIG=${kubeconfig} kubectl get pods -A\n`,
-  );
-  if (env.KUBECONFIG)
-    process.stdout.write(`kube-manager watches          ${simulation.kubeManager.source}\n`);
+    readiness,
+  });
+  listeners.push(ui);
+  const uiAddress = await listen(ui, uiPort, 'UI_PORT');
+  process.stdout.write(`Contrail LB Explorer:         ${uiAddress}/\n`);
+  if (externalApi) process.stdout.write(`Exploring the config API at   ${externalApi}\n`);
 }
-
-const ui = await buildUiServer({
-  configApiUrl: configApiUrl!,
-  configApiToken: env.CONFIG_API_TOKEN,
-  staticDir: fileURLToPath(new URL('../dist', import.meta.url)),
-  plugins,
-  info,
-  ...uiEnvironment,
-  metrics,
-  readiness,
-});
-const uiAddress = await listen(ui, uiPort, 'UI_PORT');
-closers.unshift(() => ui.close());
-process.stdout.write(`Contrail LB Explorer:         ${uiAddress}/\n`);
-if (externalApi) process.stdout.write(`Exploring the config API at   ${externalApi}\n`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    Promise.all(closers.map((close) => close())).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
+
+/**
+ * Stop accepting on both listeners and let in-flight requests finish (fastify's close), at most
+ * `graceMs`; then cut what is left, stop the simulation, flush and close the database, exit.
+ */
+async function shutdown(reason: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // A signal during startup: let it finish (a half-open database is never closed under it).
+  await started.catch(() => undefined);
+  let code = 0;
+  const drained = Promise.all(listeners.map((app) => app.close()));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), graceMs)));
+  try {
+    if ((await Promise.race([drained, late])) === 'late') {
+      process.stderr.write(
+        `contrail-lb-explorer: ${reason}: requests still open after ${graceMs} ms, closing them\n`,
+      );
+      for (const app of listeners) app.server.closeAllConnections();
+      await drained;
+    }
+  } catch (err) {
+    code = 1;
+    process.stderr.write(`contrail-lb-explorer: closing the listeners failed: ${(err as Error).message}\n`);
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
+    await stopSimulation?.();
+  } catch (err) {
+    code = 1;
+    process.stderr.write(`contrail-lb-explorer: stopping the simulation failed: ${(err as Error).message}\n`);
+  }
+  try {
+    await dataDir?.close();
+  } catch (err) {
+    code = 1;
+    process.stderr.write(`contrail-lb-explorer: flushing ${dataDirPath} failed: ${(err as Error).message}\n`);
+  }
+  process.exit(code);
 }
+
+// Handlers go in before anything listens or prints its URL: a signal that arrives at any point
+// after that must find them (the default action would kill the process without a flush).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => void shutdown(signal));
+
+// The parent went away (npm start's wrapper killed, a test runner gone): stop rather than keep the
+// ports. With an IPC channel (scripts/start.mjs) that is its disconnect; otherwise the parent pid
+// changes when the process is re-parented.
+if (process.connected) process.on('disconnect', () => void shutdown('parent process exited'));
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown('parent process exited');
+}, 1000).unref();
+
+const started = start();
+await started;

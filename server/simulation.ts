@@ -2,6 +2,8 @@
 // store behind a VNC-compatible API, the embedded Kubernetes cluster behind the Kubernetes API,
 // kube-manager watching that API over loopback HTTP (or a real cluster's, read-only, given a
 // kubeconfig), the vRouter dataplane, and the UI routes over them. The one place that wires them.
+// With a state directory, the config store and the cluster resume what they saved (same uuids,
+// uids and resourceVersions) instead of replaying the scenario.
 
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
@@ -9,15 +11,19 @@ import { API_PREFIX } from '@model/api/paths.ts';
 import { OBJECT_TYPES } from '@model/contrail/schema.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Cluster } from './cluster/cluster.ts';
+import { journalCluster, readClusterSnapshot } from './cluster/persist.ts';
 import { loadScenario } from './cluster/scenario.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
+import { attachJournal } from './config-api/persist.ts';
 import { ConfigStore } from './config-api/store.ts';
+import { UserAgentKv } from './config-api/useragent-kv.ts';
 import { Dataplane } from './dataplane/dataplane.ts';
 import { randomIds, type IdSource } from './ids.ts';
 import { httpKubeClient, kubeClientFromKubeconfig } from './kube-api/client.ts';
 import { buildKubeApi } from './kube-api/http.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
+import type { DataDir } from './persistence/data-dir.ts';
 import { clusterRoutes } from './ui-server/routes/cluster.ts';
 import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
@@ -35,10 +41,14 @@ export interface SimulationOptions {
   kubeconfig?: string | undefined;
   /** How long kube-manager may take to list a real cluster before the start fails (30 s). */
   syncTimeoutMs?: number;
+  /** Where components save their state and resume it from; in memory only when omitted. */
+  dataDir?: DataDir | undefined;
 }
 
 export interface Simulation {
   readonly store: ConfigStore;
+  /** The config API's user-agent key/value store. */
+  readonly kv: UserAgentKv;
   /** The embedded Kubernetes cluster the scenario was loaded into. */
   readonly cluster: Cluster;
   /** Where the embedded cluster's Kubernetes API listens. */
@@ -58,9 +68,17 @@ export interface Simulation {
 export async function startSimulation(opts: SimulationOptions = {}): Promise<Simulation> {
   const clock = opts.clock ?? systemClock;
   const store = new ConfigStore(clock, opts.ids ?? randomIds);
+  const kv = new UserAgentKv();
+  // Saved config objects come back as they were (uuids, timestamps, ETags); then every write is saved.
+  if (opts.dataDir) attachJournal(store, kv, opts.dataDir.journal('config'));
   createDefaultObjects(store);
-  const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
-  loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
+  // A saved cluster is resumed (same uids, so the same loadbalancer uuids and deep links); only a
+  // new one loads the scenario. Both keyspaces commit in the same transactions, so they agree.
+  const clusterJournal = opts.dataDir?.journal('kubernetes');
+  const saved = clusterJournal?.hasSavedState() ? readClusterSnapshot(clusterJournal) : undefined;
+  const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds, ...(saved ? { snapshot: saved } : {}) });
+  if (clusterJournal) journalCluster(cluster, clusterJournal, { saveCurrent: !saved });
+  if (!saved) loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
   const kubeApi = await buildKubeApi({ cluster, clock });
   const kubeApiUrl = await (opts.listenKubeApi ?? ((app) => app.listen({ host: '127.0.0.1', port: 0 })))(
     kubeApi,
@@ -110,6 +128,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   let stopped = false;
   return {
     store,
+    kv,
     cluster,
     kubeApiUrl,
     kubeManager,

@@ -35,3 +35,6 @@ export class DependentsExist extends Conflict {
     return this.prefix + pyRepr(this.hrefPaths.map((path) => baseUrl + path));
   }
 }
+
+/** A write the API server reserves for itself, e.g. setting a virtual network's id (403). */
+export class Forbidden extends ConfigError {}

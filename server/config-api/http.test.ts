@@ -74,7 +74,7 @@ describe('GET /', () => {
     const body = res.json();
     expect(body.href).toBe(H);
     const links = body.links.map((l: { link: Record<string, unknown> }) => l.link);
-    expect(links).toHaveLength(19 * 2 + 3);
+    expect(links).toHaveLength(19 * 2 + 9);
     expect(links[0]).toEqual({ rel: 'collection', href: `${H}/domains`, name: 'domain', method: null });
     expect(links).toContainEqual({
       rel: 'collection',
@@ -83,10 +83,17 @@ describe('GET /', () => {
       method: null,
     });
     expect(links[19]).toEqual({ rel: 'resource-base', href: `${H}/domain`, name: 'domain', method: null });
-    expect(links.slice(-3)).toEqual([
+    // The actions we serve, in api_server.py `_ACTION_RESOURCES` order with its link names.
+    expect(links.slice(-9)).toEqual([
+      { rel: 'action', href: `${H}/prop-collection-get`, name: 'prop-collection-get', method: 'GET' },
+      { rel: 'action', href: `${H}/prop-collection-update`, name: 'prop-collection-update', method: 'POST' },
       { rel: 'action', href: `${H}/ref-update`, name: 'ref-update', method: 'POST' },
       { rel: 'action', href: `${H}/fqname-to-id`, name: 'name-to-id', method: 'POST' },
       { rel: 'action', href: `${H}/id-to-fqname`, name: 'id-to-name', method: 'POST' },
+      { rel: 'action', href: `${H}/useragent-kv`, name: 'useragent-keyvalue', method: 'POST' },
+      { rel: 'action', href: `${H}/list-bulk-collection`, name: 'list-bulk-collection', method: 'POST' },
+      { rel: 'action', href: `${H}/chown`, name: 'chown', method: 'POST' },
+      { rel: 'action', href: `${H}/chmod`, name: 'chmod', method: 'POST' },
     ]);
   });
 });
@@ -120,7 +127,8 @@ describe('POST /<type>s', () => {
 
   it('gives config-root objects no parent keys, in the create answer, GET and lists', async () => {
     const res = await call('POST', '/instance-ips', {
-      'instance-ip': { fq_name: ['vip'], parent_type: 'config-root' },
+      // An instance-ip names its network or its address (instance_ip.py pre_dbe_create).
+      'instance-ip': { fq_name: ['vip'], parent_type: 'config-root', instance_ip_address: '10.0.0.9' },
     });
     const created = res.json()['instance-ip'];
     expect(Object.keys(created)).toEqual(['name', 'fq_name', 'uuid', 'href']);
@@ -296,7 +304,7 @@ describe('GET /<type>/<uuid>', () => {
   });
 
   it('renders refs, computed back-refs and children with hrefs, and honours the exclude flags and fields', async () => {
-    const lbUuid = await createLb('lb1');
+    const lbUuid = await createLb('lb1', { loadbalancer_provider: 'native' });
     const listener = (
       await call('POST', '/loadbalancer-listeners', {
         'loadbalancer-listener': {
@@ -327,8 +335,9 @@ describe('GET /<type>/<uuid>', () => {
     expect(bare).not.toHaveProperty('parent_href');
     const noBack = (await call('GET', `/loadbalancer/${lbUuid}?exclude_back_refs=false`)).json().loadbalancer;
     expect(noBack).not.toHaveProperty('loadbalancer_listener_back_refs');
-    const some = (await call('GET', `/loadbalancer/${lbUuid}?fields=loadbalancer_provider`)).json()
-      .loadbalancer;
+    const some = (
+      await call('GET', `/loadbalancer/${lbUuid}?fields=loadbalancer_provider,loadbalancer_properties`)
+    ).json().loadbalancer;
     expect(Object.keys(some)).toEqual([
       'uuid',
       'name',
@@ -435,7 +444,7 @@ describe('PUT /<type>/<uuid>', () => {
         loadbalancer: { display_name: 'ok', loadbalancer_refs: [] },
       }),
       400,
-      'Bad reference in update: loadbalancer has no reference field loadbalancer_refs',
+      'Bad reference in http_put: loadbalancer has no reference field loadbalancer_refs',
     );
     expect(store.get(uuid)!.displayName).toBe('lb1');
   });
@@ -528,10 +537,11 @@ describe('POST /ref-update', () => {
     expect(add.headers['content-type']).toBe(JSON_TYPE);
     expect(add.json()).toEqual({ uuid: vn.uuid });
     const got = (await call('GET', `/virtual-network/${vn.uuid}`)).json()['virtual-network'];
+    // A typed link attribute (VnSubnetsType) comes back with every field, as vnc_api writes it.
     expect(got.network_ipam_refs).toEqual([
       {
         to: ipam.fqName,
-        attr: { ipam_subnets: [] },
+        attr: { ipam_subnets: [], host_routes: null },
         uuid: ipam.uuid,
         href: `${H}/network-ipam/${ipam.uuid}`,
       },

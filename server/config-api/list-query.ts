@@ -4,7 +4,7 @@
 import { parseTypeName } from '@model/contrail/schema.ts';
 import { Invalid, NotFound } from './errors.ts';
 import { pyRepr } from './python-format.ts';
-import type { ListQuery, PageRequest } from './store.ts';
+import type { ListQuery, PageRequest } from './list-selection.ts';
 
 export type QueryParams = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -131,5 +131,56 @@ export function parseListRequest(params: QueryParams): ListRequest {
     excludeHrefs: isPresent(params, 'exclude_hrefs'),
     fields: parseFields(params),
     page,
+  };
+}
+
+/** Python truthiness of a JSON value: false, null, 0, '', [] and {} are false. */
+function pyTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+/**
+ * The body of `POST /list-bulk-collection` (list_bulk_collection_http_post): the same keys as the
+ * GET query, as vnc_api's resource_list sends them — id lists and `fields` as comma-joined text,
+ * `detail`/`count`/`exclude_hrefs` as JSON booleans (Python truthiness), `type` naming the type.
+ */
+export function parseBulkListRequest(body: Readonly<Record<string, unknown>>): ListRequest {
+  const text = (key: string): string | undefined => {
+    const value = body[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw new Invalid(`Bad Request, ${key} must be a comma-separated string`);
+    return value;
+  };
+  const params: Record<string, string> = {};
+  for (const key of [
+    'parent_id',
+    'back_ref_id',
+    'obj_uuids',
+    'fq_names',
+    'parent_fq_name_str',
+    'parent_type',
+    'fields',
+  ]) {
+    const value = text(key);
+    if (value !== undefined) params[key] = value;
+  }
+  const filters = body.filters;
+  if (filters !== undefined && filters !== null && filters !== '') {
+    if (typeof filters !== 'string') throw new Invalid(`Invalid filter ${String(filters)}`);
+    params.filters = filters;
+  }
+  for (const key of ['page_marker', 'page_limit']) {
+    const value = body[key];
+    if (value !== undefined) params[key] = value === null ? 'None' : String(value);
+  }
+  const request = parseListRequest(params);
+  return {
+    ...request,
+    detail: pyTruthy(body.detail),
+    count: pyTruthy(body.count),
+    excludeHrefs: pyTruthy(body.exclude_hrefs),
   };
 }

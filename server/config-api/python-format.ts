@@ -20,9 +20,13 @@ export function pyStr(text: string): string {
   return out + quote;
 }
 
-/** `repr(value)` for the strings, numbers, None and lists that appear in API messages. */
+/** `repr(value)` for the strings, numbers, None, lists and dicts that appear in API messages. */
 export function pyRepr(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v)).join(', ')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyStr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   if (typeof value === 'string') return pyStr(value);
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
@@ -39,4 +43,21 @@ export function pyPformat(value: unknown): string {
   const flat = pyRepr(value);
   if (!Array.isArray(value) || flat.length <= PFORMAT_WIDTH || value.length < 2) return flat;
   return `[${value.map((v) => pyRepr(v)).join(',\n ')}]`;
+}
+
+/** Python's `json.dumps(value)` with its default `', '` / `': '` separators and ASCII escapes. */
+export function pyJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyJsonDumps(k)}: ${pyJsonDumps(v)}`)
+      .join(', ')}}`;
+  if (typeof value === 'string')
+    return JSON.stringify(value).replace(
+      /[\u0080-\uffff]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  if (typeof value === 'number' && !Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  return String(value);
 }

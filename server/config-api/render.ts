@@ -6,6 +6,7 @@ import {
   CHILD_TYPES,
   REFERRING_TYPES,
   SCHEMA,
+  collectionsOf,
   backRefField,
   childField,
   refField,
@@ -126,10 +127,30 @@ function renderProps(
       permissions: obj.idPerms.permissions,
     };
   if (permsAlways || want('perms2'))
-    out.perms2 = { owner: obj.perms2Owner, owner_access: 7, global_access: 0, share: [] };
-  if (want('annotations')) out.annotations = obj.annotations ? { key_value_pair: obj.annotations } : null;
+    out.perms2 = {
+      owner: obj.perms2.owner,
+      owner_access: obj.perms2.ownerAccess,
+      global_access: obj.perms2.globalAccess,
+      share: obj.perms2.share.map((s) => ({ tenant: s.tenant, tenant_access: s.tenantAccess })),
+    };
+  // A map or list property lives in one Cassandra column per element: with none, it is absent.
+  if (want('annotations') && obj.annotations && obj.annotations.length > 0)
+    out.annotations = { key_value_pair: obj.annotations };
   const props = SCHEMA[obj.type].props;
-  for (const key in props) if (want(key)) out[key] = renderField(props[key]!, obj.props[key]);
+  const collections = collectionsOf(obj.type);
+  for (const key in props) {
+    // A property never set is absent, as vnc_cassandra `_render_obj_from_db` reads only stored columns.
+    if (!want(key) || !Object.hasOwn(obj.props, key)) continue;
+    const value = obj.props[key];
+    if (Object.hasOwn(collections, key) && isEmptyCollection(value)) continue;
+    out[key] = renderField(props[key]!, value);
+  }
+}
+
+function isEmptyCollection(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  const items = Object.values(value)[0];
+  return !Array.isArray(items) || items.length === 0;
 }
 
 function renderRefs(
@@ -143,8 +164,13 @@ function renderRefs(
     const refs = obj.refs.get(target);
     const key = refField(target);
     if (!refs || refs.length === 0 || (fields !== undefined && !fields.has(key))) continue;
+    const attrSpec = SCHEMA[obj.type].refs[target] ?? null;
     out[key] = refs.map((ref) =>
-      withHref({ to: store.get(ref.uuid)?.fqName ?? [], attr: ref.attr, uuid: ref.uuid }, baseUrl, target),
+      withHref(
+        { to: store.get(ref.uuid)?.fqName ?? [], attr: renderAttr(attrSpec, ref.attr), uuid: ref.uuid },
+        baseUrl,
+        target,
+      ),
     );
   }
 }
@@ -161,8 +187,9 @@ function renderBackRefs(
     if (fields !== undefined && !fields.has(key)) continue;
     const links = store.backRefs(obj.uuid, source);
     if (links.length === 0) continue;
+    const attrSpec = SCHEMA[source].refs[obj.type] ?? null;
     out[key] = links.map(({ object, attr }) =>
-      withHref({ to: object.fqName, attr, uuid: object.uuid }, baseUrl, source),
+      withHref({ to: object.fqName, attr: renderAttr(attrSpec, attr), uuid: object.uuid }, baseUrl, source),
     );
   }
 }
@@ -193,19 +220,38 @@ function withHref<T extends { uuid: string }>(
   return link;
 }
 
-/** A property as generateDS serialises it: structs with every field, lists as [], unset as null. */
+/**
+ * A stored property as contrail-api returns it. A struct comes back with every field of its type,
+ * as the official client (generateDS `exportDict`) writes it: unset scalars as their xsd default
+ * or null, unset lists as [], unset structs as null. Untyped subtrees are returned as stored.
+ */
 function renderField(spec: FieldSpec, value: unknown): unknown {
   switch (spec.kind) {
-    case 'scalar':
+    case 'string':
+    case 'integer':
+    case 'boolean':
       return value === undefined ? (spec.default ?? null) : value;
     case 'list':
-      return value === undefined || value === null ? [] : value;
+      if (value === undefined || value === null) return [];
+      return Array.isArray(value) ? value.map((item) => renderItem(spec.items, item)) : value;
     case 'struct': {
-      if (value === undefined || value === null) return null;
+      if (value === undefined || value === null || typeof value !== 'object') return null;
       const given = value as Record<string, unknown>;
       const out: Out = {};
       for (const key in spec.fields) out[key] = renderField(spec.fields[key]!, given[key]);
       return out;
     }
+    case 'untyped':
+      return value === undefined ? null : value;
   }
+}
+
+/** A link attribute: completed like a struct property when the link has a type, else as stored. */
+function renderAttr(spec: FieldSpec | null, attr: unknown): unknown {
+  return spec && attr !== null && attr !== undefined ? renderField(spec, attr) : (attr ?? null);
+}
+
+/** A list element: structs completed like properties, everything else as stored. */
+function renderItem(spec: FieldSpec, value: unknown): unknown {
+  return spec.kind === 'struct' && value !== null ? renderField(spec, value) : value;
 }

@@ -43,7 +43,7 @@ describe('ConfigStore create', () => {
     const project = store.byFqName('project', PROJECT)!;
     expect(obj.parent).toEqual({ type: 'project', uuid: project.uuid });
     expect(obj.displayName).toBe('lb1');
-    expect(obj.perms2Owner).toBe(project.uuid.replace(/-/g, ''));
+    expect(obj.perms2.owner).toBe(project.uuid.replace(/-/g, ''));
     expect(obj.uuidMslong).toBe('18446744073709551615');
     expect(obj.uuidLslong).toBe('18446744073709551615');
     expect(obj.created).toBe('2026-01-01T12:00:00.000003');
@@ -54,7 +54,7 @@ describe('ConfigStore create', () => {
   it('keeps config-root objects without a parent', () => {
     const iip = store.create('instance-ip', { fq_name: ['vip1'], instance_ip_address: '10.0.0.1' });
     expect(iip.parent).toBeNull();
-    expect(iip.perms2Owner).toBe('cloud-admin');
+    expect(iip.perms2.owner).toBe('cloud-admin');
   });
 
   it('sorts annotations by key and refs by target uuid', () => {
@@ -284,10 +284,18 @@ describe('ConfigStore update, delete, ref-update', () => {
   it('ref-update adds, re-attributes and removes a ref; deleting an absent ref is a no-op', () => {
     const vn = store.create('virtual-network', { fq_name: [...PROJECT, 'vn'], parent_type: 'project' });
     const ipam = store.create('network-ipam', { fq_name: [...PROJECT, 'ipam'], parent_type: 'project' });
-    store.updateRef('virtual-network', vn.uuid, 'network-ipam', ipam.uuid, 'ADD', { a: 1 });
-    store.updateRef('virtual-network', vn.uuid, 'network-ipam', ipam.uuid, 'ADD', { a: 2 });
-    expect(store.get(vn.uuid)!.refs.get('network-ipam')).toEqual([{ uuid: ipam.uuid, attr: { a: 2 } }]);
-    expect(store.backRefs(ipam.uuid, 'virtual-network')[0]!.attr).toEqual({ a: 2 });
+    // The attr is a VnSubnetsType: checked against its schema type (api_server.py
+    // `_validate_refs_in_request`), so it carries real subnets here.
+    const a1 = {
+      ipam_subnets: [{ subnet: { ip_prefix: '10.1.0.0', ip_prefix_len: 24 }, subnet_uuid: 's1' }],
+    };
+    const a2 = {
+      ipam_subnets: [{ subnet: { ip_prefix: '10.2.0.0', ip_prefix_len: 24 }, subnet_uuid: 's2' }],
+    };
+    store.updateRef('virtual-network', vn.uuid, 'network-ipam', ipam.uuid, 'ADD', a1);
+    store.updateRef('virtual-network', vn.uuid, 'network-ipam', ipam.uuid, 'ADD', a2);
+    expect(store.get(vn.uuid)!.refs.get('network-ipam')).toEqual([{ uuid: ipam.uuid, attr: a2 }]);
+    expect(store.backRefs(ipam.uuid, 'virtual-network')[0]!.attr).toEqual(a2);
     store.updateRef('virtual-network', vn.uuid, 'network-ipam', ipam.uuid, 'DELETE', null);
     const after = store.get(vn.uuid)!;
     expect(after.refs.get('network-ipam')).toBeUndefined();

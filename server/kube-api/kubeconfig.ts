@@ -28,10 +28,13 @@ export function kubeconfigText(server: string): string {
   ].join('\n');
 }
 
+/** The file name `writeKubeconfig` uses in the state directory. */
+export const KUBECONFIG_FILE = 'kubeconfig';
+
 /** Writes `<dataDir>/kubeconfig` for `server` and returns its absolute path. */
 export function writeKubeconfig(dataDir: string, server: string): string {
   mkdirSync(dataDir, { recursive: true });
-  const file = resolve(join(dataDir, 'kubeconfig'));
+  const file = resolve(join(dataDir, KUBECONFIG_FILE));
   writeFileSync(file, kubeconfigText(server), { mode: 0o600 });
   return file;
 }

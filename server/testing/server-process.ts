@@ -1,11 +1,11 @@
 // Helpers for benchmarks and tests that run the real server as a child process on free ports.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,27 +21,35 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A fresh, empty state directory under the OS temp dir (the caller removes it). */
+export function tempDataDir(): string {
+  return join(mkdtempSync(join(tmpdir(), 'contrail-lb-explorer-')), 'data');
+}
+
 /**
- * Runs `server/main.ts` with `env` (HOST defaults to 127.0.0.1) and resolves once `readyUrl`
- * answers 2xx; rejects with the server's stderr if it exits first or does not come up in time.
+ * Runs `server/main.ts` with `env` (HOST defaults to 127.0.0.1, LOG_LEVEL to silent, DATA_DIR to
+ * a fresh temp directory removed when the process exits) and resolves once `readyUrl` answers
+ * 2xx; rejects with the server's stderr if it exits first or does not come up in time.
  */
 export async function startServerProcess(
   env: Record<string, string>,
   readyUrl: string,
   timeoutMs = 120_000,
 ): Promise<ChildProcess> {
+  const ownDataDir = env.DATA_DIR === undefined ? tempDataDir() : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    // Port 0 and a fresh data directory unless the caller says otherwise: never the defaults.
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       KUBE_API_PORT: '0',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'lb-explorer-')),
+      LOG_LEVEL: 'silent',
+      ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  if (ownDataDir) child.on('exit', () => rmSync(join(ownDataDir, '..'), { recursive: true, force: true }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + timeoutMs;
