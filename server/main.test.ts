@@ -140,7 +140,12 @@ describe('server/main.ts', () => {
       [{ CONFIG_API_URL: 'not-a-url' }, 'CONFIG_API_URL=not-a-url is not an http:// or https:// URL'],
       [{ CONFIG_API_URL: 'ftp://h/x' }, 'CONFIG_API_URL=ftp://h/x is not an http:// or https:// URL'],
       [{ SHUTDOWN_GRACE_MS: 'soon' }, 'SHUTDOWN_GRACE_MS=soon is not a number of milliseconds'],
-      [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL=loud is not one of fatal, error, warn, info, debug, trace, silent'],
+      [
+        { LOG_LEVEL: 'loud' },
+        'LOG_LEVEL=loud is not a log level (one of fatal, error, warn, info, debug, trace, silent)',
+      ],
+      [{ UPSTREAM_TIMEOUT_MS: '0' }, 'UPSTREAM_TIMEOUT_MS=0 is not a timeout in milliseconds (1-600000)'],
+      [{ KUBE_API_PORT: '-1' }, 'KUBE_API_PORT=-1 is not a port number (0-65535)'],
       [{ DATA_DIR: file }, `DATA_DIR=${file}: ${file} is a file, not a directory`],
     ];
     await Promise.all(
