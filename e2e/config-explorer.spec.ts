@@ -23,8 +23,10 @@ test('types from GET /, an object by uuid and by fq_name, then follow a ref', as
       fq_name: [...project.fq_name, 'e2e-net'],
       parent_type: 'project',
     });
+    // The network has no subnet to allocate from, so the address is given (contrail-api stores it).
     const address = await objects.create('instance-ip', {
       fq_name: [`${projectName}-iip`],
+      instance_ip_address: '192.0.2.10',
       virtual_network_refs: [{ uuid: network.uuid, attr: null }],
     });
 
@@ -40,13 +42,17 @@ test('types from GET /, an object by uuid and by fq_name, then follow a ref', as
     await explorer.openObject(address.uuid);
     await expect(page).toHaveURL(`/objects/instance-ip/${address.uuid}`);
     await expect(explorer.heading()).toContainText('instance-ip');
-    await expect(page.getByRole('region', { name: 'Identity' })).toContainText(address.uuid);
+    await expect(page.getByRole('region', { name: `Details of instance-ip ${address.uuid}` })).toContainText(
+      address.uuid,
+    );
 
     // Follow its virtual_network_refs to the network, then the breadcrumb up to its project.
-    await explorer.references().getByRole('link', { name: 'e2e-net', exact: true }).click();
+    await explorer.details().getByRole('link', { name: 'e2e-net', exact: true }).click();
     await expect(page).toHaveURL(`/objects/virtual-network/${network.uuid}`);
     await expect(explorer.heading()).toContainText('virtual-network');
-    await expect(page.getByRole('region', { name: 'Identity' })).toContainText(network.fq_name.join(':'));
+    await expect(
+      page.getByRole('region', { name: `Details of virtual-network ${network.uuid}` }),
+    ).toContainText(network.fq_name.join(':'));
     const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
     await crumbs.getByRole('link', { name: project.fq_name.join(':') }).click();
     await expect(page).toHaveURL(`/objects/project/${project.uuid}`);

@@ -83,6 +83,9 @@ test('routes, trace, flows and a live composite while scaling a deployment', asy
     // The backend's compute holds the DNAT flow VIP:8888 → pod:80, and its reverse SNAT.
     await dp.pickNode(backend!);
     await dp.tab('Flows').click();
+    // Other journeys leave flows of their own: narrow the table to this session's side.
+    const flowFilter = page.getByRole('searchbox', { name: 'Filter flows' });
+    await flowFilter.fill(`${vip}:8888`);
     const flows = dp.flows(backend!).getByRole('row');
     await expect(
       flows
@@ -90,6 +93,7 @@ test('routes, trace, flows and a live composite while scaling a deployment', asy
         .filter({ hasText: 'N(DPd)' })
         .first(),
     ).toBeVisible();
+    await flowFilter.fill(`${podIp}:80`);
     await expect(
       flows
         .filter({ hasText: `${podIp}:80` })

@@ -34,7 +34,8 @@ export class ConfigExplorerPage {
   }
 
   /** The basic view's References section. */
-  references(): Locator {
-    return this.page.getByRole('region', { name: 'References' });
+  /** The open object's details (its references among them). */
+  details(): Locator {
+    return this.page.getByRole('region', { name: /^Details of / });
   }
 }
