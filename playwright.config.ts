@@ -36,6 +36,12 @@ export default defineConfig({
     url: `http://127.0.0.1:${UI_PORT}/api/info`,
     reuseExistingServer: false,
     timeout: 180_000,
-    env: { UI_PORT: String(UI_PORT), CONFIG_API_PORT: String(CONFIG_API_PORT), HOST: '127.0.0.1' },
+    // INTROSPECT_PORT=0: every simulated compute's introspect listens on a port the OS picks.
+    env: {
+      UI_PORT: String(UI_PORT),
+      CONFIG_API_PORT: String(CONFIG_API_PORT),
+      INTROSPECT_PORT: '0',
+      HOST: '127.0.0.1',
+    },
   },
 });

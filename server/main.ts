@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildConfigApi } from './config-api/http.ts';
+import { DEFAULT_INTROSPECT_PORT, IntrospectListeners } from './introspect/listeners.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
 
@@ -11,6 +12,7 @@ const env = process.env;
 const host = env.HOST ?? '127.0.0.1';
 const configApiPort = port('CONFIG_API_PORT', 8082);
 const uiPort = port('UI_PORT', 8080);
+const introspectPort = port('INTROSPECT_PORT', DEFAULT_INTROSPECT_PORT);
 const externalApi = env.CONFIG_API_URL;
 const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
 
@@ -63,6 +65,25 @@ if (!externalApi) {
     () => simulation.stop(),
   );
   process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
+  // One agent introspect per simulated compute, from INTROSPECT_PORT upward in node order.
+  const introspectLine = (node: string, p: number) =>
+    `vRouter agent introspect:     http://${host}:${p}/   ${node}, e.g. curl http://${host}:${p}/Snh_NhListReq\n`;
+  const introspect = await IntrospectListeners.start(simulation.dataplane, {
+    basePort: introspectPort,
+    host,
+    onChange: (e) =>
+      process.stdout.write(
+        e.kind === 'opened' ? introspectLine(e.node, e.port) : `vRouter agent introspect closed: ${e.node}\n`,
+      ),
+  }).catch((err: NodeJS.ErrnoException & { port?: number }) =>
+    fail(
+      err.code === 'EADDRINUSE'
+        ? `port ${err.port ?? introspectPort} on ${host} is already in use; set INTROSPECT_PORT to another first port`
+        : err.message,
+    ),
+  );
+  closers.push(() => introspect.close());
+  for (const c of introspect.computes) process.stdout.write(introspectLine(c.node, c.port));
 }
 
 const ui = await buildUiServer({

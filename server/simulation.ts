@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { createDefaultObjects } from './config-api/bootstrap.ts';
 import { ConfigStore } from './config-api/store.ts';
 import { Dataplane } from './dataplane/dataplane.ts';
-import { Cluster } from './cluster/cluster.ts';
+import { Cluster, internalIp, isComputeNode } from './cluster/cluster.ts';
 import { loadScenario } from './cluster/scenario.ts';
 import { randomIds, type IdSource } from './ids.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
@@ -42,7 +42,10 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   createDefaultObjects(store);
   const cluster = new Cluster({ clock, ids: opts.ids ?? randomIds });
   loadScenario(cluster, ...(opts.scenarioFile ? [opts.scenarioFile] : []));
-  const dataplane = new Dataplane(store, { clock });
+  // The computes' XMPP and BGP peer: the control node runs on the (first) master.
+  const master = cluster.list('Node').find((n) => !isComputeNode(n));
+  const controlNode = master ? internalIp(master) : undefined;
+  const dataplane = new Dataplane(store, { clock, ...(controlNode ? { controlNode } : {}) });
   const kubeManager = new KubeManager(store, cluster);
   kubeManager.start();
   const plugins: Simulation['plugins'] = [
