@@ -4,7 +4,7 @@
 import { useCallback } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 
-export const TABS = ['routes', 'nexthops', 'flows', 'trace'] as const;
+export const TABS = ['routes', 'nexthops', 'flows', 'cli', 'trace'] as const;
 export type DataplaneTab = (typeof TABS)[number];
 
 export interface DataplaneUrlState {
