@@ -162,16 +162,28 @@ function nhDataOf(router: VRouter, id: number): NhSandeshData {
   return nh ? nhSandeshData(router, nh) : nhSandeshData(router, router.nh.get(0)!);
 }
 
-/** The next-hop table in the agent's DB order: NextHop::IsLess compares the type first. */
+const NH_TYPE_ORDER: Readonly<Record<NextHop['type'], number>> = {
+  discard: 0,
+  receive: 2,
+  interface: 7,
+  tunnel: 8,
+  composite: 10,
+};
+
+const nhOrderCache = new WeakMap<VRouter, { version: number; list: NextHop[] }>();
+
+/**
+ * The next-hop table in the agent's DB order (NextHop::IsLess compares the type first), sorted
+ * again only when the table changed: every introspect page walks it.
+ */
 export function nexthopsInDbOrder(router: VRouter): NextHop[] {
-  const order: Readonly<Record<NextHop['type'], number>> = {
-    discard: 0,
-    receive: 2,
-    interface: 7,
-    tunnel: 8,
-    composite: 10,
-  };
-  return [...router.nh.values()].sort((a, b) => order[a.type] - order[b.type] || a.id - b.id);
+  const cached = nhOrderCache.get(router);
+  if (cached && cached.version === router.nh.version) return cached.list;
+  const list = [...router.nh.values()].sort(
+    (a, b) => NH_TYPE_ORDER[a.type] - NH_TYPE_ORDER[b.type] || a.id - b.id,
+  );
+  nhOrderCache.set(router, { version: router.nh.version, list });
+  return list;
 }
 
 // ---- routes -----------------------------------------------------------------------------------------
