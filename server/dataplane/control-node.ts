@@ -51,7 +51,14 @@ export class ControlNode {
     private readonly ctx: ControlNodeContext,
   ) {}
 
-  /** A compute's export for a route changed (null: withdrawn). */
+  /** Entries whose exporters changed since the last publishPending(). */
+  private readonly pending = new Set<Entry>();
+
+  /**
+   * A compute's export for a route changed (null: withdrawn). Published by publishPending(), so
+   * a batch of changes (a Service's members added one by one) reaches the computes once, as the
+   * control node's update batching would.
+   */
   update(router: VRouter, route: Route, exported: Export | null): void {
     const key = keyOf(route.vrf.name, route.prefix, route.plen);
     let entry = this.entries.get(key);
@@ -70,9 +77,22 @@ export class ControlNode {
     }
     if (exported) entry.exporters.set(router.ip, exported);
     else entry.exporters.delete(router.ip);
-    entry.leak = this.ctx.isClusterVip(entry.vrfName, entry.prefix);
-    this.publish(entry);
-    if (entry.exporters.size === 0) this.entries.delete(key);
+    this.pending.add(entry);
+  }
+
+  /** Sends every changed route to the computes. */
+  publishPending(): void {
+    // Publishing changes only controller paths, which export nothing, but loop to be safe.
+    while (this.pending.size > 0) {
+      const batch = Array.from(this.pending);
+      this.pending.clear();
+      for (const entry of batch) {
+        entry.leak = this.ctx.isClusterVip(entry.vrfName, entry.prefix);
+        this.publish(entry);
+        const key = keyOf(entry.vrfName, entry.prefix, entry.plen);
+        if (entry.exporters.size === 0 && this.entries.get(key) === entry) this.entries.delete(key);
+      }
+    }
   }
 
   /** Everything a compute exported goes (the compute left or changed address). */

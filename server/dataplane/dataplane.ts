@@ -245,14 +245,18 @@ export class Dataplane {
   }
 
   private flush(): void {
-    if (this.dirtyVmis.size === 0 && this.dirtyFips.size === 0 && this.dirtyVns.size === 0) return;
-    for (const vn of this.dirtyVns) this.reconcileVn(vn);
-    this.dirtyVns.clear();
-    for (const vmi of this.dirtyVmis) this.reconcileVmi(vmi);
-    this.dirtyVmis.clear();
-    for (const fip of this.dirtyFips) this.reconcileFip(fip);
-    this.dirtyFips.clear();
-    for (const listener of this.listeners) listener();
+    if (this.dirtyVmis.size > 0 || this.dirtyFips.size > 0 || this.dirtyVns.size > 0) {
+      for (const vn of this.dirtyVns) this.reconcileVn(vn);
+      this.dirtyVns.clear();
+      for (const vmi of this.dirtyVmis) this.reconcileVmi(vmi);
+      this.dirtyVmis.clear();
+      for (const fip of this.dirtyFips) this.reconcileFip(fip);
+      this.dirtyFips.clear();
+      this.controlNode.publishPending();
+      for (const listener of this.listeners) listener();
+      return;
+    }
+    this.controlNode.publishPending();
   }
 
   // ---- networks ---------------------------------------------------------------------------------
