@@ -43,10 +43,12 @@ export default defineConfig({
     url: `http://127.0.0.1:${UI_PORT}/api/info`,
     reuseExistingServer: false,
     timeout: 180_000,
+    // INTROSPECT_PORT=0: every simulated compute's introspect listens on a port the OS picks.
     env: {
       UI_PORT: String(UI_PORT),
       CONFIG_API_PORT: String(CONFIG_API_PORT),
       KUBE_API_PORT: String(KUBE_API_PORT),
+      INTROSPECT_PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: process.env.E2E_DATA_DIR,
       LOG_LEVEL: 'silent',

@@ -1,9 +1,11 @@
 // The Dataplane journey in a namespace of its own (applied first, deleted after, so the seed the
 // other specs read is never touched): the client's VRF on k8s-node1 routes the Service's VIP/32 to
 // an ECMP composite; a trace lands on a web pod at port 80 with an N(DPd) flow on the backend's
-// compute; scaling to 3 adds a composite slot live, and back to 2 leaves a hole.
+// compute; the CLI tab runs the vRouter utilities; scaling to 3 puts two backends on one compute,
+// whose composite expands them (one slot per local pod plus one tunnel per other backend compute,
+// as the agent builds it), live, and scaling back to 2 leaves a hole.
 
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { clusterApi } from '../model/api/paths.ts';
 import { applyManifest, deleteNamespace, uniqueName } from './own-objects.ts';
 import { DataplanePage } from './pages/dataplane-page.ts';
@@ -42,6 +44,28 @@ spec:
   selector: { app: web }
   ports: [{ protocol: TCP, port: 8888, targetPort: 80 }]
 `;
+
+/** Where the namespace's web pods run: node → pod count. */
+async function backendsByNode(request: APIRequestContext, namespace: string): Promise<Map<string, number>> {
+  const res = await request.get(clusterApi.list.path({ plural: 'pods' }));
+  const pods = (
+    (await res.json()) as {
+      items: {
+        metadata: { namespace: string; labels?: Record<string, string> };
+        spec: { nodeName?: string };
+      }[];
+    }
+  ).items;
+  const byNode = new Map<string, number>();
+  for (const p of pods)
+    if (p.metadata.namespace === namespace && p.metadata.labels?.app === 'web' && p.spec.nodeName)
+      byNode.set(p.spec.nodeName, (byNode.get(p.spec.nodeName) ?? 0) + 1);
+  return byNode;
+}
+
+/** Slots of the VIP's composite on `node` (CompositeNHKey::ExpandLocalCompositeNH): its own backends, plus one tunnel per other compute with backends. */
+const activeSlotsOn = (node: string, byNode: Map<string, number>) =>
+  (byNode.get(node) ?? 0) + [...byNode.keys()].filter((n) => n !== node).length;
 
 test('routes, trace, flows and a live composite while scaling a deployment', async ({ page, request }) => {
   const namespace = uniqueName('e2e-dp');
@@ -101,25 +125,54 @@ test('routes, trace, flows and a live composite while scaling a deployment', asy
         .first(),
     ).toBeVisible();
 
-    // Open the VIP's composite on k8s-node1 from its route.
-    await dp.pickNode('k8s-node1');
-    await dp.tab('Routes').click();
-    await dp
-      .routeRow(`${vip}/32`)
-      .getByRole('link', { name: new RegExp(`^Next hop \\d+ of ${vip.replace(/\./g, '\\.')}/32$`) })
-      .click();
-    await expect(dp.tab('Next hops')).toHaveAttribute('aria-selected', 'true');
-    await expect(dp.activeSlots()).toHaveCount(2);
+    // The CLI tab runs the vRouter utilities on the compute: its MPLS labels, its interfaces.
+    await dp.tab('CLI').click();
+    const commands = page.getByRole('radiogroup', { name: 'Command' });
+    await commands.getByRole('radio', { name: 'mpls' }).click();
+    await expect(page.getByLabel('mpls --dump')).toContainText('MPLS Input Label Map');
+    await commands.getByRole('radio', { name: 'vif' }).click();
+    await expect(page.getByLabel('vif --list')).toContainText(`IPaddr:${podIp}`);
 
-    // Scale up: a third member fills a hole or is appended — live, no reload.
+    // Open the VIP's composite on a compute from its route. After a change the route may still
+    // name the old composite for a moment (a changed component list is a new composite NH): follow
+    // it again until the slots match.
+    const openVipComposite = async (node: string) => {
+      await dp.pickNode(node);
+      await dp.tab('Routes').click();
+      await dp
+        .routeRow(`${vip}/32`)
+        .getByRole('link', { name: new RegExp(`^Next hop \\d+ of ${vip.replace(/\./g, '\\.')}/32$`) })
+        .click();
+      await expect(dp.tab('Next hops')).toHaveAttribute('aria-selected', 'true');
+    };
+    const expectVipComposite = (node: string, active: number, holes: number) =>
+      expect(async () => {
+        await openVipComposite(node);
+        await expect(dp.activeSlots()).toHaveCount(active, { timeout: 1_000 });
+        await expect(dp.holes()).toHaveCount(holes, { timeout: 1_000 });
+      }).toPass();
+    await expectVipComposite(
+      'k8s-node1',
+      activeSlotsOn('k8s-node1', await backendsByNode(request, namespace)),
+      0,
+    );
+
+    // Scale up: with three backends on two computes one compute holds two; its composite expands
+    // them into one slot each, beside the tunnel to the other compute.
     await dp.scale(`${namespace}/web`, 3);
-    await expect(dp.activeSlots()).toHaveCount(3);
-    await expect(dp.holes()).toHaveCount(0);
+    let byNode = await backendsByNode(request, namespace);
+    expect([...byNode.values()].reduce((a, b) => a + b, 0)).toBe(3);
+    const [crowded] = [...byNode].find(([, count]) => count === 2)!;
+    await expectVipComposite(crowded, 3, 0);
 
-    // Scale back: the removed member leaves a hole.
+    // Scale back: the slot of the removed backend becomes a hole (-1); the others keep their places.
     await dp.scale(`${namespace}/web`, 2);
-    await expect(dp.activeSlots()).toHaveCount(2);
-    await expect(dp.holes()).toHaveCount(1);
+    await expect(async () => {
+      byNode = await backendsByNode(request, namespace);
+      expect([...byNode.values()].reduce((a, b) => a + b, 0)).toBe(2);
+    }).toPass();
+    const active = activeSlotsOn(crowded, byNode);
+    await expectVipComposite(crowded, active, 3 - active);
     await expect(page.getByLabel(/^nh --get \d+$/)).toContainText(/Sub NH\(label\):.* -1/);
   } finally {
     await deleteNamespace(request, namespace);

@@ -44,6 +44,10 @@ const KM_CLUSTER =
   'kube-manager reads Kubernetes only through its KubeClient protocol (kube-client.ts); the composition root wires the client.';
 const PERSISTENCE =
   "persistence stores records for whoever opens it: it imports no layer (components hand it their journals' records).";
+const VROUTER_CLI_PURE = 'vrouter-cli is pure: it renders records and imports no I/O.';
+const VROUTER_CLI =
+  'vrouter-cli renders introspect-shaped records from model/ only: it imports no server layer.';
+const INTROSPECT = 'introspect serves the dataplane only: it imports no other layer.';
 const KUBE_API =
   "kube-api serves the Kubernetes model only (and implements kube-manager's KubeClient port): it imports no other Contrail layer and not the UI server.";
 const DP_DOMAINS =
@@ -114,6 +118,13 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/kube-manager/planted.ts', '@server/cluster/cluster.ts', KM_CLUSTER],
   ['server/kube-manager/planted.ts', '../kube-api/http.ts', KM_CLUSTER],
   ['server/cluster/planted.ts', '../kube-api/http.ts', CLUSTER],
+  ['server/vrouter-cli/planted.ts', 'node:fs', VROUTER_CLI_PURE],
+  ['server/vrouter-cli/planted.ts', '@server/dataplane/vrouter.ts', VROUTER_CLI],
+  ['server/vrouter-cli/planted.ts', '../dataplane/vrouter.ts', VROUTER_CLI],
+  ['server/introspect/planted.ts', '@server/config-api/store.ts', INTROSPECT],
+  ['server/introspect/planted.ts', '../ui-server/app.ts', INTROSPECT],
+  ['server/introspect/planted.ts', '../simulation.ts', NO_ROOT],
+  ['server/ui-server/planted.ts', '@server/introspect/server.ts', UI],
   ['server/persistence/planted.ts', '@server/config-api/store.ts', PERSISTENCE],
   ['server/persistence/planted.ts', '../cluster/cluster.ts', PERSISTENCE],
   ['server/persistence/planted.ts', 'fastify', HTTP],
@@ -165,6 +176,10 @@ const ALLOWED: [string, string][] = [
   ['server/kube-api/planted.ts', '../kube-manager/kube-client.ts'],
   ['server/kube-api/planted.ts', 'fastify'],
   ['server/persistence/planted.ts', 'lmdb'],
+  ['server/vrouter-cli/planted.ts', '@model/dataplane/vrouter-cli-input.ts'],
+  ['server/introspect/planted.ts', '@server/dataplane/dataplane.ts'],
+  ['server/introspect/planted.ts', 'node:http'],
+  ['server/ui-server/planted.ts', '@server/vrouter-cli/nh.ts'],
   ['server/config-api/http-actions.ts', 'fastify'],
   ['server/kube-manager/planted.ts', '@model/dataplane/ecmp-hashing.ts'],
   ['server/kube-manager/planted.ts', '@server/metrics.ts'],

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
 import { buildConfigApi } from './config-api/http.ts';
 import { KUBECONFIG_FILE, writeKubeconfig } from './kube-api/kubeconfig.ts';
+import { DEFAULT_INTROSPECT_PORT } from './introspect/listeners.ts';
 import { DataDirError, openDataDir, type DataDir } from './persistence/data-dir.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
@@ -60,6 +61,7 @@ const host = env.HOST || '127.0.0.1';
 const configApiPort = port('CONFIG_API_PORT', 8082);
 const uiPort = port('UI_PORT', 8080);
 const kubeApiPort = port('KUBE_API_PORT', 6443);
+const introspectPort = port('INTROSPECT_PORT', DEFAULT_INTROSPECT_PORT);
 const externalApi = httpUrl('CONFIG_API_URL');
 const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
 const graceMs = milliseconds('SHUTDOWN_GRACE_MS', 5000);
@@ -82,6 +84,9 @@ async function listen(app: FastifyInstance, portNumber: number, variable: string
     throw err;
   }
 }
+
+const introspectLine = (node: string, p: number) =>
+  `vRouter agent introspect:     http://${host}:${p}/   ${node}, e.g. curl http://${host}:${p}/Snh_NhListReq\n`;
 
 const listeners: FastifyInstance[] = [];
 let dataDir: DataDir | undefined;
@@ -110,6 +115,15 @@ async function start(): Promise<void> {
         listeners.push(app);
         return listen(app, kubeApiPort, 'KUBE_API_PORT');
       },
+      // One agent introspect per simulated compute, from INTROSPECT_PORT upward in node order.
+      introspect: {
+        basePort: introspectPort,
+        host,
+        onChange: (e) =>
+          process.stdout.write(
+            e.kind === 'opened' ? introspectLine(e.node, e.port) : `vRouter agent introspect closed: ${e.node}\n`,
+          ),
+      },
     }).catch((err: Error) => fail(err.message));
     stopSimulation = () => simulation.stop();
     const saved = dataDir;
@@ -134,6 +148,7 @@ async function start(): Promise<void> {
     );
     if (env.KUBECONFIG)
       process.stdout.write(`kube-manager watches          ${simulation.kubeManager.source}\n`);
+    for (const c of simulation.introspect?.computes ?? []) process.stdout.write(introspectLine(c.node, c.port));
     process.stdout.write(`State directory:              ${dataDir.path}${reset ? ' (reset)' : ''}\n`);
   }
 

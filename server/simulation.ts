@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
 import { API_PREFIX } from '@model/api/paths.ts';
 import { OBJECT_TYPES } from '@model/contrail/schema.ts';
+import { internalIp, isComputeNode } from '@model/kubernetes/nodes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { journalCluster, readClusterSnapshot } from './cluster/persist.ts';
@@ -18,6 +19,7 @@ import { attachJournal } from './config-api/persist.ts';
 import { ConfigStore } from './config-api/store.ts';
 import { UserAgentKv } from './config-api/useragent-kv.ts';
 import { Dataplane } from './dataplane/dataplane.ts';
+import { IntrospectListeners, type IntrospectListenersOptions } from './introspect/listeners.ts';
 import { randomIds, type IdSource } from './ids.ts';
 import { httpKubeClient, kubeClientFromKubeconfig } from './kube-api/client.ts';
 import { buildKubeApi } from './kube-api/http.ts';
@@ -43,6 +45,11 @@ export interface SimulationOptions {
   syncTimeoutMs?: number;
   /** Where components save their state and resume it from; in memory only when omitted. */
   dataDir?: DataDir | undefined;
+  /**
+   * Each compute's agent introspect: its listeners from `basePort` upward in node order (0: any
+   * free port). Not started when omitted.
+   */
+  introspect?: IntrospectListenersOptions;
 }
 
 export interface Simulation {
@@ -57,6 +64,8 @@ export interface Simulation {
   readonly kubeManager: KubeManager;
   /** One simulated vRouter per compute node, following the store's change feed. */
   readonly dataplane: Dataplane;
+  /** Each compute's agent introspect listener, when `introspect` was asked for. */
+  readonly introspect: IntrospectListeners | undefined;
   /** UI server route plugins over the simulation, each with its prefix. */
   readonly plugins: { prefix: string; plugin: FastifyPluginAsync }[];
   readonly info: ServerInfoSource;
@@ -83,7 +92,10 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   const kubeApiUrl = await (opts.listenKubeApi ?? ((app) => app.listen({ host: '127.0.0.1', port: 0 })))(
     kubeApi,
   );
-  const dataplane = new Dataplane(store, { clock });
+  // The computes' XMPP and BGP peer: the control node runs on the (first) master.
+  const master = cluster.list('Node').find((n) => !isComputeNode(n));
+  const controlNode = master ? internalIp(master) : undefined;
+  const dataplane = new Dataplane(store, { clock, ...(controlNode ? { controlNode } : {}) });
   const client = opts.kubeconfig
     ? kubeClientFromKubeconfig(opts.kubeconfig)
     : httpKubeClient({
@@ -112,6 +124,19 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
       clearTimeout(timer);
     }
   } else await kubeManager.start();
+  const introspect = opts.introspect
+    ? await IntrospectListeners.start(dataplane, opts.introspect).catch(
+        (err: NodeJS.ErrnoException & { port?: number }) => {
+          kubeManager.stop();
+          void kubeApi.close();
+          throw err.code === 'EADDRINUSE'
+            ? new Error(
+                `port ${err.port ?? opts.introspect!.basePort} on ${opts.introspect!.host ?? '127.0.0.1'} is already in use; set INTROSPECT_PORT to another first port`,
+              )
+            : err;
+        },
+      )
+    : undefined;
   const plugins: Simulation['plugins'] = [
     { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
     { prefix: API_PREFIX.cluster, plugin: clusterRoutes(cluster, { kubeManager }) },
@@ -133,12 +158,14 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     kubeApiUrl,
     kubeManager,
     dataplane,
+    introspect,
     plugins,
     info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default', kubernetes: client.description },
     isReady: () => !stopped,
     stop: async () => {
       stopped = true;
       kubeManager.stop();
+      await introspect?.close();
       dataplane.stop();
       await kubeApi.close();
     },

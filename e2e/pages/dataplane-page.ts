@@ -28,7 +28,7 @@ export class DataplanePage {
     await expect(this.page).toHaveURL(new RegExp(`/dataplane/${node}(\\?|$)`));
   }
 
-  tab(name: 'Routes' | 'Next hops' | 'Flows' | 'Trace'): Locator {
+  tab(name: 'Routes' | 'Next hops' | 'Flows' | 'CLI' | 'Trace'): Locator {
     return this.page.getByRole('tab', { name });
   }
 

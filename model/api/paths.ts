@@ -121,6 +121,8 @@ export const dataplaneApi = {
   cliRt: apiRoute('/api/dataplane/vrouters/:node/cli/rt'),
   cliNh: apiRoute('/api/dataplane/vrouters/:node/cli/nh'),
   cliFlow: apiRoute('/api/dataplane/vrouters/:node/cli/flow'),
+  /** Any vRouter utility's text: `rt`, `nh`, `flow`, `mpls`, `vif`, `vrfstats`, `dropstats`. */
+  cli: apiRoute('/api/dataplane/vrouters/:node/cli/:command'),
   trace: apiRoute('/api/dataplane/trace'),
   traffic: apiRoute('/api/dataplane/traffic'),
 };

@@ -84,6 +84,11 @@ export interface CompositeComponentData {
 
 export interface NhSandeshData {
   nh_index: number;
+  /**
+   * For an ECMP composite: the hash fields programmed in the kernel (`nh --get` Valid Hash Key
+   * Parameters), in the agent's names (`l3-source-address` …).
+   */
+  hash_fields?: string[];
   /** `discard`, `receive`, `interface`, `tunnel` or `ECMP Composite sub nh count: <n>`. */
   type: string;
   ref_count: number;
@@ -260,11 +265,17 @@ export interface TraceFlow {
 }
 
 export interface TraceEcmp {
+  /** The compute that made this pick. */
+  node: string;
   nexthopId: number;
   slot: number;
   slots: number;
-  /** The agent's 64-bit flow hash, in decimal. */
+  /** The agent's 64-bit flow hash, in decimal (PickMember uses its low 32 bits). */
   hash: string;
+  /** PickMember's seed: the hash's low 32 bits; the slot is `seed % slots` unless that slot is a hole. */
+  seed: number;
+  /** The fields the hash covered (the route's ecmp_hashing_include_fields). */
+  hashFields: string[];
 }
 
 export interface TraceMember {
@@ -276,7 +287,18 @@ export interface TraceMember {
 
 export interface TraceResult {
   sourceNode: string;
+  /** The first ECMP pick (the source compute's), as before. */
   ecmp: TraceEcmp | null;
+  /**
+   * Every ECMP pick in order: the source compute's over its composite, then, when the packet
+   * arrives on a local-ECMP label, the backend compute's over its local composite.
+   */
+  ecmpPicks: TraceEcmp[];
+  /**
+   * Set when the VIP runs a what-if that is not Contrail behaviour (`maglev`: the Service's
+   * `ecmp-hashing: maglev` annotation replaces PickMember's `seed % size` with a Maglev table).
+   */
+  whatIf: 'maglev' | null;
   member: TraceMember | null;
   flows: TraceFlow[];
   /** The agent's short-flow reason (`SHORT_PORT_MAP_DROP`…), null when delivered. */
@@ -292,6 +314,18 @@ export interface TrafficRequest {
   flows: number;
   /** First source port; flow i uses firstSourcePort + i (wrapping within 1024-65535). */
   firstSourcePort?: number;
+  /**
+   * `sequential` (the default): each client counts up from firstSourcePort. `random`: each
+   * client walks one fixed pseudo-random permutation of 1024-65535 (like a kernel's randomised
+   * ephemeral ports), starting at the position of firstSourcePort.
+   */
+  sourcePorts?: 'sequential' | 'random';
+}
+
+/** Progress of a traffic run (the run is processed in slices). */
+export interface TrafficProgress {
+  done: number;
+  total: number;
 }
 
 export interface TrafficMember extends TraceMember {
@@ -303,4 +337,10 @@ export interface TrafficResult {
   dropped: number;
   reused: number;
   members: TrafficMember[];
+  /**
+   * How many times a client's source ports wrapped from 65535 back to 1024: after a wrap, flow
+   * i reuses the 5-tuple of flow i − 64512 × clients, so it is counted as `reused`, not new.
+   */
+  sourcePortWraps: number;
+  whatIf: 'maglev' | null;
 }

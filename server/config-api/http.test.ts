@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { OBJECT_TYPES } from '@model/contrail/schema.ts';
 import { ManualClock } from '@server/clock.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { createDefaultObjects } from './bootstrap.ts';
@@ -74,7 +75,7 @@ describe('GET /', () => {
     const body = res.json();
     expect(body.href).toBe(H);
     const links = body.links.map((l: { link: Record<string, unknown> }) => l.link);
-    expect(links).toHaveLength(19 * 2 + 9);
+    expect(links).toHaveLength(OBJECT_TYPES.length * 2 + 9);
     expect(links[0]).toEqual({ rel: 'collection', href: `${H}/domains`, name: 'domain', method: null });
     expect(links).toContainEqual({
       rel: 'collection',
@@ -82,7 +83,12 @@ describe('GET /', () => {
       name: 'loadbalancer-member',
       method: null,
     });
-    expect(links[19]).toEqual({ rel: 'resource-base', href: `${H}/domain`, name: 'domain', method: null });
+    expect(links[OBJECT_TYPES.length]).toEqual({
+      rel: 'resource-base',
+      href: `${H}/domain`,
+      name: 'domain',
+      method: null,
+    });
     // The actions we serve, in api_server.py `_ACTION_RESOURCES` order with its link names.
     expect(links.slice(-9)).toEqual([
       { rel: 'action', href: `${H}/prop-collection-get`, name: 'prop-collection-get', method: 'GET' },

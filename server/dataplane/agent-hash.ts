@@ -1,6 +1,17 @@
-// The vRouter agent's ECMP flow hash (PktInfo::hash): boost::hash_combine of the router id and
-// the pre-NAT 5-tuple on a 64-bit size_t, then the agent's final fold. Pure integer arithmetic on
-// two 32-bit halves so the packet path allocates nothing.
+// The vRouter agent's ECMP flow hash (pkt/pkt_handler.cc PktInfo::hash): boost::hash_combine of
+// the router id and the pre-NAT 5-tuple fields the route's EcmpLoadBalance includes, on a 64-bit
+// size_t, then the agent's final fold. Pure integer arithmetic on two 32-bit halves so the packet
+// path allocates nothing.
+
+import {
+  ALL_HASH_FIELDS,
+  DESTINATION_IP,
+  DESTINATION_PORT,
+  IP_PROTOCOL,
+  SOURCE_IP,
+  SOURCE_PORT,
+  type HashFieldMask,
+} from '@model/dataplane/ecmp-load-balance.ts';
 
 const GOLDEN = 0x9e3779b9;
 const TWO_32 = 4294967296;
@@ -30,9 +41,10 @@ function combine(vHi: number, vLo: number): void {
 }
 
 /**
- * The agent's hash of a flow: router id (the compute's vhost0 IP), then source IP, destination
- * IP, protocol, source port and destination port (all fields enabled, the default
- * EcmpLoadBalance). Returns into `out` to avoid allocation.
+ * The agent's hash of a flow: router id (the compute's vhost0 IP; `flow_use_rid_in_hash` is the
+ * default), then source IP, destination IP, protocol, source port and destination port, each only
+ * when `fields` includes it (default: all, the agent's default EcmpLoadBalance). Returns into
+ * `out` to avoid allocation.
  */
 export function hashFlow(
   routerId: number,
@@ -42,15 +54,16 @@ export function hashFlow(
   sport: number,
   dport: number,
   out: Hash64,
+  fields: HashFieldMask = ALL_HASH_FIELDS,
 ): Hash64 {
   seedHi = 0;
   seedLo = 0;
   combine(0, routerId >>> 0);
-  combine(0, sip >>> 0);
-  combine(0, dip >>> 0);
-  combine(0, proto);
-  combine(0, sport);
-  combine(0, dport);
+  if (fields & SOURCE_IP) combine(0, sip >>> 0);
+  if (fields & DESTINATION_IP) combine(0, dip >>> 0);
+  if (fields & IP_PROTOCOL) combine(0, proto);
+  if (fields & SOURCE_PORT) combine(0, sport);
+  if (fields & DESTINATION_PORT) combine(0, dport);
   const hi = seedHi;
   const lo = seedLo;
   // Final fold: hash_combine(0, seed & 0xffffffff) then hash_combine(h, seed >> 16).
@@ -63,7 +76,15 @@ export function hashFlow(
   return out;
 }
 
-/** (hi·2^32 + lo) mod n, exact for n < 2^21. */
+/**
+ * The seed CompositeNH::PickMember receives: the 64-bit hash converted to `uint32_t`, i.e. its
+ * low 32 bits (pkt_flow_info.cc PickEcmpMember passes `pkt->hash(…)` to a uint32_t parameter).
+ */
+export function pickSeed(hash: Hash64): number {
+  return hash.lo >>> 0;
+}
+
+/** (hi·2^32 + lo) mod n, exact for n < 2^21 (the Maglev what-if indexes its table with it). */
 export function hashMod(hash: Hash64, n: number): number {
   return ((((hash.hi % n) * TWO_32) % n) + (hash.lo % n)) % n;
 }

@@ -1,33 +1,55 @@
-// The dataplane: one VRouter per compute node, kept in step with the config store's change feed
-// by reconciling only the VMIs and floating IPs an event touches. Reads the store; never writes.
+// The dataplane: one VRouter per compute node and the control node between them, kept in step
+// with the config store's change feed by reconciling only the VMIs, floating IPs and networks an
+// event touches. Reads the store; never writes.
 
-import { ECMP_HASHING_ANNOTATION, ecmpHashingOf, type EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
-import type { ChangeEvent, ConfigStore, StoredObject } from '@server/config-api/store.ts';
+import { ECMP_HASHING_ANNOTATION } from '@model/dataplane/ecmp-hashing.ts';
+import { ALL_HASH_FIELDS, maskOfConfig, type HashFieldMask } from '@model/dataplane/ecmp-load-balance.ts';
 import { LB_DEVICE_OWNER, macFromUuid, podKeyOfVmName } from '@model/contrail/names.ts';
+import { isIpv4, parseIpv4, tryParseIpv4 } from '@model/net/ipv4.ts';
+import type { ChangeEvent, ConfigStore, StoredObject } from '@server/config-api/store.ts';
 import type { Clock } from '@server/clock.ts';
+import { ControlNode } from './control-node.ts';
 import type { FlowTableOptions } from './flow-table.ts';
-import { isIpv4, parseIpv4 } from '@model/net/ipv4.ts';
-import type { FipConfig, PodPlacement, PortMapping } from './model.ts';
-import { VRouter, type MemberInfo } from './vrouter.ts';
+import { VRouter, type FipConfig, type PodPlacement, type PortMapping, type VnInfo } from './vrouter.ts';
+
+export type { FipConfig, PodPlacement } from './vrouter.ts';
 
 export interface DataplaneOptions {
   clock: Clock;
   flowTable?: FlowTableOptions;
+  /** The control node's address (the computes' XMPP and BGP peer). */
+  controlNode?: string;
+}
+
+export interface MemberInfo {
+  readonly placement: PodPlacement;
+  readonly computeIp: number;
+  readonly label: number;
 }
 
 export class Dataplane {
   readonly routers = new Map<string, VRouter>();
   readonly placements = new Map<string, PodPlacement>();
   readonly fips = new Map<string, FipConfig>();
+  readonly vns = new Map<string, VnInfo>();
   readonly clock: Clock;
+  readonly controlNode: ControlNode;
   /** virtual-router uuid → node name, to follow renames and deletes. */
   private readonly routerNames = new Map<string, string>();
+  private readonly routersByIp = new Map<number, VRouter>();
   /** `<ns>/<pod>` → VMI uuid. */
   private readonly podIndex = new Map<string, string>();
   /** member VMI uuid → floating IPs that list it. */
   private readonly fipsByMember = new Map<string, Set<string>>();
+  /** VRF name → FIP address → FIP uuid (which prefixes are ClusterIP VIPs). */
+  private readonly fipsByVrf = new Map<string, Map<number, string>>();
+  /** VN fq_name key → VN uuid, and the VRF names of networks that hold pods. */
+  private readonly vnByName = new Map<string, string>();
+  private readonly podVrfs = new Set<string>();
   private readonly dirtyVmis = new Set<string>();
   private readonly dirtyFips = new Set<string>();
+  private readonly dirtyVns = new Set<string>();
+  private globalHashFields: HashFieldMask | undefined;
   private nextMemberId = 1;
   private readonly unsubscribe: () => void;
   private readonly flowOptions: FlowTableOptions;
@@ -40,6 +62,17 @@ export class Dataplane {
   ) {
     this.clock = opts.clock;
     this.flowOptions = opts.flowTable ?? {};
+    this.controlNode = new ControlNode(opts.controlNode ?? '127.0.0.1', {
+      routers: () => this.routers.values(),
+      vn: (vrf) => this.vnOfVrf(vrf),
+      podVrfs: () => this.podVrfs,
+      isClusterVip: (vrf, prefix) => {
+        const fip = this.fipsByVrf.get(vrf)?.get(prefix >>> 0);
+        return fip !== undefined && this.fips.get(fip)?.isClusterVip === true;
+      },
+    });
+    this.globalHashFields = this.readGlobalHashFields();
+    for (const vn of store.all('virtual-network')) this.dirtyVns.add(vn.uuid);
     for (const vr of store.all('virtual-router')) this.upsertRouter(vr);
     for (const vmi of store.all('virtual-machine-interface')) this.dirtyVmis.add(vmi.uuid);
     for (const fip of store.all('floating-ip')) this.dirtyFips.add(fip.uuid);
@@ -70,8 +103,7 @@ export class Dataplane {
   }
 
   routerByIp(ip: number): VRouter | undefined {
-    for (const r of this.routers.values()) if (r.ip === ip) return r;
-    return undefined;
+    return this.routersByIp.get(ip >>> 0);
   }
 
   /** The VMI uuid of a pod `<ns>/<name>`. */
@@ -79,13 +111,26 @@ export class Dataplane {
     return this.podIndex.get(podKey);
   }
 
+  /** Whether a VIP runs the Maglev what-if (not Contrail behaviour). */
+  isMaglevVip(ip: number): boolean {
+    for (const byIp of this.fipsByVrf.values()) {
+      const fip = byIp.get(ip >>> 0);
+      if (fip !== undefined && this.fips.get(fip)?.maglev) return true;
+    }
+    return false;
+  }
+
   memberInfo(vmiUuid: string): MemberInfo | undefined {
     const placement = this.placements.get(vmiUuid);
-    if (!placement) return undefined;
-    const router = this.routers.get(placement.node);
+    const router = placement ? this.routers.get(placement.node) : undefined;
     const vif = router?.vifByVmi.get(vmiUuid);
-    if (!router || !vif) return undefined;
+    if (!placement || !router || !vif) return undefined;
     return { placement, computeIp: router.ip, label: vif.label };
+  }
+
+  private vnOfVrf(vrfName: string): VnInfo | null {
+    for (const vn of this.vns.values()) if (vn.vrfName === vrfName) return vn;
+    return null;
   }
 
   // ---- change feed ------------------------------------------------------------------------
@@ -117,11 +162,37 @@ export class Dataplane {
         for (const ref of obj.refs.get('virtual-machine-interface') ?? [])
           for (const fip of this.fipsOfLbVmi(ref.uuid)) this.dirtyFips.add(fip);
         break;
+      case 'virtual-network':
+        this.dirtyVns.add(obj.uuid);
+        // The network's hash fields apply to its VMIs that set none themselves.
+        for (const { object } of this.store.backRefs(obj.uuid, 'virtual-machine-interface'))
+          this.dirtyVmis.add(object.uuid);
+        break;
+      case 'network-ipam':
+        for (const { object } of this.store.backRefs(obj.uuid, 'virtual-network'))
+          this.dirtyVns.add(object.uuid);
+        break;
+      case 'global-vrouter-config': {
+        const fields = this.readGlobalHashFields();
+        if (fields === this.globalHashFields) return;
+        this.globalHashFields = fields;
+        for (const vmi of this.placements.keys()) this.dirtyVmis.add(vmi);
+        break;
+      }
       default:
         return;
     }
     this.generationCounter = (this.generationCounter + 1) >>> 0 || 1;
     this.flush();
+  }
+
+  /** `ecmp_hashing_include_fields` of the global-vrouter-config, when configured. */
+  private readGlobalHashFields(): HashFieldMask | undefined {
+    for (const gvc of this.store.all('global-vrouter-config')) {
+      const mask = maskOfConfig(gvc.props.ecmp_hashing_include_fields);
+      if (mask !== undefined) return mask;
+    }
+    return undefined;
   }
 
   private upsertRouter(vr: StoredObject, previous?: StoredObject): void {
@@ -132,21 +203,22 @@ export class Dataplane {
     if (typeof ipText !== 'string' || !isIpv4(ipText)) return;
     const ip = parseIpv4(ipText);
     let router = this.routers.get(name);
+    if (router && router.ip !== ip) {
+      // The compute's address changed: its agent reconnects with a new identity.
+      this.deleteRouter(vr);
+      router = undefined;
+    }
     if (!router) {
-      router = new VRouter(name, ip, (vmi) => this.memberInfo(vmi), this.flowOptions);
+      router = new VRouter(name, ip, this.flowOptions);
+      router.controlNodeAddress = this.controlNode.address;
+      router.onExport((r, route, exported) => this.controlNode.update(r, route, exported));
       this.routers.set(name, router);
+      this.routersByIp.set(ip >>> 0, router);
       this.routerNames.set(vr.uuid, name);
-      // A new compute learns every pod already placed elsewhere and every VIP.
-      for (const p of this.placements.values()) {
-        const info = this.memberInfo(p.vmiUuid);
-        if (info) router.setRemotePod(p, info.computeIp, info.label);
-      }
-      for (const fip of this.fips.values()) router.applyFip(fip);
-    } else if (router.ip !== ip) {
-      // The compute's address changed: re-place its pods so every tunnel follows.
-      router.ip = ip;
-      for (const p of this.placements.values()) if (p.node === name) this.dirtyVmis.add(p.vmiUuid);
-      for (const p of this.placements.values()) if (p.node === name) this.unplace(p);
+      for (const vn of this.vns.values())
+        if (this.podVrfs.has(vn.vrfName)) router.ensureVrf(vn.vrfName, vn.name, vn);
+      this.controlNode.syncRouter(router);
+      for (const fip of this.fips.values()) router.applyFip(fip, this.vnOfVrf(fip.vrfName));
     }
     const vms = new Set((vr.refs.get('virtual-machine') ?? []).map((r) => r.uuid));
     const before = new Set((previous?.refs.get('virtual-machine') ?? []).map((r) => r.uuid));
@@ -161,19 +233,87 @@ export class Dataplane {
     if (name === undefined) return;
     const router = this.routers.get(name)!;
     // Deleting from a Map while iterating it is safe: entries not yet visited are still visited.
-    for (const p of this.placements.values()) if (p.node === name) this.unplace(p);
+    for (const p of this.placements.values())
+      if (p.node === name) {
+        this.unplace(p);
+        this.dirtyVmis.add(p.vmiUuid);
+      }
+    this.controlNode.withdrawAll(router.ip);
     this.routers.delete(name);
+    this.routersByIp.delete(router.ip >>> 0);
     this.routerNames.delete(vr.uuid);
-    for (const other of this.routers.values()) other.dropTunnel(router.ip);
   }
 
   private flush(): void {
-    if (this.dirtyVmis.size === 0 && this.dirtyFips.size === 0) return;
-    for (const vmi of this.dirtyVmis) this.reconcileVmi(vmi);
-    this.dirtyVmis.clear();
-    for (const fip of this.dirtyFips) this.reconcileFip(fip);
-    this.dirtyFips.clear();
-    for (const listener of this.listeners) listener();
+    if (this.dirtyVmis.size > 0 || this.dirtyFips.size > 0 || this.dirtyVns.size > 0) {
+      for (const vn of this.dirtyVns) this.reconcileVn(vn);
+      this.dirtyVns.clear();
+      for (const vmi of this.dirtyVmis) this.reconcileVmi(vmi);
+      this.dirtyVmis.clear();
+      for (const fip of this.dirtyFips) this.reconcileFip(fip);
+      this.dirtyFips.clear();
+      this.controlNode.publishPending();
+      for (const listener of this.listeners) listener();
+      return;
+    }
+    this.controlNode.publishPending();
+  }
+
+  // ---- networks ---------------------------------------------------------------------------------
+
+  private reconcileVn(uuid: string): void {
+    const obj = this.store.get(uuid);
+    if (!obj || obj.type !== 'virtual-network') {
+      for (const [name, id] of this.vnByName) if (id === uuid) this.vnByName.delete(name);
+      this.vns.delete(uuid);
+      return;
+    }
+    const vn: VnInfo = {
+      name: obj.fqKey,
+      vrfName: this.vrfNameOf(obj),
+      forwardingMode: forwardingModeOf(obj),
+      subnets: this.subnetsOf(obj),
+    };
+    this.vns.set(uuid, vn);
+    this.vnByName.set(obj.fqKey, uuid);
+    for (const router of this.routers.values()) {
+      const vrf = router.vrfs.get(vn.vrfName);
+      if (vrf) router.setVn(vrf, vn);
+    }
+  }
+
+  /** IPAM subnets of a VN: the ref's own subnets, else the flat-subnet IPAM's (kube-manager's). */
+  private subnetsOf(vn: StoredObject): VnInfo['subnets'] {
+    const out: { prefix: number; plen: number; gateway: number | null; dns: number | null }[] = [];
+    for (const ref of vn.refs.get('network-ipam') ?? []) {
+      const attr = ref.attr as { ipam_subnets?: unknown[] } | null;
+      let subnets = Array.isArray(attr?.ipam_subnets) ? attr.ipam_subnets : [];
+      if (subnets.length === 0) {
+        const ipam = this.store.get(ref.uuid);
+        const flat = (ipam?.props.ipam_subnets as { subnets?: unknown[] } | undefined)?.subnets;
+        subnets = Array.isArray(flat) ? flat : [];
+      }
+      for (const s of subnets) {
+        const sub = s as {
+          subnet?: { ip_prefix?: unknown; ip_prefix_len?: unknown };
+          default_gateway?: unknown;
+          dns_server_address?: unknown;
+        };
+        const prefix =
+          typeof sub.subnet?.ip_prefix === 'string' ? tryParseIpv4(sub.subnet.ip_prefix) : undefined;
+        const plen = sub.subnet?.ip_prefix_len;
+        if (prefix === undefined || typeof plen !== 'number' || plen < 0 || plen > 32) continue;
+        const gateway = addr(sub.default_gateway);
+        const dns = addr(sub.dns_server_address);
+        out.push({ prefix, plen, gateway: gateway === 0 ? null : gateway, dns: dns === 0 ? null : dns });
+      }
+    }
+    return out;
+  }
+
+  private vnInfoByName(vnName: string): VnInfo | null {
+    const uuid = this.vnByName.get(vnName);
+    return uuid ? (this.vns.get(uuid) ?? null) : null;
   }
 
   // ---- pod interfaces ---------------------------------------------------------------------
@@ -188,27 +328,36 @@ export class Dataplane {
       current.ip === desired.ip &&
       current.mac === desired.mac &&
       current.vrfName === desired.vrfName
-    )
+    ) {
+      // Only the hash fields moved: the agent re-syncs the interface's paths in place.
+      if (current.hashFields !== desired.hashFields) {
+        const placement: PodPlacement = { ...current, hashFields: desired.hashFields };
+        this.placements.set(uuid, placement);
+        this.routers.get(placement.node)?.setVmiHashFields(placement);
+      }
       return;
+    }
     if (current) this.unplace(current);
     if (!desired) return;
     const placement: PodPlacement = { ...desired, memberId: this.nextMemberId++ };
     this.placements.set(uuid, placement);
     if (placement.podKey) this.podIndex.set(placement.podKey, uuid);
     const host = this.routers.get(placement.node)!;
-    const vif = host.attachLocal(placement);
-    for (const router of this.routers.values())
-      if (router !== host) router.setRemotePod(placement, host.ip, vif.label);
+    const newPodVrf = !this.podVrfs.has(placement.vrfName);
+    this.podVrfs.add(placement.vrfName);
+    if (newPodVrf) {
+      const vn = this.vnInfoByName(placement.vnName);
+      for (const router of this.routers.values()) router.ensureVrf(placement.vrfName, placement.vnName, vn);
+      this.controlNode.podVrfAdded();
+    }
+    host.attachLocal(placement, this.vnInfoByName(placement.vnName));
     this.markFipsOf(uuid);
   }
 
   private unplace(p: PodPlacement): void {
     this.placements.delete(p.vmiUuid);
     if (p.podKey && this.podIndex.get(p.podKey) === p.vmiUuid) this.podIndex.delete(p.podKey);
-    for (const router of this.routers.values()) {
-      if (router.name === p.node) router.detachLocal(p.vmiUuid);
-      else router.removeRemotePod(p);
-    }
+    this.routers.get(p.node)?.detachLocal(p.vmiUuid);
     this.markFipsOf(p.vmiUuid);
   }
 
@@ -244,13 +393,29 @@ export class Dataplane {
       vmUuid: vm.uuid,
       podKey: podKeyOf(vmi, vmName),
       vmName,
+      vmiName: vmi.fqKey,
       node,
       ip: parseIpv4(ipText),
       ipText,
       mac,
       vnName: vn.fqKey,
       vrfName: this.vrfNameOf(vn),
+      hashFields: this.hashFieldsOf(vmi, vn),
     };
+  }
+
+  /**
+   * The agent's precedence (oper/vm_interface_config.cc BuildEcmpHashingIncludeFields and
+   * vm_interface_utils.cc CopyEcmpLoadBalance): the VMI's `ecmp_hashing_include_fields` when
+   * `hashing_configured`, else its VN's, else the global-vrouter-config's, else all fields.
+   */
+  private hashFieldsOf(vmi: StoredObject, vn: StoredObject): HashFieldMask {
+    return (
+      maskOfConfig(vmi.props.ecmp_hashing_include_fields) ??
+      maskOfConfig(vn.props.ecmp_hashing_include_fields) ??
+      this.globalHashFields ??
+      ALL_HASH_FIELDS
+    );
   }
 
   /** The compute hosting a VM: the virtual-router that refers to it, else the VMI's host_id binding. */
@@ -281,18 +446,25 @@ export class Dataplane {
     const previous = this.fips.get(uuid);
     const desired = this.desiredFip(uuid);
     for (const vmi of previous?.memberVmis ?? []) this.fipsByMember.get(vmi)?.delete(uuid);
+    if (previous) this.fipsByVrf.get(previous.vrfName)?.delete(previous.ip >>> 0);
     if (!desired) {
       this.fips.delete(uuid);
       for (const router of this.routers.values()) router.removeFip(uuid);
+      if (previous) this.controlNode.refreshLeak(previous.vrfName, previous.ip);
       return;
     }
     this.fips.set(uuid, desired);
+    let byIp = this.fipsByVrf.get(desired.vrfName);
+    if (!byIp) this.fipsByVrf.set(desired.vrfName, (byIp = new Map()));
+    byIp.set(desired.ip >>> 0, uuid);
     for (const vmi of desired.memberVmis) {
       let set = this.fipsByMember.get(vmi);
       if (!set) this.fipsByMember.set(vmi, (set = new Set()));
       set.add(uuid);
     }
-    for (const router of this.routers.values()) router.applyFip(desired);
+    const vn = this.vnInfoByName(desired.vnName);
+    for (const router of this.routers.values()) router.applyFip(desired, vn);
+    this.controlNode.refreshLeak(desired.vrfName, desired.ip);
   }
 
   private desiredFip(uuid: string): FipConfig | undefined {
@@ -318,7 +490,7 @@ export class Dataplane {
       const { protocol, src_port: srcPort, dst_port: dstPort } = m as Record<string, unknown>;
       const proto = protocolNumber(String(protocol));
       if (proto === undefined || typeof srcPort !== 'number' || typeof dstPort !== 'number') continue;
-      portMaps.push({ protocol: String(protocol).toUpperCase(), srcPort, dstPort });
+      portMaps.push({ protocol: String(protocol).toUpperCase(), protocolNumber: proto, srcPort, dstPort });
       // The agent keys the map on (protocol, service port); the first entry wins.
       const key = (proto << 16) | srcPort;
       if (!portMapIndex.has(key)) portMapIndex.set(key, dstPort);
@@ -338,14 +510,17 @@ export class Dataplane {
       portMaps,
       portMapIndex,
       memberVmis: (fip.refs.get('virtual-machine-interface') ?? []).map((r) => r.uuid),
-      hashing: this.hashingOf(fip, parent),
+      maglev: this.maglevWhatIf(fip, parent),
     };
   }
 
-  /** `ecmp-hashing` from the floating-ip itself, else from its Service's loadbalancer. */
-  private hashingOf(fip: StoredObject, parent: StoredObject): EcmpHashing {
+  /**
+   * The Maglev what-if (not Contrail): `ecmp-hashing: maglev` on the floating-ip itself, else on
+   * its Service's loadbalancer (kube-manager copies the Service annotation there).
+   */
+  private maglevWhatIf(fip: StoredObject, parent: StoredObject): boolean {
     const own = annotation(fip, ECMP_HASHING_ANNOTATION);
-    if (own !== undefined) return ecmpHashingOf(own);
+    if (own !== undefined) return own === 'maglev';
     const lbVmis = [
       ...(parent.type === 'instance-ip' ? (parent.refs.get('virtual-machine-interface') ?? []) : []),
       ...(fip.refs.get('virtual-machine-interface') ?? []),
@@ -355,10 +530,10 @@ export class Dataplane {
       if (vmi?.props.virtual_machine_interface_device_owner !== LB_DEVICE_OWNER) continue;
       for (const { object: lb } of this.store.backRefs(ref.uuid, 'loadbalancer')) {
         const value = annotation(lb, ECMP_HASHING_ANNOTATION);
-        if (value !== undefined) return ecmpHashingOf(value);
+        if (value !== undefined) return value === 'maglev';
       }
     }
-    return 'contrail';
+    return false;
   }
 
   private fipsOfLbVmi(lbVmi: string): string[] {
@@ -371,6 +546,17 @@ export class Dataplane {
 
 function annotation(obj: StoredObject, key: string): string | undefined {
   return obj.annotations?.find((a) => a.key === key)?.value;
+}
+
+/** A dotted address field, or null when absent or malformed. */
+const addr = (v: unknown) => (typeof v === 'string' ? (tryParseIpv4(v) ?? null) : null);
+
+/** `virtual_network_properties.forwarding_mode`; the schema default is `l2_l3`. */
+function forwardingModeOf(vn: StoredObject): string {
+  const props = vn.props.virtual_network_properties as { forwarding_mode?: unknown } | undefined;
+  return typeof props?.forwarding_mode === 'string' && props.forwarding_mode !== ''
+    ? props.forwarding_mode
+    : 'l2_l3';
 }
 
 /** `<ns>/<pod>` from the VMI's `namespace`/`name` annotations, else from the pod VM name. */

@@ -1,9 +1,11 @@
-// The member slots behind one VIP's ECMP composite next hop on one vRouter, and the member
-// choice for a flow. Slots are stable as in the agent's CompositeNH: a removed member leaves a
-// hole, a new one fills the first hole or is appended. No routes or flows here.
+// A stand-alone member list with the agent's slot rules, for the disruption analysis (Contrail's
+// PickMember next to the Maglev what-if): a removed member leaves a hole, a new one fills the
+// first hole or is appended, and the pick is CompositeNH::PickMember (composite.ts). The
+// dataplane's own composites are in vrouter.ts; no routes or flows here.
 
 import type { EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
-import { hashMod, type Hash64 } from './agent-hash.ts';
+import { hashMod, pickSeed, type Hash64 } from './agent-hash.ts';
+import { INVALID_COMPONENT, pickMember } from './composite.ts';
 import { buildMaglevTable, maglevTableSize } from './maglev.ts';
 
 export type { EcmpHashing };
@@ -25,8 +27,6 @@ export class EcmpGroup {
   maglevTableSize = 0;
   /** Slot index per Maglev table entry owner (Maglev is built over active slots only). */
   private maglevSlots: number[] = [];
-  // Scratch list for the fallback pick; reused so picking allocates nothing.
-  private readonly eligible: number[] = [];
 
   constructor(public hashing: EcmpHashing = 'contrail') {}
 
@@ -98,29 +98,29 @@ export class EcmpGroup {
   }
 
   /**
-   * The slot for a flow. `affinity` is the flow's stored slot (kept while that member is
-   * active); `fromFabric` restricts the choice to local members (a packet that came in over a
-   * tunnel is never sent back out to another compute). −1 when nothing is eligible.
+   * The slot for a flow: CompositeNH::PickMember with the hash's 32-bit seed. `affinity` is the
+   * flow's stored slot (kept while that member is active); `fromFabric` is PickMember's
+   * `ingress == false` (remote members are not eligible). The Maglev what-if only replaces the
+   * first choice (`seed % size`) with its table's. −1 when nothing is eligible.
    */
   pick(hash: Hash64, affinity: number, fromFabric: boolean): number {
     const size = this.slots.length;
     if (size === 0) return NO_SLOT;
-    if (affinity >= 0 && affinity < size && this.slots[affinity] !== null) return affinity;
-    let idx: number;
+    const seed = pickSeed(hash);
+    let first = seed % size;
     if (this.maglevTable !== null && this.maglevTable.length > 0) {
       const owner = this.maglevTable[hashMod(hash, this.maglevTable.length)]!;
-      idx = owner >= 0 ? this.maglevSlots[owner]! : 0;
-    } else {
-      idx = hashMod(hash, size);
+      first = owner >= 0 ? this.maglevSlots[owner]! : 0;
     }
-    if (this.slots[idx] !== null && (!fromFabric || this.isLocal[idx])) return idx;
-    const eligible = this.eligible;
-    eligible.length = 0;
-    for (let i = 0; i < size; i++) {
-      if (i === idx || this.slots[i] === null) continue;
-      if (fromFabric && !this.isLocal[i]) continue;
-      eligible.push(i);
-    }
-    return eligible.length === 0 ? NO_SLOT : eligible[hashMod(hash, eligible.length)]!;
+    const slot = pickMember(
+      size,
+      (i) => this.slots[i] !== null,
+      (i) => !this.isLocal[i],
+      seed,
+      affinity >= 0 ? affinity : INVALID_COMPONENT,
+      !fromFabric,
+      first,
+    );
+    return slot === INVALID_COMPONENT ? NO_SLOT : slot;
   }
 }

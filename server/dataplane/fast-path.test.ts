@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlowProcessor, PacketResult } from './flow-processor.ts';
-import { TCP_ESTABLISHED, TCP_SYN } from './flow-table.ts';
+import { TCP_ESTABLISHED, TCP_ESTABLISHED_R, TCP_SYN, TCP_SYN_R } from './flow-table.ts';
 import { parseIpv4 } from '@model/net/ipv4.ts';
 import { buildTwoComputes, VIP } from './testing/setup.ts';
 
@@ -75,6 +75,8 @@ describe('established-flow fast path', () => {
     env.processor.sendFromPod(vmi, { proto: 6, sport, dport: 8888, dip: vip, tcpFlag: 'ACK' });
     expect(res.flowCount).toBe(4);
     for (let i = 0; i < res.flowCount; i++)
-      expect(res.flowRouters[i]!.flows.entry(res.flowIndexes[i]!).tcpFlags).toBe(TCP_SYN | TCP_ESTABLISHED);
+      expect(res.flowRouters[i]!.flows.entry(res.flowIndexes[i]!).tcpFlags).toBe(
+        TCP_SYN | TCP_SYN_R | TCP_ESTABLISHED | TCP_ESTABLISHED_R,
+      );
   });
 });

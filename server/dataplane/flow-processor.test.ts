@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { hashFlow, hashMod } from './agent-hash.ts';
-import { renderFlowList, renderNhGet } from './cli.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
+import { renderFlowList } from '@server/vrouter-cli/flow.ts';
 import { Dataplane } from './dataplane.ts';
 import { PacketResult } from './flow-processor.ts';
-import { parseIpv4 } from '@model/net/ipv4.ts';
-import { buildTwoComputes, SVC, VIP } from './testing/setup.ts';
+import { flowTableInfo, kflowSlots } from './kstate.ts';
+import { buildTwoComputes, VIP } from './testing/setup.ts';
 import { tracePacket } from './trace.ts';
+import type { VRouter } from './vrouter.ts';
 
 const vip = parseIpv4(VIP);
 const TCP = 6;
@@ -16,112 +17,7 @@ function send(env: ReturnType<typeof buildTwoComputes>, sport: number, extra: ob
   return { member: res.member?.podKey ?? null, slot: res.slot, res };
 }
 
-function compositeOf(env: ReturnType<typeof buildTwoComputes>, node: string) {
-  const router = env.dp.router(node)!;
-  const vrfId = router.vifByVmi.get(env.dp.podVmi('ns-user-1/client') ?? '')?.vrfId ?? 1;
-  const route = router.lookupRoute(vrfId, vip)!;
-  return { router, route, state: router.ecmpOfNh(route.nhId)! };
-}
-
-describe('ECMP member choice', () => {
-  it('is hash(router id, 5-tuple) % slots, the same on every run', () => {
-    const a = buildTwoComputes();
-    const b = buildTwoComputes();
-    const node1 = a.dp.router('node1')!;
-    const client = a.dp.placements.get(a.dp.podVmi('ns-user-1/client')!)!;
-    for (let sport = 40000; sport < 40050; sport++) {
-      const first = send(a, sport);
-      expect(send(b, sport).member).toBe(first.member);
-      const h = hashFlow(node1.ip, client.ip, vip, TCP, sport, 8888, { hi: 0, lo: 0 });
-      expect(first.slot).toBe(hashMod(h, 3));
-      expect(first.res.slots).toBe(3);
-    }
-  });
-
-  it('spreads flows over all three members', () => {
-    const env = buildTwoComputes();
-    const seen = new Set<string | null>();
-    for (let sport = 1000; sport < 1100; sport++) seen.add(send(env, sport).member);
-    expect([...seen].sort()).toEqual(['ns-user-1/web-a', 'ns-user-1/web-b', 'ns-user-1/web-c']);
-  });
-});
-
-describe('composite slots', () => {
-  it('leaves a hole where a removed member was and fills it with the next new member', () => {
-    const env = buildTwoComputes();
-    const before = compositeOf(env, 'node1').state.group.slots.slice();
-    expect(before).toHaveLength(3);
-    const webB = env.dp.podVmi('ns-user-1/web-b')!;
-    const holeAt = before.indexOf(webB);
-    const flows = new Map<number, string | null>();
-    for (let sport = 2000; sport < 2300; sport++) flows.set(sport, send(env, sport).member);
-
-    env.fx.setBackends(SVC, ['ns-user-1/web-a', 'ns-user-1/web-c']);
-    const { router, route, state } = compositeOf(env, 'node1');
-    expect(state.group.slots[holeAt]).toBeNull();
-    expect(state.group.slots.filter((s) => s !== null)).toHaveLength(2);
-    // nh --get prints the hole as -1 without a label.
-    const text = renderNhGet(router, route.nhId)!;
-    const subNh = text.split('\n').find((l) => l.includes('Sub NH(label):'))!;
-    expect(subNh.split(':')[1]!.trim().split(' ')[holeAt]).toBe('-1');
-
-    // Flows to the survivors stay on them; flows to web-b move to a survivor.
-    for (const [sport, member] of flows) {
-      const now = send(env, sport).member;
-      if (member !== 'ns-user-1/web-b') expect(now).toBe(member);
-      else expect(['ns-user-1/web-a', 'ns-user-1/web-c']).toContain(now);
-    }
-
-    env.fx.addPod('ns-user-1', 'web-d', 'node2', '10.47.255.247');
-    env.fx.setBackends(SVC, ['ns-user-1/web-a', 'ns-user-1/web-c', 'ns-user-1/web-d']);
-    expect(compositeOf(env, 'node1').state.group.slots[holeAt]).toBe(env.dp.podVmi('ns-user-1/web-d'));
-    expect(compositeOf(env, 'node1').state.group.slots).toHaveLength(3);
-  });
-
-  it('keeps established flows on their member when a member is appended', () => {
-    const env = buildTwoComputes();
-    const flows = new Map<number, string | null>();
-    for (let sport = 3000; sport < 3200; sport++) flows.set(sport, send(env, sport).member);
-    env.fx.addPod('ns-user-1', 'web-d', 'node1', '10.47.255.247');
-    env.fx.setBackends(SVC, ['ns-user-1/web-a', 'ns-user-1/web-b', 'ns-user-1/web-c', 'ns-user-1/web-d']);
-    let moved = 0;
-    for (const [sport, member] of flows) {
-      const again = send(env, sport);
-      expect(again.res.reused).toBe(true);
-      expect(again.member).toBe(member);
-    }
-    // New 5-tuples do use the new member.
-    for (let sport = 5000; sport < 5100; sport++) if (send(env, sport).member === 'ns-user-1/web-d') moved++;
-    expect(moved).toBeGreaterThan(0);
-  });
-
-  it('drops the composite at one member and removes the VIP route at none (Service delete)', () => {
-    const env = buildTwoComputes();
-    env.fx.setBackends(SVC, ['ns-user-1/web-b']);
-    const node1 = env.dp.router('node1')!;
-    const route = node1.lookupRoute(1, vip)!;
-    expect(node1.nexthops.get(route.nhId)!.type).toBe('tunnel');
-    expect(route.label).toBe(env.dp.router('node2')!.vifByVmi.get(env.dp.podVmi('ns-user-1/web-b')!)!.label);
-    env.fx.deleteService(SVC);
-    for (const router of env.dp.routers.values())
-      for (const vrf of router.vrfById) expect(vrf.routes.has(vip)).toBe(false);
-    expect([...node1.nexthops.values()].filter((nh) => nh.type === 'composite')).toHaveLength(0);
-  });
-
-  it('follows pod delete and recreate: routes, vif and label go and come back', () => {
-    const env = buildTwoComputes();
-    const node2 = env.dp.router('node2')!;
-    const webB = parseIpv4('10.47.255.249');
-    env.fx.deletePod('ns-user-1', 'web-b');
-    expect(env.dp.router('node1')!.lookupRoute(1, webB)).toBeUndefined();
-    expect(node2.vifs.size).toBe(1);
-    env.fx.addPod('ns-user-1', 'web-b', 'node2', '10.47.255.246');
-    env.fx.setBackends(SVC, ['ns-user-1/web-a', 'ns-user-1/web-c', 'ns-user-1/web-b']);
-    expect(node2.vifs.size).toBe(2);
-    expect(env.dp.router('node1')!.lookupRoute(1, parseIpv4('10.47.255.246'))!.peer).toBe('10.85.188.21');
-    expect(compositeOf(env, 'node1').state.group.activeCount).toBe(3);
-  });
-});
+const flowText = (router: VRouter) => [...renderFlowList(flowTableInfo(router), kflowSlots(router))].join('');
 
 describe('flows and NAT', () => {
   it('makes F with E:<slot> on the client compute and N(DPd)/N(SPs) on the remote backend compute', () => {
@@ -159,6 +55,8 @@ describe('flows and NAT', () => {
     expect(bFwd).toMatchObject({
       node: 'node2',
       action: 'N(DPd)',
+      // node2 picked again over its local composite (the label is its local-ECMP label).
+      ecmpIndex: trace.ecmpPicks[1]!.slot,
       sip: '10.47.255.252',
       dip: VIP,
       dport: 8888,
@@ -175,6 +73,13 @@ describe('flows and NAT', () => {
     expect(bRev!.reverseIndex).toBe(bFwd!.index);
     expect(trace.member!.port).toBe(80);
     expect(sFwd!.packets).toBe(2);
+    // The flows node2 made for packets from the fabric name the sending compute as their source
+    // (flow -l `Sinfo`), TCP SYN shows S on the forward flow and Sr on the reverse one.
+    const text = flowText(env.dp.router('node2')!);
+    expect(text).toMatch(
+      /TCP:S, E:\d+, QOS:-1, S\(nh\):\d+, \n Stats:2\/128,  SPort \d+, TTL 0, Sinfo 10\.85\.188\.20\)/,
+    );
+    expect(text).toContain('TCP:Sr, QOS:-1');
   });
 
   it('NATs on the client compute itself when the member is local', () => {
@@ -192,7 +97,7 @@ describe('flows and NAT', () => {
       ['node1', 'N(DPd)'],
       ['node1', 'N(SPs)'],
     ]);
-    const text = renderFlowList(env.dp.router('node1')!);
+    const text = flowText(env.dp.router('node1')!);
     expect(text).toContain(`Action:N(DPd), Flags:, TCP:S, E:${trace.ecmp!.slot}, QOS:-1`);
   });
 
@@ -201,7 +106,8 @@ describe('flows and NAT', () => {
     const vmi = env.dp.podVmi('ns-user-1/client')!;
     let sport = 8000;
     let res = env.processor.sendFromPod(vmi, { proto: TCP, sport, dport: 9999, dip: vip });
-    while (res.member?.node !== 'node1')
+    // Slot 0 of node1's composite is web-a, on node1 itself: the port-map drop happens here.
+    while (res.slot !== 0)
       res = env.processor.sendFromPod(vmi, { proto: TCP, sport: ++sport, dport: 9999, dip: vip });
     const trace = tracePacket(env.dp, env.processor, {
       from: 'ns-user-1/client',
@@ -275,7 +181,7 @@ describe('flow table', () => {
     // An established flow keeps working when the table is full.
     const firstOk = results.indexOf('ok') + 1;
     expect(send(env, firstOk).res.reused).toBe(true);
-    expect(renderFlowList(env.dp.router('node1')!)).toMatch(/Used Overflow entries [1-4]\n/);
+    expect(flowText(env.dp.router('node1')!)).toMatch(/Used Overflow entries [1-4]\n/);
   });
 });
 

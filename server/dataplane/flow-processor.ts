@@ -1,9 +1,19 @@
-// Packet → flows: the agent's flow setup for a packet from a pod (or from the fabric), with ECMP
-// member choice, floating-IP DNAT/port translation on the backend's compute, reverse flows,
-// stickiness, port-map drops and TCP teardown. Works on the model; no store, no HTTP.
+// Packet → flows: the flow setup a packet from a pod (or from the fabric) gets on each compute it
+// crosses, as the agent and kernel do it — route lookup in the kernel table, the ECMP member pick
+// on the source compute (CompositeNH::PickMember over the controller composite), the second pick
+// on the backend compute when the label names its local ECMP composite, floating-IP DNAT and
+// port translation where the member lives, reverse flows, affinity, port-map drops and TCP state.
+// Works on the model; no store, no HTTP.
+//
+// Sources: tf-controller src/vnsw/agent/pkt/pkt_flow_info.cc (PickEcmpMember, NhDecode,
+// EgressProcess: a packet from the fabric with an MPLS label pointing at a composite picks again,
+// `ingress == false`, over local components only), oper/nexthop.cc CompositeNH::PickMember,
+// pkt/pkt_handler.cc PktInfo::hash (router id + the route's EcmpLoadBalance fields);
+// tf-vrouter dp-core/vr_flow.c vr_flow_tcp_digest (SYN sets S on the flow, Sr on its reverse).
 
 import type { TcpFlag } from '@model/dataplane/types.ts';
-import { hashFlow, type Hash64 } from './agent-hash.ts';
+import { hashFlow, hashMod, pickSeed, type Hash64 } from './agent-hash.ts';
+import { INVALID_COMPONENT, pickMember } from './composite.ts';
 import type { Dataplane } from './dataplane.ts';
 import {
   DROP_FLOW_LIMIT,
@@ -18,13 +28,18 @@ import {
   FLOW_FLAG_SNAT,
   FLOW_FLAG_SPAT,
   TCP_ESTABLISHED,
+  TCP_ESTABLISHED_R,
   TCP_FIN,
+  TCP_FIN_R,
   TCP_RST,
   TCP_SYN,
+  TCP_SYN_R,
+  srcInfoOfAddress,
   type FlowTable,
 } from './flow-table.ts';
-import type { FipConfig, PodPlacement, Route, Vif } from './model.ts';
-import type { VRouter } from './vrouter.ts';
+import { buildMaglevTable, maglevTableSize } from './maglev.ts';
+import type { NextHop } from './nexthops.ts';
+import type { FipConfig, PodPlacement, Vif, VRouter } from './vrouter.ts';
 
 /** The agent's short-flow reasons for the drops we model (trace `dropReason`). */
 export const SHORT_FLOW_REASON: Readonly<Record<number, string>> = {
@@ -42,16 +57,22 @@ export interface Packet {
   tcpFlag?: TcpFlag;
 }
 
+const MAX_PICKS = 2;
+
 /** Where one packet went. Reused between calls on the fast path. */
 export class PacketResult {
   dropReason = DROP_NONE;
   sourceNode = '';
-  /** Composite NH id on the source compute, −1 when the route was not ECMP. */
-  ecmpNh = -1;
-  slot = -1;
-  slots = 0;
-  /** The agent hash of the flow, set when a member was chosen for it (not on reuse). */
-  readonly hash: Hash64 = { hi: 0, lo: 0 };
+  /** ECMP picks in order (source compute, then the backend's local composite). */
+  pickCount = 0;
+  readonly pickRouters: VRouter[] = [];
+  readonly pickNh: number[] = [];
+  readonly pickSlot: number[] = [];
+  readonly pickSlots: number[] = [];
+  /** The hash fields and router id the pick hashed with (the trace recomputes the hash). */
+  readonly pickFields: number[] = [];
+  /** The flow's source address as the pick hashed it. */
+  readonly pickSip: number[] = [];
   member: PodPlacement | null = null;
   memberPort = 0;
   /** True when the forward flow already existed. */
@@ -68,16 +89,37 @@ export class PacketResult {
   /** Snapshots taken before a FIN/RST evicted the flows (trace only). */
   evictedSnapshots: FlowSnapshot[] = [];
 
+  get ecmpNh(): number {
+    return this.pickCount > 0 ? this.pickNh[0]! : -1;
+  }
+
+  get slot(): number {
+    return this.pickCount > 0 ? this.pickSlot[0]! : -1;
+  }
+
+  get slots(): number {
+    return this.pickCount > 0 ? this.pickSlots[0]! : 0;
+  }
+
   reset(): void {
     this.dropReason = DROP_NONE;
-    this.ecmpNh = -1;
-    this.slot = -1;
-    this.slots = 0;
+    this.pickCount = 0;
     this.member = null;
     this.memberPort = 0;
     this.reused = false;
     this.flowCount = 0;
     if (this.evictedSnapshots.length > 0) this.evictedSnapshots = [];
+  }
+
+  addPick(router: VRouter, nh: number, slot: number, slots: number, fields: number, sip: number): void {
+    if (this.pickCount >= MAX_PICKS) return;
+    const n = this.pickCount++;
+    this.pickRouters[n] = router;
+    this.pickNh[n] = nh;
+    this.pickSlot[n] = slot;
+    this.pickSlots[n] = slots;
+    this.pickFields[n] = fields;
+    this.pickSip[n] = sip;
   }
 }
 
@@ -88,63 +130,65 @@ export interface FlowSnapshot {
 }
 
 /**
- * Where a flow goes from one source compute: the route's member, resolved once per dataplane
- * generation and shared by every flow with the same route, member and (protocol, port).
+ * Where a packet goes from one compute, resolved once per dataplane generation and shared by
+ * every flow with the same route, composite slot and (protocol, port): delivered to a local
+ * member, sent over a tunnel with a label, or dropped.
  */
-interface Destination {
+interface Decision {
   readonly id: number;
-  readonly route: Route;
-  readonly member: PodPlacement;
-  /** `member.memberId`, kept here so the packet path does not visit the placement. */
-  readonly memberId: number;
-  readonly memberVif: Vif | undefined;
-  readonly memberRouter: VRouter;
-  readonly fip: FipConfig | null;
+  readonly router: VRouter;
+  readonly kind: 'local' | 'remote' | 'drop';
+  readonly dropReason: number;
+  /** Composite NH id when an ECMP pick was made, else −1. */
   readonly ecmpNh: number;
   readonly slot: number;
   readonly slots: number;
-  /** (protocol << 16 | destination port) of the flows this applies to. */
-  readonly portKey: number;
-  /** The port map's target port; −1 when port maps are on and this port has none. */
+  readonly hashFields: number;
+  /** Slot epoch (ECMP) or the member's placement id / tunnel NH id: the flow keeps it while equal. */
+  readonly token: number;
+  /** Local delivery: the member interface, its FIP (when DNAT applies) and target port. */
+  readonly vif: Vif | null;
+  readonly fip: FipConfig | null;
   readonly targetPort: number;
-  /** The key NH of this traffic on the member's compute (its tunnel from the source), once known. */
-  backendKeyNh: number;
+  /** Remote: the backend compute and the label the packet carries. */
+  readonly backend: VRouter | null;
+  readonly label: number;
+  /** The tunnel NH on this compute toward `backend`. */
+  readonly tunnelNh: number;
+  readonly portKey: number;
 }
 
-/** A pod interface as the packet path needs it, resolved once per generation. */
-interface Source {
-  readonly placement: PodPlacement;
-  readonly router: VRouter;
-  readonly vif: Vif;
-}
-
-/**
- * Decisions valid for one dataplane generation. A forward flow stores (generation, destination
- * id) in its entry; while the generation is unchanged its packets skip the route, composite and
- * member checks. Shared by every processor of a dataplane, since they share the flow tables.
- */
+/** Decisions valid for one dataplane generation (shared by every processor of a dataplane). */
 class DecisionCache {
   generation = -1;
-  readonly destinations: Destination[] = [];
-  readonly byRoute = new Map<Route, Destination[]>();
-  readonly sources = new Map<string, Source>();
+  readonly decisions: Decision[] = [];
+  readonly byKey = new Map<string, Decision>();
+  readonly sources = new Map<string, { placement: PodPlacement; router: VRouter; vif: Vif }>();
+  readonly maglev = new Map<number, Int32Array>();
 
   sync(generation: number): void {
     if (generation === this.generation) return;
     this.generation = generation;
-    this.destinations.length = 0;
-    this.byRoute.clear();
+    this.decisions.length = 0;
+    this.byKey.clear();
     this.sources.clear();
+    this.maglev.clear();
   }
 }
 
 const caches = new WeakMap<Dataplane, DecisionCache>();
 
-const NO_DESTINATION: Destination | null = null;
-
 function tcpBits(flag: TcpFlag): number {
   return flag === 'SYN' ? TCP_SYN : flag === 'ACK' ? TCP_ESTABLISHED : flag === 'FIN' ? TCP_FIN : TCP_RST;
 }
+
+/** The target port of a FIP DNAT: the port map's, −1 when port maps are on and it has none. */
+function targetPortOf(fip: FipConfig | null, proto: number, dport: number): number {
+  if (!fip || !fip.portMapEnabled) return dport;
+  return fip.portMapIndex.get((proto << 16) | dport) ?? -1;
+}
+
+const scratchHash: Hash64 = { hi: 0, lo: 0 };
 
 export class FlowProcessor {
   private readonly cache: DecisionCache;
@@ -155,7 +199,7 @@ export class FlowProcessor {
     this.cache = cache;
   }
 
-  private source(vmi: string): Source | undefined {
+  private source(vmi: string) {
     let src = this.cache.sources.get(vmi);
     if (src) return src;
     const placement = this.dp.placements.get(vmi);
@@ -166,6 +210,272 @@ export class FlowProcessor {
     this.cache.sources.set(vmi, src);
     return src;
   }
+
+  // ---- decisions --------------------------------------------------------------------------------
+
+  private decision(fields: Omit<Decision, 'id'>, key: string): Decision {
+    const known = this.cache.byKey.get(key);
+    if (known) return known;
+    const d: Decision = { ...fields, id: this.cache.decisions.length };
+    this.cache.decisions.push(d);
+    this.cache.byKey.set(key, d);
+    return d;
+  }
+
+  private drop(router: VRouter, reason: number): Decision {
+    return this.decision(
+      {
+        router,
+        kind: 'drop',
+        dropReason: reason,
+        ecmpNh: -1,
+        slot: -1,
+        slots: 0,
+        hashFields: 0,
+        token: -1,
+        vif: null,
+        fip: null,
+        targetPort: -1,
+        backend: null,
+        label: -1,
+        tunnelNh: -1,
+        portKey: 0,
+      },
+      `drop|${router.name}|${reason}`,
+    );
+  }
+
+  /** Delivery to a local interface, with the FIP DNAT when `dip` is one of its floating IPs. */
+  private deliver(
+    router: VRouter,
+    vif: Vif,
+    dip: number,
+    pkt: Packet,
+    ecmpNh: number,
+    slot: number,
+    slots: number,
+    fields: number,
+    token: number,
+  ): Decision {
+    const portKey = ((pkt.proto << 16) | pkt.dport) >>> 0;
+    const fipUuid = router.fipsByVmi.get(vif.placement!.vmiUuid)?.get(dip >>> 0);
+    const fip = fipUuid ? (router.fips.get(fipUuid)?.fip ?? null) : null;
+    return this.decision(
+      {
+        router,
+        kind: 'local',
+        dropReason: DROP_NONE,
+        ecmpNh,
+        slot,
+        slots,
+        hashFields: fields,
+        token,
+        vif,
+        fip,
+        targetPort: targetPortOf(fip, pkt.proto, pkt.dport),
+        backend: null,
+        label: -1,
+        tunnelNh: -1,
+        portKey,
+      },
+      `l|${router.name}|${vif.index}|${vif.placement!.memberId}|${dip >>> 0}|${portKey}|${ecmpNh}|${slot}|${token}`,
+    );
+  }
+
+  private remote(
+    router: VRouter,
+    tunnelNh: NextHop,
+    label: number,
+    ecmpNh: number,
+    slot: number,
+    slots: number,
+    fields: number,
+    token: number,
+  ): Decision {
+    const backend = tunnelNh.type === 'tunnel' ? this.dp.routerByIp(tunnelNh.dip) : undefined;
+    if (!backend) return this.drop(router, DROP_NO_DST_ROUTE);
+    return this.decision(
+      {
+        router,
+        kind: 'remote',
+        dropReason: DROP_NONE,
+        ecmpNh,
+        slot,
+        slots,
+        hashFields: fields,
+        token,
+        vif: null,
+        fip: null,
+        targetPort: -1,
+        backend,
+        label,
+        tunnelNh: tunnelNh.id,
+        portKey: 0,
+      },
+      `r|${router.name}|${tunnelNh.id}|${label}|${ecmpNh}|${slot}|${token}`,
+    );
+  }
+
+  /**
+   * The member a composite gives a flow: the affinity slot while its component is still there
+   * (and was not emptied since the flow took it), else PickMember with the flow's hash.
+   */
+  private pick(
+    router: VRouter,
+    nh: NextHop & { type: 'composite' },
+    epochs: readonly number[],
+    hashFields: number,
+    sip: number,
+    pkt: Packet,
+    affinity: number,
+    affinityToken: number,
+    ingress: boolean,
+    maglev: boolean,
+  ): number {
+    const comps = nh.components;
+    if (
+      affinity >= 0 &&
+      affinity < comps.length &&
+      comps[affinity] &&
+      (epochs[affinity] ?? 0) === affinityToken
+    )
+      return affinity;
+    const hash = hashFlow(router.ip, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, scratchHash, hashFields);
+    const seed = pickSeed(hash);
+    const present = (i: number) => comps[i] !== null && comps[i] !== undefined;
+    const tunnel = (i: number) => comps[i]?.kind === 'tunnel';
+    const first = maglev ? this.maglevSlot(nh, hash) : (seed >>> 0) % comps.length;
+    return pickMember(comps.length, present, tunnel, seed, INVALID_COMPONENT, ingress, first);
+  }
+
+  /** What-if only (not Contrail): the slot a Maglev table over the present components names. */
+  private maglevSlot(nh: NextHop & { type: 'composite' }, hash: Hash64): number {
+    let table = this.cache.maglev.get(nh.id);
+    const present: number[] = [];
+    nh.components.forEach((c, i) => c && present.push(i));
+    if (!table) {
+      const names = present.map((i) => `${nh.components[i]!.kind}:${nh.components[i]!.target}`);
+      table = buildMaglevTable(names, maglevTableSize(names.length));
+      this.cache.maglev.set(nh.id, table);
+    }
+    const owner = table[hashMod(hash, table.length)]!;
+    return owner >= 0 ? present[owner]! : 0;
+  }
+
+  /** Source compute: the route for `dip` in the pod's VRF and, for ECMP, the member pick. */
+  private resolveSource(
+    router: VRouter,
+    vrfId: number,
+    sip: number,
+    pkt: Packet,
+    affinity: number,
+    token: number,
+    out: PacketResult,
+  ): Decision {
+    const route = router.lookup(vrfId, pkt.dip);
+    const nhId = route?.kernel?.nhId ?? -1;
+    const nh = route ? router.nh.get(nhId) : undefined;
+    if (!route || !nh) return this.drop(router, DROP_NO_DST_ROUTE);
+    const fields = route.paths[0]?.hashFields ?? 0;
+    switch (nh.type) {
+      case 'composite': {
+        const epochs = nh.ecmpType === 'LOCAL_ECMP' ? route.localEpochs : route.bgpEpochs;
+        const maglev = this.dp.isMaglevVip(pkt.dip);
+        // A flow that was not ECMP before takes slot 0, where Reorder put its old next hop
+        // (PickEcmpMember on re-evaluation).
+        const transition = affinity === -1 && token >= 0;
+        const slot = this.pick(
+          router,
+          nh,
+          epochs,
+          fields,
+          sip,
+          pkt,
+          transition ? 0 : affinity,
+          transition ? (epochs[0] ?? 0) : token,
+          true,
+          maglev,
+        );
+        if (slot === INVALID_COMPONENT) return this.drop(router, DROP_NO_DST_ROUTE);
+        out.addPick(router, nh.id, slot, nh.components.length, fields, sip);
+        const c = nh.components[slot]!;
+        const epoch = epochs[slot] ?? 0;
+        if (c.kind === 'interface') {
+          const vif = router.vifByVmi.get(c.target);
+          if (!vif) return this.drop(router, DROP_NO_DST_ROUTE);
+          return this.deliver(router, vif, pkt.dip, pkt, nh.id, slot, nh.components.length, fields, epoch);
+        }
+        return this.remote(
+          router,
+          router.nh.get(nh.componentNh[slot]!)!,
+          c.label,
+          nh.id,
+          slot,
+          nh.components.length,
+          fields,
+          epoch,
+        );
+      }
+      case 'interface': {
+        const vif = nh.vmiUuid ? router.vifByVmi.get(nh.vmiUuid) : undefined;
+        if (!vif) return this.drop(router, DROP_NO_DST_ROUTE);
+        return this.deliver(router, vif, pkt.dip, pkt, -1, -1, 0, fields, vif.placement!.memberId);
+      }
+      case 'tunnel':
+        return this.remote(router, nh, route.kernel!.label, -1, -1, 0, fields, nh.id);
+      default:
+        return this.drop(router, DROP_NO_DST_ROUTE);
+    }
+  }
+
+  /**
+   * A packet that arrived over a tunnel with `label` (EgressProcess): the label's NH, and when it
+   * is a local ECMP composite a second pick over its local components.
+   */
+  private resolveLabel(
+    router: VRouter,
+    label: number,
+    sip: number,
+    pkt: Packet,
+    affinity: number,
+    token: number,
+    out: PacketResult,
+  ): Decision {
+    const nh = router.nh.get(router.mpls.get(label) ?? -1);
+    if (!nh) {
+      router.counters.drop('invalid_label');
+      return this.drop(router, DROP_NO_DST_ROUTE);
+    }
+    if (nh.type === 'interface') {
+      const vif = nh.vmiUuid ? router.vifByVmi.get(nh.vmiUuid) : undefined;
+      if (!vif) return this.drop(router, DROP_NO_DST_ROUTE);
+      return this.deliver(router, vif, pkt.dip, pkt, -1, -1, 0, 0, vif.placement!.memberId);
+    }
+    if (nh.type !== 'composite') return this.drop(router, DROP_NO_DST_ROUTE);
+    const route = router.localEcmpRoutes.get(label);
+    if (!route) return this.drop(router, DROP_NO_DST_ROUTE);
+    // The hash fields are those of the route for the destination in the composite's VRF.
+    const fields = route.paths[0]?.hashFields ?? 0;
+    const maglev = route.fipUuid ? (this.dp.fips.get(route.fipUuid)?.maglev ?? false) : false;
+    const slot = this.pick(router, nh, route.localEpochs, fields, sip, pkt, affinity, token, false, maglev);
+    if (slot === INVALID_COMPONENT) return this.drop(router, DROP_NO_DST_ROUTE);
+    out.addPick(router, nh.id, slot, nh.components.length, fields, sip);
+    const vif = router.vifByVmi.get(nh.components[slot]!.target);
+    if (!vif) return this.drop(router, DROP_NO_DST_ROUTE);
+    return this.deliver(
+      router,
+      vif,
+      pkt.dip,
+      pkt,
+      nh.id,
+      slot,
+      nh.components.length,
+      fields,
+      route.localEpochs[slot] ?? 0,
+    );
+  }
+
+  // ---- packets ------------------------------------------------------------------------------------
 
   /** A packet from a local pod interface, as the source compute's vRouter sees it. */
   sendFromPod(srcVmi: string, pkt: Packet, out: PacketResult = new PacketResult()): PacketResult {
@@ -181,94 +491,81 @@ export class FlowProcessor {
     table.expire(now);
     const bytes = pkt.bytes ?? 64;
     const sip = src.ip;
+    router.counters.rx(vif.index, bytes);
 
     let fwd = table.lookup(vif.nhId, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
+    let decision: Decision;
     if (fwd >= 0 && table.cacheGenOf(fwd) === cache.generation) {
       // Established flow whose decision still holds: no route, composite or member checks.
-      const dest = cache.destinations[table.cacheRefOf(fwd)]!;
-      this.fillDestination(out, dest);
-      out.reused = true;
-      table.touch(fwd, bytes, now);
-      this.record(out, router, fwd);
-      const rev = table.reverseOf(fwd);
-      if (rev >= 0) this.record(out, router, rev, true);
-      if (dest.memberRouter !== router)
-        this.passBackend(out, router, src, dest, pkt, dest.targetPort, now, bytes);
-      return this.applyTcp(out, pkt);
-    }
-    if (fwd >= 0 && table.actionOf(fwd) === FLOW_ACTION_DROP) {
+      decision = cache.decisions[table.cacheRefOf(fwd)]!;
+      if (decision.ecmpNh >= 0)
+        out.addPick(router, decision.ecmpNh, decision.slot, decision.slots, decision.hashFields, sip);
+    } else if (fwd >= 0 && table.actionOf(fwd) === FLOW_ACTION_DROP) {
       table.touch(fwd, bytes, now);
       out.reused = true;
       out.dropReason = table.dropReasonOf(fwd);
       this.record(out, router, fwd);
-      return out;
-    }
-    const affinity = fwd >= 0 ? table.ecmpIndexOf(fwd) : -1;
-    const expectedMember = fwd >= 0 ? table.memberIdOf(fwd) : -1;
-    const dest = this.resolve(router, vif.vrfId, sip, pkt, out.hash, affinity, expectedMember, false);
-    if (!dest) {
-      if (fwd >= 0) table.removePair(fwd);
-      fwd = this.shortFlow(table, vif.nhId, sip, pkt, vif.vrfId, vif.nhId, DROP_NO_DST_ROUTE, now, bytes);
-      out.dropReason = fwd >= 0 ? DROP_NO_DST_ROUTE : DROP_FLOW_LIMIT;
-      if (fwd >= 0) this.record(out, router, fwd);
-      return out;
-    }
-    this.fillDestination(out, dest);
-    const targetPort = dest.targetPort;
-
-    if (fwd >= 0 && table.memberIdOf(fwd) === dest.memberId) {
-      // Existing flow, member still active: count the packet where it passes.
-      out.reused = true;
-      if (table.ecmpIndexOf(fwd) !== dest.slot) {
-        table.setEcmpIndex(fwd, dest.slot);
+      router.counters.drop('flow_action_drop');
+      return this.applyTcp(out, pkt);
+    } else {
+      const affinity = fwd >= 0 ? table.ecmpIndexOf(fwd) : -1;
+      const token = fwd >= 0 ? table.memberIdOf(fwd) : -1;
+      decision = this.resolveSource(router, vif.vrfId, sip, pkt, affinity, token, out);
+      if (
+        fwd >= 0 &&
+        (table.ecmpIndexOf(fwd) !== decision.slot || table.memberIdOf(fwd) !== decision.token)
+      ) {
+        // Its member (or slot) went away: the flow is set up again toward the new choice.
+        table.removePair(fwd);
         table.counters.changed++;
+        fwd = -1;
       }
-      table.setCache(fwd, cache.generation, dest.id);
+    }
+    const vrfId = vif.vrfId;
+    this.countForward(router, vrfId, decision, bytes);
+    if (decision.kind === 'drop') {
+      if (fwd >= 0) table.removePair(fwd);
+      fwd = this.shortFlow(
+        table,
+        vif.nhId,
+        sip,
+        pkt,
+        vrfId,
+        vif.nhId,
+        decision.dropReason,
+        now,
+        bytes,
+        vif.index,
+      );
+      out.dropReason = fwd >= 0 ? decision.dropReason : DROP_FLOW_LIMIT;
+      if (fwd >= 0) this.record(out, router, fwd);
+      router.counters.drop(fwd >= 0 ? 'flow_action_drop' : 'flow_table_full');
+      return this.applyTcp(out, pkt);
+    }
+    if (fwd >= 0) {
+      out.reused = true;
+      table.setCache(fwd, cache.generation, decision.id);
       table.touch(fwd, bytes, now);
       this.record(out, router, fwd);
       const rev = table.reverseOf(fwd);
       if (rev >= 0) this.record(out, router, rev, true);
-      if (dest.memberRouter !== router) this.passBackend(out, router, src, dest, pkt, targetPort, now, bytes);
+      if (decision.kind === 'local') {
+        this.memberOf(out, decision, pkt);
+        this.countDelivery(router, decision, bytes);
+      } else this.passBackend(out, router, sip, decision, pkt, now, bytes);
       return this.applyTcp(out, pkt);
     }
-    if (fwd >= 0) {
-      // Its member went away: the flow is re-set up toward a new one.
-      table.removePair(fwd);
-      table.counters.changed++;
-    }
-    // A local member gets the NAT pair (or the port-map drop) right here, keyed on the pod's vif.
     const created =
-      dest.memberRouter === router
-        ? this.setupNat(
-            out,
-            router,
-            vif.nhId,
-            sip,
-            dest,
-            pkt,
-            targetPort,
-            dest.slot,
-            now,
-            bytes,
-            vif.vrfId,
-            (vif.index << 24) >>> 0,
-          )
-        : this.setupRemote(out, router, vif, src, dest, pkt, targetPort, now, bytes);
-    if (created >= 0) table.setCache(created, cache.generation, dest.id);
+      decision.kind === 'local'
+        ? this.setupNat(out, router, vif.nhId, sip, decision, pkt, now, bytes, vrfId, vif.index)
+        : this.setupRemote(out, router, vif, sip, decision, pkt, now, bytes);
+    if (created >= 0) table.setCache(created, cache.generation, decision.id);
     return this.applyTcp(out, pkt);
-  }
-
-  private fillDestination(out: PacketResult, dest: Destination): void {
-    out.ecmpNh = dest.ecmpNh;
-    out.slot = dest.slot;
-    out.slots = dest.slots;
-    out.member = dest.member;
-    out.memberPort = dest.targetPort < 0 ? dest.portKey & 0xffff : dest.targetPort;
   }
 
   /**
    * A packet for a VIP arriving at `node` from the fabric (e.g. from the gateway for an external
-   * IP): only members local to that compute are eligible.
+   * IP): the label this compute exports for the VIP, then only local members are eligible.
    */
   sendFromFabric(
     node: string,
@@ -285,29 +582,54 @@ export class FlowProcessor {
     const table = router.flows;
     table.expire(now);
     const bytes = pkt.bytes ?? 64;
-    const vrf = router.vrfById.find((v) => v.routes.get(pkt.dip)?.kind === 'vip');
-    // Key NH of fabric traffic: vif0/0's receive path (NH 1) stands in for the gateway tunnel.
+    router.counters.rx(0, bytes);
+    // The label the gateway sends with: what this compute exports for the VIP.
+    let label = -1;
+    let vrfId = 0;
+    for (const vrf of router.vrfById) {
+      const route = vrf.routes.get(`${pkt.dip >>> 0}/32`);
+      if (route?.exported && route.fipUuid) {
+        label = route.exported.label;
+        vrfId = vrf.id;
+        break;
+      }
+    }
+    // Key NH of fabric traffic: vhost0's receive NH stands in for the gateway tunnel.
     const keyNh = 1;
     let fwd = table.lookup(keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
     const affinity = fwd >= 0 ? table.ecmpIndexOf(fwd) : -1;
-    const expected = fwd >= 0 ? table.memberIdOf(fwd) : -1;
-    const dest = vrf
-      ? this.resolve(router, vrf.id, sip, pkt, out.hash, affinity, expected, true)
-      : NO_DESTINATION;
-    if (!dest || dest.memberRouter !== router) {
+    const token = fwd >= 0 ? table.memberIdOf(fwd) : -1;
+    const decision =
+      label >= 0
+        ? this.resolveLabel(router, label, sip, pkt, affinity, token, out)
+        : this.drop(router, DROP_NO_DST_ROUTE);
+    if (decision.kind !== 'local') {
       if (fwd >= 0) table.removePair(fwd);
-      fwd = this.shortFlow(table, keyNh, sip, pkt, vrf?.id ?? 0, keyNh, DROP_NO_DST_ROUTE, now, bytes);
+      fwd = this.shortFlow(
+        table,
+        keyNh,
+        sip,
+        pkt,
+        vrfId,
+        keyNh,
+        DROP_NO_DST_ROUTE,
+        now,
+        bytes,
+        srcInfoOfAddress(sip),
+      );
       out.dropReason = DROP_NO_DST_ROUTE;
       if (fwd >= 0) this.record(out, router, fwd);
-      return out;
+      router.counters.drop('flow_action_drop');
+      return this.applyTcp(out, pkt);
     }
-    this.fillDestination(out, dest);
-    if (fwd >= 0 && table.memberIdOf(fwd) === dest.memberId) {
+    if (fwd >= 0 && table.ecmpIndexOf(fwd) === decision.slot && table.memberIdOf(fwd) === decision.token) {
       out.reused = true;
       table.touch(fwd, bytes, now);
       this.record(out, router, fwd);
       const rev = table.reverseOf(fwd);
       if (rev >= 0) this.record(out, router, rev, true);
+      this.memberOf(out, decision, pkt);
+      this.countDelivery(router, decision, bytes);
       return this.applyTcp(out, pkt);
     }
     if (fwd >= 0) table.removePair(fwd);
@@ -316,136 +638,84 @@ export class FlowProcessor {
       router,
       keyNh,
       sip,
-      dest,
+      decision,
       pkt,
-      dest.targetPort,
-      dest.slot,
       now,
       bytes,
-      dest.memberVif?.vrfId ?? 0,
-      sip,
+      decision.vif!.vrfId,
+      srcInfoOfAddress(sip),
     );
     return this.applyTcp(out, pkt);
   }
 
-  /** The destination of a packet in a VRF: a pod, or a VIP member chosen as the agent does. */
-  private resolve(
-    router: VRouter,
-    vrfId: number,
-    sip: number,
-    pkt: Packet,
-    hash: Hash64,
-    affinity: number,
-    expectedMember: number,
-    fromFabric: boolean,
-  ): Destination | null {
-    const route = router.lookupRoute(vrfId, pkt.dip);
-    if (!route) return null;
-    if (route.kind === 'pod') return this.destination(route, route.vmiUuid!, null, -1, -1, 0, pkt);
-    const state = router.ecmp.get(route.fipUuid!);
-    if (!state) return null;
-    const nh = router.nexthops.get(route.nhId);
-    if (nh?.type !== 'composite') return this.destination(route, route.vmiUuid!, state.fip, -1, -1, 0, pkt);
-    const group = state.group;
-    let slot = -1;
-    if (expectedMember >= 0) {
-      // Stickiness: keep the flow's member while it is still in the composite.
-      slot =
-        affinity >= 0 && group.memberIds[affinity] === expectedMember
-          ? affinity
-          : group.memberIds.indexOf(expectedMember);
-      if (slot >= 0 && fromFabric && !group.isLocal[slot]) slot = -1;
-    }
-    // The hash is only needed for a new choice: existing flows skip it.
-    if (slot < 0)
-      slot = group.pick(
-        hashFlow(router.ip, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, hash),
-        -1,
-        fromFabric,
-      );
-    if (slot < 0) return null;
-    return this.destination(route, group.slots[slot]!, state.fip, route.nhId, slot, group.slots.length, pkt);
+  private memberOf(out: PacketResult, d: Decision, pkt: Packet): void {
+    out.member = d.vif!.placement;
+    out.memberPort = d.targetPort < 0 ? pkt.dport : d.targetPort;
   }
 
-  /** The interned destination for (route, member slot, protocol and port) in this generation. */
-  private destination(
-    route: Route,
-    vmi: string,
-    fip: FipConfig | null,
-    ecmpNh: number,
-    slot: number,
-    slots: number,
-    pkt: Packet,
-  ): Destination | null {
-    const cache = this.cache;
-    const portKey = ((pkt.proto << 16) | pkt.dport) >>> 0;
-    let known = cache.byRoute.get(route);
-    if (known)
-      for (const d of known)
-        if (d.slot === slot && d.portKey === portKey && d.member.vmiUuid === vmi) return d;
-    const member = this.dp.placements.get(vmi);
-    const memberRouter = member ? this.dp.routers.get(member.node) : undefined;
-    if (!member || !memberRouter) return null;
-    const dest: Destination = {
-      id: cache.destinations.length,
-      route,
-      member,
-      memberId: member.memberId,
-      memberVif: memberRouter.vifByVmi.get(vmi),
-      memberRouter,
-      fip,
-      ecmpNh,
-      slot,
-      slots,
-      portKey,
-      targetPort: targetPortOf(fip, pkt),
-      backendKeyNh: -1,
-    };
-    cache.destinations.push(dest);
-    if (!known) cache.byRoute.set(route, (known = []));
-    known.push(dest);
-    return dest;
+  // ---- counters -----------------------------------------------------------------------------------
+
+  private countForward(router: VRouter, vrfId: number, d: Decision, bytes: number): void {
+    const c = router.counters;
+    if (d.ecmpNh >= 0) c.vrfHit(vrfId, 'ecmp_composites');
+    if (d.kind === 'drop') c.vrfHit(vrfId, 'discards');
+    else if (d.kind === 'remote') {
+      c.vrfHit(vrfId, 'udp_mpls_tunnels');
+      c.tx(0, bytes);
+    }
   }
+
+  private countDelivery(router: VRouter, d: Decision, bytes: number): void {
+    router.counters.vrfHit(d.vif!.vrfId, 'encaps');
+    router.counters.tx(d.vif!.index, bytes);
+  }
+
+  // ---- flow setup -----------------------------------------------------------------------------------
 
   /**
-   * Forward + reverse flows on the compute that hosts the member (NAT when it is a VIP). Returns
-   * the forward entry, −1 when the flow was dropped or refused.
+   * Forward + reverse flows where the member lives (NAT when `dip` is its FIP). Returns the
+   * forward entry, −1 when the flow was dropped or refused.
    */
   private setupNat(
     out: PacketResult,
     router: VRouter,
     keyNh: number,
     sip: number,
-    dest: Destination,
+    d: Decision,
     pkt: Packet,
-    targetPort: number,
-    slot: number,
     now: number,
     bytes: number,
-    vrfId = dest.memberVif?.vrfId ?? 0,
-    srcInfo = 0,
+    vrfId: number,
+    srcInfo: number,
   ): number {
     const table = router.flows;
-    const memberVif = dest.memberVif!;
-    if (dest.fip && targetPort < 0) {
-      const fwd = this.shortFlow(table, keyNh, sip, pkt, vrfId, keyNh, DROP_PORT_MAP, now, bytes);
+    const memberVif = d.vif!;
+    this.memberOf(out, d, pkt);
+    if (d.fip && d.targetPort < 0) {
+      const fwd = this.shortFlow(table, keyNh, sip, pkt, vrfId, keyNh, DROP_PORT_MAP, now, bytes, srcInfo);
       out.dropReason = fwd >= 0 ? DROP_PORT_MAP : DROP_FLOW_LIMIT;
+      out.member = null;
       if (fwd >= 0) this.record(out, router, fwd);
+      router.counters.drop('flow_action_drop');
       return -1;
     }
-    const port = targetPort < 0 ? pkt.dport : targetPort;
-    const fwd = this.freshPair(out, table, keyNh, sip, pkt, memberVif.nhId, dest.member.ip, port, now);
-    if (fwd < 0) return -1;
+    const port = d.targetPort < 0 ? pkt.dport : d.targetPort;
+    const memberIp = memberVif.placement!.ip;
+    const fwd = this.freshPair(out, table, keyNh, sip, pkt, memberVif.nhId, memberIp, port, now);
+    if (fwd < 0) {
+      router.counters.drop('flow_table_full');
+      return -1;
+    }
     const rev = table.reverseOf(fwd);
-    const nat = dest.fip !== null;
+    const nat = d.fip !== null;
     const portNat = port !== pkt.dport;
     table.configure(
       fwd,
       nat ? FLOW_ACTION_NAT : FLOW_ACTION_FORWARD,
       nat ? FLOW_FLAG_DNAT | (portNat ? FLOW_FLAG_DPAT : 0) : 0,
       DROP_NONE,
-      slot,
-      dest.memberId,
+      d.slot,
+      d.token,
       vrfId,
       memberVif.vrfId,
       keyNh,
@@ -461,45 +731,45 @@ export class FlowProcessor {
       memberVif.vrfId,
       vrfId,
       memberVif.nhId,
-      (memberVif.index << 24) >>> 0,
+      memberVif.index,
     );
     this.countPair(out, router, fwd, rev, now, bytes);
+    this.countDelivery(router, d, bytes);
     return fwd;
   }
 
-  /**
-   * Source compute: plain forward toward the tunnel (E:<slot>); backend compute: the NAT pair.
-   * Returns the source compute's forward entry, −1 when refused.
-   */
+  /** Source compute: a plain forward toward the tunnel (E:<slot>), then the backend. */
   private setupRemote(
     out: PacketResult,
     router: VRouter,
     vif: Vif,
-    src: PodPlacement,
-    dest: Destination,
+    sip: number,
+    d: Decision,
     pkt: Packet,
-    targetPort: number,
     now: number,
     bytes: number,
   ): number {
     const table = router.flows;
-    const tunnel = router.tunnelNh(dest.memberRouter.ip);
     // The reply comes back already translated by the backend's compute: VIP:port → client.
-    const fwd = this.freshPair(out, table, vif.nhId, src.ip, pkt, tunnel, pkt.dip, pkt.dport, now);
-    if (fwd < 0) return -1;
+    const fwd = this.freshPair(out, table, vif.nhId, sip, pkt, d.tunnelNh, pkt.dip, pkt.dport, now);
+    if (fwd < 0) {
+      router.counters.drop('flow_table_full');
+      return -1;
+    }
     const rev = table.reverseOf(fwd);
     table.configure(
       fwd,
       FLOW_ACTION_FORWARD,
       0,
       DROP_NONE,
-      dest.slot,
-      dest.memberId,
+      d.slot,
+      d.token,
       vif.vrfId,
       vif.vrfId,
       vif.nhId,
-      (vif.index << 24) >>> 0,
+      vif.index,
     );
+    // A flow learnt from the fabric: Sinfo is the compute it came from.
     table.configure(
       rev,
       FLOW_ACTION_FORWARD,
@@ -509,47 +779,93 @@ export class FlowProcessor {
       -1,
       vif.vrfId,
       vif.vrfId,
-      tunnel,
-      dest.memberRouter.ip,
+      d.tunnelNh,
+      srcInfoOfAddress(d.backend!.ip),
     );
     this.countPair(out, router, fwd, rev, now, bytes);
-    this.passBackend(out, router, src, dest, pkt, targetPort, now, bytes);
+    this.passBackend(out, router, sip, d, pkt, now, bytes);
     return fwd;
   }
 
-  /** The packet arrives at the backend's compute over the tunnel, with the member's label. */
+  /** The packet arrives at the backend's compute over the tunnel with the decision's label. */
   private passBackend(
     out: PacketResult,
     source: VRouter,
-    src: PodPlacement,
-    dest: Destination,
+    sip: number,
+    d: Decision,
     pkt: Packet,
-    targetPort: number,
     now: number,
     bytes: number,
   ): void {
-    const backend = dest.memberRouter;
+    const backend = d.backend!;
     const table = backend.flows;
     table.expire(now);
-    // Allocated lazily, as before: the tunnel NH appears on the backend with its first flow.
-    if (dest.backendKeyNh < 0) dest.backendKeyNh = backend.tunnelNh(source.ip);
-    const keyNh = dest.backendKeyNh;
-    const fwd = table.lookup(keyNh, src.ip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
-    if (fwd >= 0) {
-      const action = table.actionOf(fwd);
-      if (table.memberIdOf(fwd) === dest.memberId || action === FLOW_ACTION_DROP) {
-        table.touch(fwd, bytes, now);
-        if (action === FLOW_ACTION_DROP) out.dropReason = table.dropReasonOf(fwd);
-        this.record(out, backend, fwd);
-        const rev = table.reverseOf(fwd);
-        if (rev >= 0) this.record(out, backend, rev, true);
-        return;
+    backend.counters.rx(0, bytes);
+    const keyNh = backend.nh.find(`tunnel:${source.ip >>> 0}`)?.id ?? 1;
+    let fwd = table.lookup(keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
+    let bd: Decision;
+    if (fwd >= 0 && table.cacheGenOf(fwd) === this.cache.generation) {
+      bd = this.cache.decisions[table.cacheRefOf(fwd)]!;
+      if (bd.ecmpNh >= 0) out.addPick(backend, bd.ecmpNh, bd.slot, bd.slots, bd.hashFields, sip);
+    } else {
+      const affinity = fwd >= 0 ? table.ecmpIndexOf(fwd) : -1;
+      const token = fwd >= 0 ? table.memberIdOf(fwd) : -1;
+      bd = this.resolveLabel(backend, d.label, sip, pkt, affinity, token, out);
+      if (
+        fwd >= 0 &&
+        (table.actionOf(fwd) === FLOW_ACTION_DROP
+          ? bd.kind !== 'drop'
+          : table.ecmpIndexOf(fwd) !== bd.slot || table.memberIdOf(fwd) !== bd.token)
+      ) {
+        table.removePair(fwd);
+        table.counters.changed++;
+        fwd = -1;
       }
-      table.removePair(fwd);
     }
-    // Delivered by label to the member's interface: no second ECMP choice here.
-    const vrfId = dest.memberVif?.vrfId ?? 0;
-    this.setupNat(out, backend, keyNh, src.ip, dest, pkt, targetPort, -1, now, bytes, vrfId, source.ip);
+    if (fwd >= 0) {
+      table.setCache(fwd, this.cache.generation, bd.id);
+      table.touch(fwd, bytes, now);
+      if (table.actionOf(fwd) === FLOW_ACTION_DROP) out.dropReason = table.dropReasonOf(fwd);
+      else if (bd.kind === 'local') {
+        this.memberOf(out, bd, pkt);
+        this.countDelivery(backend, bd, bytes);
+      }
+      this.record(out, backend, fwd);
+      const rev = table.reverseOf(fwd);
+      if (rev >= 0) this.record(out, backend, rev, true);
+      return;
+    }
+    if (bd.kind !== 'local') {
+      const f = this.shortFlow(
+        table,
+        keyNh,
+        sip,
+        pkt,
+        0,
+        keyNh,
+        DROP_NO_DST_ROUTE,
+        now,
+        bytes,
+        srcInfoOfAddress(source.ip),
+      );
+      out.dropReason = f >= 0 ? DROP_NO_DST_ROUTE : DROP_FLOW_LIMIT;
+      if (f >= 0) this.record(out, backend, f);
+      backend.counters.drop('flow_action_drop');
+      return;
+    }
+    const created = this.setupNat(
+      out,
+      backend,
+      keyNh,
+      sip,
+      bd,
+      pkt,
+      now,
+      bytes,
+      bd.vif!.vrfId,
+      srcInfoOfAddress(source.ip),
+    );
+    if (created >= 0) table.setCache(created, this.cache.generation, bd.id);
   }
 
   private shortFlow(
@@ -562,10 +878,12 @@ export class FlowProcessor {
     reason: number,
     now: number,
     bytes: number,
+    /** Where the packet came from (flow -l `Sinfo`): the vif index, or the sending compute. */
+    srcInfo: number,
   ): number {
     const index = this.freshEntry(table, keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, now);
     if (index < 0) return index;
-    table.configure(index, FLOW_ACTION_DROP, 0, reason, -1, -1, vrfId, vrfId, rpfNh, 0);
+    table.configure(index, FLOW_ACTION_DROP, 0, reason, -1, -1, vrfId, vrfId, rpfNh, srcInfo);
     table.touch(index, bytes, now);
     return index;
   }
@@ -638,25 +956,40 @@ export class FlowProcessor {
     out.flowIsReverse[n] = isReverse;
   }
 
-  /** TCP state on the forward flows; FIN or RST evicts every flow of the connection. */
+  /**
+   * TCP state as vr_flow_tcp_digest keeps it, for packets from the client only: a SYN sets S on
+   * each forward flow and Sr on its reverse; an ACK stands for the completed handshake (the
+   * server's SYN-ACK, then the client's ACK), leaving S, Sr, E and Er on both; FIN or RST evicts
+   * every flow of the connection.
+   */
   private applyTcp(out: PacketResult, pkt: Packet): PacketResult {
+    // vr_flow_lookup digests TCP flags before the flow's action runs: drop flows get them too.
     if (pkt.proto !== 6) return out;
     const flag = pkt.tcpFlag ?? 'SYN';
     const bits = tcpBits(flag);
     const count = out.flowCount;
-    // A linked reverse entry only ever gets TCP bits together with its forward entry (every
-    // packet records both), so when the forward already had them the reverse has them too and
-    // is not read: an established connection's packet touches only its forward entries.
-    let skipReverseOf = -1;
     for (let i = 0; i < count; i++) {
+      if (out.flowIsReverse[i]) continue;
       const table = out.flowRouters[i]!.flows;
-      const index = out.flowIndexes[i]!;
-      if (out.flowIsReverse[i]) {
-        if (index === skipReverseOf) continue;
+      const fwd = out.flowIndexes[i]!;
+      if (!table.isActive(fwd)) continue;
+      const rev = table.reverseOf(fwd);
+      if (bits === TCP_SYN) {
+        if (table.hasTcpFlags(fwd, TCP_SYN)) continue;
+        table.addTcpFlags(fwd, TCP_SYN);
+        if (rev >= 0) table.addTcpFlags(rev, TCP_SYN_R);
+      } else if (bits === TCP_ESTABLISHED) {
+        const all = TCP_SYN | TCP_SYN_R | TCP_ESTABLISHED | TCP_ESTABLISHED_R;
+        if (table.hasTcpFlags(fwd, all)) continue;
+        table.addTcpFlags(fwd, all);
+        if (rev >= 0) table.addTcpFlags(rev, all);
+      } else if (bits === TCP_FIN) {
+        table.addTcpFlags(fwd, TCP_FIN);
+        if (rev >= 0) table.addTcpFlags(rev, TCP_FIN_R);
       } else {
-        skipReverseOf = table.isActive(index) && table.hasTcpFlags(index, bits) ? table.reverseOf(index) : -1;
+        table.addTcpFlags(fwd, TCP_RST);
+        if (rev >= 0) table.addTcpFlags(rev, TCP_RST);
       }
-      if (table.isActive(index)) table.addTcpFlags(index, bits);
     }
     if (flag !== 'FIN' && flag !== 'RST') return out;
     const snapshots: FlowSnapshot[] = [];
@@ -672,13 +1005,8 @@ export class FlowProcessor {
       if (!table.isActive(index)) continue;
       table.remove(index);
       table.counters.evicted++;
+      out.flowRouters[i]!.counters.drop('flow_evict');
     }
     return out;
   }
-}
-
-/** The port map's target port; −1 when port maps are on and this port has none; dport when off. */
-function targetPortOf(fip: FipConfig | null, pkt: Packet): number {
-  if (!fip || !fip.portMapEnabled) return pkt.dport;
-  return fip.portMapIndex.get((pkt.proto << 16) | pkt.dport) ?? -1;
 }

@@ -59,6 +59,15 @@ export interface FlowTableOptions {
 /** The kernel's sizeof(struct vr_flow_entry), for `Flow table(size …)`. */
 export const KERNEL_FLOW_ENTRY_BYTES = 128;
 
+/**
+ * `fe_src_info` of a flow learnt from the fabric: the source address as the kernel stores it
+ * (network byte order read as a little-endian u32, so inet_ntop prints it dotted). A flow from a
+ * local interface stores the vif index instead.
+ */
+export function srcInfoOfAddress(ip: number): number {
+  return (((ip & 255) << 24) | (((ip >>> 8) & 255) << 16) | (((ip >>> 16) & 255) << 8) | (ip >>> 24)) >>> 0;
+}
+
 /** One entry as plain values, for renderers and traces (never on the packet path). */
 export interface FlowEntry {
   readonly index: number;
@@ -89,7 +98,7 @@ export interface FlowEntry {
   readonly underlaySport: number;
   /** The backend placement id a forward flow was set up for (−1 when none); see flow-processor. */
   readonly memberId: number;
-  /** `Sinfo`: the source compute's IP for fabric traffic, `<vif>.0.0.0` for a local interface. */
+  /** `fe_src_info`: the vif index for a local interface, srcInfoOfAddress(source) for the fabric. */
   readonly srcInfo: number;
 }
 
@@ -567,6 +576,27 @@ export class FlowTable {
     if (!this.allocated) return out;
     for (let o = this.bucketOverflow[bucket]!; o !== NO_ENTRY; o = this.next[o - this.entries]!) out.push(o);
     return out;
+  }
+
+  /** Indexes `flow -l` visits in order: active entries and buckets' last ways with a chain. */
+  *slotIndexes(): IterableIterator<number> {
+    if (!this.allocated) return;
+    const n = this.capacity;
+    for (let i = 0; i < n; i++)
+      if (
+        (this.u32[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) !== 0 ||
+        (i < this.entries && (i & 3) === 3 && this.bucketOverflow[i >> 2] !== NO_ENTRY)
+      )
+        yield i;
+  }
+
+  /** The first active entry at or after `from`, or −1. */
+  nextActive(from: number): number {
+    if (!this.allocated) return NO_ENTRY;
+    const n = this.capacity;
+    for (let i = Math.max(0, from); i < n; i++)
+      if ((this.u32[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) !== 0) return i;
+    return NO_ENTRY;
   }
 
   /** Active entry indexes in table order. */

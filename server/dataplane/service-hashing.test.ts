@@ -5,12 +5,12 @@ import { loadScenario } from '@server/cluster/scenario.ts';
 import { createDefaultObjects } from '@server/config-api/bootstrap.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import { sequentialIds } from '@server/ids.ts';
-import { KubeManager } from '@server/kube-manager/kube-manager.ts';
 import { inProcessClient } from '@server/kube-api/in-process.ts';
+import { KubeManager } from '@server/kube-manager/kube-manager.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
 import { Dataplane } from './dataplane.ts';
 import { FlowProcessor } from './flow-processor.ts';
-import { parseIpv4 } from '@model/net/ipv4.ts';
-import { maglevTableSize } from './maglev.ts';
+import { tracePacket } from './trace.ts';
 
 const MAGLEV_VIP = '10.96.7.7';
 
@@ -47,52 +47,39 @@ async function seedCluster() {
     cluster.applyManifest(yaml);
     km.flush();
   };
-  return { dp, apply };
+  return { dp, apply, processor: new FlowProcessor(dp) };
 }
 
-/** The client's compute's composite group for a VIP. */
-function groupFor(dp: Dataplane, vip: string) {
-  const clientVmi = dp.podVmi('ns-user-1/client')!;
-  const node = dp.placements.get(clientVmi)!.node;
-  const router = dp.router(node)!;
-  const route = router.lookupRoute(router.vifByVmi.get(clientVmi)!.vrfId, parseIpv4(vip))!;
-  const state = router.ecmpOfNh(route.nhId);
-  return { nh: router.nexthops.get(route.nhId)!, group: state?.group };
-}
-
-describe('ecmp-hashing on a Service applied through the cluster', () => {
-  it('gives its VIP a Maglev composite while other Services keep hash % slots', async () => {
-    const { dp, apply } = await seedCluster();
-    apply(serviceYaml('maglev'));
-    const maglev = groupFor(dp, MAGLEV_VIP);
-    expect(maglev.nh.type).toBe('composite');
-    expect(maglev.group!.hashing).toBe('maglev');
-    expect(maglev.group!.activeCount).toBe(2);
-    expect(maglev.group!.maglevSize).toBe(maglevTableSize(2));
-
-    const plain = groupFor(dp, '10.105.53.64');
-    expect(plain.group!.hashing).toBe('contrail');
-    expect(plain.group!.maglevSize).toBe(0);
-
-    // A packet to the Maglev VIP lands on one of the webserver pods at the target port.
-    const processor = new FlowProcessor(dp);
-    const res = processor.sendFromPod(dp.podVmi('ns-user-1/client')!, {
-      proto: 6,
-      sport: 40100,
-      dport: 8888,
-      dip: parseIpv4(MAGLEV_VIP),
-    });
-    expect(res.dropReason).toBe(0);
-    expect(res.member!.podKey).toMatch(/^ns-user-1\/webserver-/);
-    expect(res.memberPort).toBe(80);
+const trace = (env: Awaited<ReturnType<typeof seedCluster>>, to: string, sourcePort: number) =>
+  tracePacket(env.dp, env.processor, {
+    from: 'ns-user-1/client',
+    to,
+    protocol: 'TCP',
+    port: 8888,
+    sourcePort,
   });
 
-  it('switches back to the Contrail scheme when the annotation changes', async () => {
-    const { dp, apply } = await seedCluster();
-    apply(serviceYaml('maglev'));
-    apply(serviceYaml('contrail'));
-    const { group } = groupFor(dp, MAGLEV_VIP);
-    expect(group!.hashing).toBe('contrail');
-    expect(group!.maglevSize).toBe(0);
+describe('the ecmp-hashing: maglev what-if (not Contrail behaviour)', () => {
+  it('is reported as a what-if on its VIP only; the composite is the one the agent builds', async () => {
+    const env = await seedCluster();
+    env.apply(serviceYaml('maglev'));
+    expect(env.dp.isMaglevVip(parseIpv4(MAGLEV_VIP))).toBe(true);
+    expect(env.dp.isMaglevVip(parseIpv4('10.105.53.64'))).toBe(false);
+    const maglev = trace(env, MAGLEV_VIP, 40100);
+    const plain = trace(env, '10.105.53.64', 40100);
+    expect(maglev.whatIf).toBe('maglev');
+    expect(plain.whatIf).toBeNull();
+    // Same composite shape as any Service with these backends: local pod + tunnel to node2.
+    expect(maglev.ecmp!.slots).toBe(plain.ecmp!.slots);
+    expect(maglev.member!.pod).toMatch(/^ns-user-1\/webserver-/);
+    expect(maglev.member!.port).toBe(80);
+  });
+
+  it('stops being a what-if when the annotation changes', async () => {
+    const env = await seedCluster();
+    env.apply(serviceYaml('maglev'));
+    env.apply(serviceYaml('contrail'));
+    expect(env.dp.isMaglevVip(parseIpv4(MAGLEV_VIP))).toBe(false);
+    expect(trace(env, MAGLEV_VIP, 40200).whatIf).toBeNull();
   });
 });

@@ -1,53 +1,41 @@
 // The packet trace and the traffic generator: send a packet (or N flows) from a pod to an IP and
-// report the ECMP choice, the member and every flow it created or reused. Pure over the model.
+// report every ECMP pick, the member and each flow it created or reused. Pure over the model: the
+// traffic run is a generator of slices its caller schedules, so no run holds the event loop.
 
+import { hashFieldNames } from '@model/dataplane/ecmp-load-balance.ts';
 import type {
+  TraceEcmp,
   TraceFlow,
   TraceRequest,
   TraceResult,
   TrafficMember,
+  TrafficProgress,
   TrafficRequest,
   TrafficResult,
 } from '@model/dataplane/types.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
+import { flowActionText } from '@server/vrouter-cli/flow.ts';
 import { hashFlow, hashToString } from './agent-hash.ts';
-import { actionString } from './cli.ts';
 import { protocolNumber, type Dataplane } from './dataplane.ts';
 import { DROP_NONE } from './flow-table.ts';
-import { FlowProcessor, PacketResult, SHORT_FLOW_REASON } from './flow-processor.ts';
-import { formatIpv4, isIpv4, parseIpv4 } from '@model/net/ipv4.ts';
+import { PacketResult, SHORT_FLOW_REASON, type FlowProcessor } from './flow-processor.ts';
+import { kflowRow } from './kstate.ts';
 
-/** Bad input (HTTP 400). */
-export class InvalidRequest extends Error {}
 /** A pod or node that does not exist (HTTP 404). */
 export class UnknownObject extends Error {}
 
-interface Parsed {
+interface Resolved {
   vmi: string;
   dip: number;
   proto: number;
   port: number;
 }
 
-function parseRequest(
-  dp: Dataplane,
-  req: { from: unknown; to: unknown; protocol: unknown; port: unknown },
-): Parsed {
-  if (typeof req.from !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(req.from))
-    throw new InvalidRequest(`"from" must be "<namespace>/<pod>", got ${JSON.stringify(req.from)}`);
-  if (typeof req.to !== 'string' || !isIpv4(req.to))
-    throw new InvalidRequest(`"to" must be an IPv4 address, got ${JSON.stringify(req.to)}`);
-  const proto = typeof req.protocol === 'string' ? protocolNumber(req.protocol) : undefined;
-  if (proto !== 6 && proto !== 17)
-    throw new InvalidRequest(`"protocol" must be "TCP" or "UDP", got ${JSON.stringify(req.protocol)}`);
-  if (!isPort(req.port))
-    throw new InvalidRequest(`"port" must be an integer 1-65535, got ${JSON.stringify(req.port)}`);
+/** The client's interface and the packet's fields; the request's shape is checked by its schema. */
+function resolve(dp: Dataplane, req: { from: string; to: string; protocol: string; port: number }): Resolved {
   const vmi = dp.podVmi(req.from);
   if (!vmi) throw new UnknownObject(`pod ${req.from} has no interface on any vRouter`);
-  return { vmi, dip: parseIpv4(req.to), proto, port: req.port };
-}
-
-function isPort(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+  return { vmi, dip: parseIpv4(req.to), proto: protocolNumber(req.protocol)!, port: req.port };
 }
 
 /** A stable ephemeral port per (pod, destination) so a repeated trace reuses its flow. */
@@ -58,54 +46,72 @@ function defaultSourcePort(from: string, dip: number, port: number): number {
   return 32768 + ((h >>> 0) % 28232);
 }
 
-export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceRequest): TraceResult {
-  const parsed = parseRequest(dp, req);
-  if (req.sourcePort !== undefined && !isPort(req.sourcePort))
-    throw new InvalidRequest(
-      `"sourcePort" must be an integer 1-65535, got ${JSON.stringify(req.sourcePort)}`,
+function picksOf(
+  res: PacketResult,
+  pkt: { dip: number; proto: number; sport: number; dport: number },
+): TraceEcmp[] {
+  const out: TraceEcmp[] = [];
+  for (let i = 0; i < res.pickCount; i++) {
+    const router = res.pickRouters[i]!;
+    const fields = res.pickFields[i]!;
+    const hash = hashFlow(
+      router.ip,
+      res.pickSip[i]!,
+      pkt.dip,
+      pkt.proto,
+      pkt.sport,
+      pkt.dport,
+      { hi: 0, lo: 0 },
+      fields,
     );
-  const sport = req.sourcePort ?? defaultSourcePort(req.from, parsed.dip, parsed.port);
-  const res = processor.sendFromPod(parsed.vmi, {
-    proto: parsed.proto,
-    sport,
-    dport: parsed.port,
-    dip: parsed.dip,
-    tcpFlag: req.tcpFlag,
-  });
+    out.push({
+      node: router.name,
+      nexthopId: res.pickNh[i]!,
+      slot: res.pickSlot[i]!,
+      slots: res.pickSlots[i]!,
+      hash: hashToString(hash),
+      seed: hash.lo >>> 0,
+      hashFields: hashFieldNames(fields),
+    });
+  }
+  return out;
+}
+
+export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceRequest): TraceResult {
+  const r = resolve(dp, req);
+  const sport = req.sourcePort ?? defaultSourcePort(req.from, r.dip, r.port);
+  const pkt = { proto: r.proto, sport, dport: r.port, dip: r.dip, tcpFlag: req.tcpFlag };
+  const res = processor.sendFromPod(r.vmi, pkt);
   const evicted = res.evictedSnapshots.length > 0;
-  const source = dp.router(res.sourceNode)!;
-  const client = dp.placements.get(parsed.vmi)!;
-  const hash = hashFlow(source.ip, client.ip, parsed.dip, parsed.proto, sport, parsed.port, { hi: 0, lo: 0 });
   const flows = res.flowIndexes.slice(0, res.flowCount).map((index, i): TraceFlow => {
     const router = res.flowRouters[i]!;
-    const e = router.flows.entry(index);
-    const reverseIndex = evicted ? res.evictedSnapshots[i]!.reverseIndex : e.rflow;
+    const row = kflowRow(router, index);
     return {
       node: router.name,
       index,
-      reverseIndex,
-      action: actionString(e.action, e.flags, e.dropReason),
-      direction: res.flowIsReverse[i] ? ('reverse' as const) : ('forward' as const),
-      sip: formatIpv4(e.sip),
-      sport: e.sport,
-      dip: formatIpv4(e.dip),
-      dport: e.dport,
-      proto: e.proto,
-      vrf: e.vrf,
-      ecmpIndex: e.ecmpIndex >= 0 ? e.ecmpIndex : null,
-      keyNh: e.keyNh,
-      rpfNh: e.srcNh,
-      packets: e.packets,
-      bytes: e.bytes,
+      reverseIndex: evicted ? res.evictedSnapshots[i]!.reverseIndex : row.rflow,
+      action: flowActionText(row),
+      direction: res.flowIsReverse[i] ? 'reverse' : 'forward',
+      sip: row.sip,
+      sport: row.sport,
+      dip: row.dip,
+      dport: row.dport,
+      proto: row.proto,
+      vrf: row.vrf_id,
+      ecmpIndex: row.ecmp_index ?? null,
+      keyNh: row.nhid,
+      rpfNh: row.fe_src_nh_index ?? 0,
+      packets: row.pkts,
+      bytes: row.bytes,
       evicted,
     };
   });
+  const picks = picksOf(res, pkt);
   return {
     sourceNode: res.sourceNode,
-    ecmp:
-      res.ecmpNh >= 0
-        ? { nexthopId: res.ecmpNh, slot: res.slot, slots: res.slots, hash: hashToString(hash) }
-        : null,
+    ecmp: picks[0] ?? null,
+    ecmpPicks: picks,
+    whatIf: dp.isMaglevVip(r.dip) ? 'maglev' : null,
     member:
       res.member && res.dropReason === DROP_NONE
         ? {
@@ -122,45 +128,96 @@ export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceR
   };
 }
 
-/** The traffic generator: N flows spread over the client pods, counted per chosen member. */
-export function generateTraffic(dp: Dataplane, processor: FlowProcessor, req: TrafficRequest): TrafficResult {
-  const clients = Array.isArray(req.from) ? req.from : [req.from];
-  if (clients.length === 0) throw new InvalidRequest('"from" must name at least one pod');
-  if (!Number.isInteger(req.flows) || req.flows < 1 || req.flows > 1_000_000)
-    throw new InvalidRequest(`"flows" must be an integer 1-1000000, got ${JSON.stringify(req.flows)}`);
-  const parsed = clients.map((from) => parseRequest(dp, { ...req, from }));
+/** Source ports the generator uses: 1024-65535. */
+const PORT_SPAN = 65535 - 1024 + 1;
+
+let portOrder: Uint16Array | null = null;
+
+/**
+ * A fixed pseudo-random permutation of the port span (Fisher-Yates driven by xorshift32 with a
+ * constant seed): the same on every run, so a random-port run is reproducible.
+ */
+function randomPortOrder(): Uint16Array {
+  if (portOrder) return portOrder;
+  const order = new Uint16Array(PORT_SPAN);
+  for (let i = 0; i < PORT_SPAN; i++) order[i] = i;
+  let x = 0x9e3779b9;
+  for (let i = PORT_SPAN - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 0) % (i + 1);
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return (portOrder = order);
+}
+
+/** Flows per slice: a few milliseconds of work at the measured setup rate. */
+export const TRAFFIC_SLICE_FLOWS = 2048;
+
+/**
+ * The traffic generator: N flows spread round-robin over the client pods, counted per chosen
+ * member. A generator: it yields progress after every slice of `sliceFlows` flows and returns
+ * the result, so its caller decides when the next slice runs.
+ */
+export function* generateTraffic(
+  dp: Dataplane,
+  processor: FlowProcessor,
+  req: TrafficRequest & { from: string[] },
+  sliceFlows = TRAFFIC_SLICE_FLOWS,
+): Generator<TrafficProgress, TrafficResult> {
+  const clients = req.from.map((from) => resolve(dp, { ...req, from }));
   const first = req.firstSourcePort ?? 10_000;
-  if (!isPort(first)) throw new InvalidRequest(`"firstSourcePort" must be an integer 1-65535`);
+  const order = req.sourcePorts === 'random' ? randomPortOrder() : null;
   const counts = new Map<string, TrafficMember>();
   const out = new PacketResult();
+  const packet = { proto: 0, sport: 0, dport: 0, dip: 0 };
   let dropped = 0;
   let reused = 0;
   for (let i = 0; i < req.flows; i++) {
-    const client = parsed[i % parsed.length]!;
-    const sport = 1024 + ((first - 1024 + Math.floor(i / parsed.length)) % 64512);
-    processor.sendFromPod(
-      client.vmi,
-      { proto: client.proto, sport, dport: client.port, dip: client.dip },
-      out,
-    );
+    const client = clients[i % clients.length]!;
+    packet.proto = client.proto;
+    packet.dport = client.port;
+    packet.dip = client.dip;
+    const position = (first - 1024 + Math.floor(i / clients.length)) % PORT_SPAN;
+    packet.sport = 1024 + (order ? order[position]! : position);
+    processor.sendFromPod(client.vmi, packet, out);
     if (out.reused) reused++;
-    if (out.dropReason !== DROP_NONE || !out.member) {
-      dropped++;
-      continue;
+    if (out.dropReason !== DROP_NONE || !out.member) dropped++;
+    else {
+      const m = out.member;
+      let entry = counts.get(m.vmiUuid);
+      if (!entry)
+        counts.set(
+          m.vmiUuid,
+          (entry = { pod: m.podKey ?? m.vmName, node: m.node, ip: m.ipText, port: out.memberPort, flows: 0 }),
+        );
+      entry.flows++;
     }
-    const m = out.member;
-    let entry = counts.get(m.vmiUuid);
-    if (!entry)
-      counts.set(
-        m.vmiUuid,
-        (entry = { pod: m.podKey ?? m.vmName, node: m.node, ip: m.ipText, port: out.memberPort, flows: 0 }),
-      );
-    entry.flows++;
+    if ((i + 1) % sliceFlows === 0 && i + 1 < req.flows) yield { done: i + 1, total: req.flows };
+  }
+  // Client c sends flows c, c + n, …; its k-th flow uses port first + k, wrapping after 65535.
+  let sourcePortWraps = 0;
+  for (let c = 0; c < clients.length && c < req.flows; c++) {
+    const count = Math.ceil((req.flows - c) / clients.length);
+    sourcePortWraps += Math.floor((first - 1024 + count - 1) / PORT_SPAN);
   }
   return {
     flows: req.flows,
     dropped,
     reused,
     members: [...counts.values()].sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0)),
+    sourcePortWraps,
+    whatIf: clients.some((c) => dp.isMaglevVip(c.dip)) ? 'maglev' : null,
   };
+}
+
+/** Runs a traffic generator to completion at once (tests, benchmarks). */
+export function runTraffic(gen: Generator<TrafficProgress, TrafficResult>): TrafficResult {
+  for (;;) {
+    const step = gen.next();
+    if (step.done) return step.value;
+  }
 }

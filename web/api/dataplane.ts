@@ -69,6 +69,16 @@ export const dataplaneQueries = {
       queryFn: () => apiFetchText(dataplaneApi.cliFlow.path({ node })),
       refetchInterval: FLOW_REFRESH_MS,
     }),
+  /**
+   * Any vRouter utility's output on a compute: `nh` (`nh --list`), `mpls`, `vif`, `vrfstats`
+   * (`--get <vrf>`), `dropstats`, and `rt` / `flow`. Counters move with traffic: refreshed.
+   */
+  cli: (node: string, command: string, vrfId?: number) =>
+    queryOptions({
+      queryKey: [...dataplaneQueries.all(), node, 'cli', command, vrfId ?? null],
+      queryFn: () => apiFetchText(dataplaneApi.cli.path({ node, command }, { vrf: vrfId })),
+      refetchInterval: command === 'nh' || command === 'mpls' ? false : FLOW_REFRESH_MS,
+    }),
 };
 
 export function tracePacket(request: TraceRequest): Promise<TraceResult> {

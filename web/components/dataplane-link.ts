@@ -2,7 +2,7 @@
 // and "Show in dataplane" for a VIP (its route and composite on one compute, with the load
 // balancer, Service and member pod it was opened from). The Dataplane screen reads the same names.
 
-export const DATAPLANE_TABS = ['routes', 'nexthops', 'flows', 'trace'] as const;
+export const DATAPLANE_TABS = ['routes', 'nexthops', 'flows', 'cli', 'trace'] as const;
 export type DataplaneTab = (typeof DATAPLANE_TABS)[number];
 
 /** The URL of a compute's tab, plus any of the screen's parameters. */

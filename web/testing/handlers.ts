@@ -200,7 +200,21 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
       const svc = service(body.to, body.port);
       const forward = dp.flows.get('k8s-node1')![0]!;
       const sport = body.sourcePort ?? forward.sport;
-      const ecmp = { nexthopId: COMPOSITE_NH, slot: 0, slots: 3, hash: '47958324391492' };
+      const ecmp = {
+        node: 'k8s-node1',
+        nexthopId: COMPOSITE_NH,
+        slot: 0,
+        slots: 3,
+        hash: '47958324391492',
+        seed: 719564356,
+        hashFields: [
+          'l3-source-address',
+          'l3-destination-address',
+          'l4-protocol',
+          'l4-source-port',
+          'l4-destination-port',
+        ],
+      };
       const flowBase = {
         node: 'k8s-node1',
         proto: 6,
@@ -217,6 +231,8 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
         ? {
             sourceNode: 'k8s-node1',
             ecmp,
+            ecmpPicks: [ecmp],
+            whatIf: null,
             member: {
               pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p',
               node: 'k8s-node1',
@@ -255,6 +271,8 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
         : {
             sourceNode: 'k8s-node1',
             ecmp,
+            ecmpPicks: [ecmp],
+            whatIf: null,
             member: null,
             flows: [
               {
@@ -288,6 +306,8 @@ export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFi
           ...m,
           flows: Math.floor(body.flows / 2) + (i === 0 ? body.flows % 2 : 0),
         })),
+        sourcePortWraps: 0,
+        whatIf: null,
       });
     }),
 

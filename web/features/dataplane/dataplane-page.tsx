@@ -7,6 +7,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ClusterControls } from './cluster-controls.tsx';
+import { CliTab } from './cli-view.tsx';
 import { PER_NODE_PARAMS, TABS, useDataplaneUrlState, type DataplaneTab } from './dataplane-url-state.ts';
 import { FlowsTab } from './flows-tab.tsx';
 import { NexthopsTab } from './nexthops-tab.tsx';
@@ -17,6 +18,7 @@ const TAB_NAMES: Readonly<Record<DataplaneTab, string>> = {
   routes: 'Routes',
   nexthops: 'Next hops',
   flows: 'Flows',
+  cli: 'CLI',
   trace: 'Trace',
 };
 
@@ -103,6 +105,7 @@ export function DataplanePage() {
               {tab === 'routes' && <RoutesTab key={current.name} node={current.name} />}
               {tab === 'nexthops' && <NexthopsTab key={current.name} node={current.name} />}
               {tab === 'flows' && <FlowsTab key={current.name} node={current.name} />}
+              {tab === 'cli' && <CliTab key={current.name} node={current.name} />}
               {tab === 'trace' && <TraceTab />}
             </div>
           </section>
