@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDataDir } from './testing/server-process.ts';
+import { until } from './testing/until.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PROJECT = ['default-domain', 'default-project'];
@@ -80,15 +81,6 @@ async function listening(url: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Polls `condition` (a process's observable state) until it holds, for at most `ms`. */
-async function until(condition: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -188,10 +180,10 @@ describe('server/main.ts', () => {
       // Half the body is on the wire and the server has started the request when the signal
       // arrives; the rest follows once the server has stopped accepting new connections.
       req.write(body.slice(0, half));
-      void until(async () => received())
+      void until(async () => received(), 'the server holds the request')
         .then(() => {
           run.child.kill('SIGTERM');
-          return until(async () => !(await listening(api)));
+          return until(async () => !(await listening(api)), 'the config API stopped listening');
         })
         .then(() => req.end(body.slice(half)), reject);
     });
@@ -304,7 +296,11 @@ describe('scripts/start.mjs', () => {
     killed.child.kill('SIGKILL');
     await killed.exited;
     // The orphaned server notices its parent is gone, shuts down and frees both ports.
-    await until(async () => (await portIsFree(urls.api)) && (await portIsFree(urls.ui)), 30_000);
+    await until(
+      async () => (await portIsFree(urls.api)) && (await portIsFree(urls.ui)),
+      'both ports are free',
+      30_000,
+    );
     expect(await listening(urls.api)).toBe(false);
   }, 180_000);
 });

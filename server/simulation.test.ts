@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDataDir } from './persistence/data-dir.ts';
 import { startSimulation, type Simulation } from './simulation.ts';
 import { tempDataDir } from './testing/server-process.ts';
+import { until } from './testing/until.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,15 +23,6 @@ async function run<T>(dir: string, body: (sim: Simulation) => T | Promise<T>): P
   } finally {
     await sim.stop();
     await dataDir.close();
-  }
-}
-
-/** Resolves once `check` holds; kube-manager follows the cluster over a loopback watch. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -121,8 +121,10 @@ export const dataplaneApi = {
   cliRt: apiRoute('/api/dataplane/vrouters/:node/cli/rt'),
   cliNh: apiRoute('/api/dataplane/vrouters/:node/cli/nh'),
   cliFlow: apiRoute('/api/dataplane/vrouters/:node/cli/flow'),
-  /** Any vRouter utility's text: `rt`, `nh`, `flow`, `mpls`, `vif`, `vrfstats`, `dropstats`. */
-  cli: apiRoute('/api/dataplane/vrouters/:node/cli/:command'),
+  cliMpls: apiRoute('/api/dataplane/vrouters/:node/cli/mpls'),
+  cliVif: apiRoute('/api/dataplane/vrouters/:node/cli/vif'),
+  cliVrfstats: apiRoute('/api/dataplane/vrouters/:node/cli/vrfstats'),
+  cliDropstats: apiRoute('/api/dataplane/vrouters/:node/cli/dropstats'),
   trace: apiRoute('/api/dataplane/trace'),
   traffic: apiRoute('/api/dataplane/traffic'),
 };

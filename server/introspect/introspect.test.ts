@@ -407,7 +407,7 @@ describe('Snh_PageReq pagination over a large table', () => {
     fx.addCompute('node1', '10.85.188.20');
     const dp = new Dataplane(store, { clock });
     for (let i = 0; i < 300; i++)
-      fx.addPod('ns-user-1', `pod-${i}`, 'node1', `10.47.${i >> 8}.${(i & 255) + 1}`);
+      fx.addPod('ns-user-1', `pod-${i}`, 'node1', `10.47.${Math.floor(i / 250)}.${(i % 250) + 1}`);
     const one = await IntrospectListeners.start(dp, { basePort: 0 });
     try {
       const port = one.computes[0]!.port;
@@ -483,5 +483,5 @@ describe('Snh_PageReq pagination over a large table', () => {
       await one.close();
       dp.stop();
     }
-  });
+  }, 60_000);
 });

@@ -17,6 +17,18 @@ import type {
 import { dataplaneApi } from '@model/api/paths.ts';
 import { apiFetch, apiFetchText, postJson } from './client.ts';
 
+/** The vRouter utilities a compute's CLI tab runs, and where the UI server serves each one's text. */
+const CLI_ROUTES = {
+  rt: dataplaneApi.cliRt,
+  nh: dataplaneApi.cliNh,
+  flow: dataplaneApi.cliFlow,
+  mpls: dataplaneApi.cliMpls,
+  vif: dataplaneApi.cliVif,
+  vrfstats: dataplaneApi.cliVrfstats,
+  dropstats: dataplaneApi.cliDropstats,
+} as const;
+export type VRouterCommand = keyof typeof CLI_ROUTES;
+
 /** Flows change with traffic and aging, which send no config event: refresh them on a timer too. */
 export const FLOW_REFRESH_MS = 5_000;
 
@@ -73,10 +85,10 @@ export const dataplaneQueries = {
    * Any vRouter utility's output on a compute: `nh` (`nh --list`), `mpls`, `vif`, `vrfstats`
    * (`--get <vrf>`), `dropstats`, and `rt` / `flow`. Counters move with traffic: refreshed.
    */
-  cli: (node: string, command: string, vrfId?: number) =>
+  cli: (node: string, command: VRouterCommand, vrfId?: number) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'cli', command, vrfId ?? null],
-      queryFn: () => apiFetchText(dataplaneApi.cli.path({ node, command }, { vrf: vrfId })),
+      queryFn: () => apiFetchText(CLI_ROUTES[command].path({ node }, { vrf: vrfId })),
       refetchInterval: command === 'nh' || command === 'mpls' ? false : FLOW_REFRESH_MS,
     }),
 };

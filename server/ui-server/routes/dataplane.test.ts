@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@server/clock.ts';
 import { sequentialIds } from '@server/ids.ts';
+import { until } from '@server/testing/until.ts';
 import { startSimulation, type Simulation } from '@server/simulation.ts';
 import { dataplaneRoutes } from './dataplane.ts';
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  sim.stop();
+  await sim.stop();
 });
 
 const trace = (body: object) => app.inject({ method: 'POST', url: '/api/dataplane/trace', payload: body });
@@ -221,9 +222,15 @@ describe('/api/dataplane with the webserver Deployment scaled to 3 (1 pod on nod
 
   beforeAll(async () => {
     const scaledSim = await startSimulation({ clock: new ManualClock(), ids: sequentialIds() });
+    const members = scaledSim.store.count('loadbalancer-member');
     // The scheduler puts the third replica on the compute with the fewest pods: node2.
     scaledSim.cluster.scaleDeployment('ns-user-1', 'webserver', 3);
-    scaledSim.kubeManager.flush();
+    // kube-manager follows the cluster over its loopback watch: one member more per Service port
+    // that selects the webserver (1 + 2 + 1).
+    await until(
+      () => scaledSim.store.count('loadbalancer-member') === members + 4,
+      'the third pod is a member',
+    );
     const scaledApp = Fastify();
     await scaledApp.register(dataplaneRoutes(scaledSim.dataplane), { prefix: '/api/dataplane' });
     const lb = [...scaledSim.store.all('loadbalancer')].find(
@@ -238,7 +245,7 @@ describe('/api/dataplane with the webserver Deployment scaled to 3 (1 pod on nod
 
   afterAll(async () => {
     await scaled.app.close();
-    scaled.sim.stop();
+    await scaled.sim.stop();
   });
 
   it('picks twice for a flow to node2 (node1 composite, then node2 local composite)', async () => {
