@@ -3,7 +3,7 @@
 // from the schemas; routes parse with them before any domain call. Pure.
 
 import { z } from 'zod';
-import { isDnsLabel, isDnsSubdomain } from '../kubernetes/names.ts';
+import { isDnsLabel, isDnsSubdomain, parseObjectKey } from '../kubernetes/names.ts';
 import { expects, integer, strictObject } from './validation.ts';
 
 /** Deployments scale from 0 to this many replicas (the manifest check's bound). */
@@ -33,6 +33,30 @@ export const readinessRequestSchema = strictObject({
   }),
 });
 export type ReadinessRequest = z.infer<typeof readinessRequestSchema>;
+
+/**
+ * `?service=<namespace>/<name>` of GET /api/cluster/pods and /api/cluster/deployments: only the
+ * pods the Service's selector matches and the Deployments whose pod template it matches, so the
+ * cluster controls never list a whole cluster. Absent: every object, as before.
+ */
+export const clusterListQuerySchema = strictObject(
+  {
+    service: z
+      .string({ error: expects('must be "<namespace>/<service>"') })
+      .refine((text) => parseObjectKey(text) !== null, { error: 'must be "<namespace>/<service>"' })
+      .optional(),
+  },
+  'a query string',
+);
+export type ClusterListQuery = z.infer<typeof clusterListQuerySchema>;
+
+/** GET and PUT /api/cluster/kube-manager: whether the embedded kube-manager is paused. */
+export const kubeManagerStateSchema = strictObject({
+  paused: z.boolean({
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be true or false'),
+  }),
+});
+export type KubeManagerState = z.infer<typeof kubeManagerStateSchema>;
 
 /** The query of POST /api/cluster/apply: no options are supported; any parameter is refused by name. */
 export const applyOptionsSchema = strictObject({}, 'a query string');

@@ -88,6 +88,11 @@ export interface Page<T> {
 export type RoutePage = Page<RouteUcSandeshData>;
 export type NexthopPage = Page<NhSandeshData>;
 export type InterfacePage = Page<ItfSandeshData>;
+/**
+ * A flow's `names` are about its source and its Service: `pod` is the pod whose address is the
+ * flow's source (so a trace of the same 5-tuple starts there), `service`, `vip` and `lb` the
+ * Service whose VIP either end is, `node` the compute the destination pod runs on.
+ */
 export type FlowPage = Page<KFlowInfo>;
 
 export const MAX_PAGE_LIMIT = 1000;
@@ -166,6 +171,24 @@ export const flowPageQuerySchema = strictObject(
   },
   'a query string',
 );
+
+/**
+ * `?limit=&cursor=` of the vRouter CLI texts (`cli/rt`, `cli/nh`, `cli/flow`, `cli/mpls`,
+ * `cli/vif`, `cli/vrfstats`), beside each one's own parameters: at most `limit` records (routes,
+ * next hops, flows, labels, interfaces, VRFs) per answer, the utility's header on the first page
+ * only. The answer stays `text/plain`; the next page's cursor is in the `X-Next-Cursor` header,
+ * absent on the last page. Without `limit` the whole text, as the utility prints it.
+ */
+export const cliPageQuerySchema = strictObject(
+  {
+    limit: pageFields.limit,
+    cursor: pageFields.cursor,
+    vrf: z.string().max(1024).optional(),
+    id: integerText(0, 2 ** 31 - 1).optional(),
+  },
+  'a query string',
+);
+export const CLI_NEXT_CURSOR_HEADER = 'x-next-cursor';
 
 export type RoutePageQuery = z.infer<typeof routePageQuerySchema>;
 export type NexthopPageQuery = z.infer<typeof nexthopPageQuerySchema>;

@@ -1,6 +1,8 @@
 // GET /api/info: where the UI server reads its data from. Written by server/ui-server/app.ts, read
 // by web/api/info.ts and served by the msw handlers; types only.
 
+import type { Capabilities } from './dataplane-views.ts';
+
 /** `embedded`: the simulation in this process; `external`: a real config API; `mock`: msw fixtures. */
 export type ServerMode = 'embedded' | 'external' | 'mock';
 
@@ -16,6 +18,11 @@ export interface ServerInfo {
     /** How the server authenticates to it, when it does (the token itself stays on the server). */
     auth?: string;
   };
+  /**
+   * Which controls this server offers (model/api/dataplane-views.ts). Absent from a server that
+   * predates the real-cluster views: the SPA then reads the dataplane as that server serves it.
+   */
+  capabilities?: Capabilities;
 }
 
 /** What the composition root adds to the UI server's own knowledge of the config API. */

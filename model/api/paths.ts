@@ -107,6 +107,8 @@ export const clusterApi = {
   apply: apiRoute('/api/cluster/apply'),
   scale: apiRoute('/api/cluster/deployments/:namespace/:name/scale'),
   readiness: apiRoute('/api/cluster/pods/:namespace/:name/readiness'),
+  /** GET / PUT `{"paused"}`: the embedded kube-manager's pause switch. */
+  kubeManager: apiRoute('/api/cluster/kube-manager'),
 };
 
 /** The vRouters: introspect-shaped JSON per compute, CLI text, trace and traffic. */
@@ -127,4 +129,17 @@ export const dataplaneApi = {
   cliDropstats: apiRoute('/api/dataplane/vrouters/:node/cli/dropstats'),
   trace: apiRoute('/api/dataplane/trace'),
   traffic: apiRoute('/api/dataplane/traffic'),
+};
+
+/**
+ * The real-cluster views of model/api/dataplane-views.ts that the UI server does not serve yet: a
+ * VIP's ECMP topology across computes and the per-load-balancer consistency check. Kept apart so
+ * server/ui-server/paths.test.ts (every named route is served) holds meanwhile; they join
+ * `dataplaneApi` and a `consistencyApi` once the server serves them.
+ */
+export const pendingApi = {
+  /** `?vip=&port=` or `?lb=<uuid>`. */
+  topology: apiRoute('/api/dataplane/topology'),
+  consistency: apiRoute('/api/consistency'),
+  lbConsistency: apiRoute('/api/consistency/:uuid'),
 };
