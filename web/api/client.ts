@@ -1,6 +1,7 @@
 // The only place in web/ that calls fetch: takes a path built with model/api/paths.ts, parses JSON
 // (exactly, for 64-bit integers) and throws ApiError with what the server said on any non-2xx answer.
 
+import { CLI_NEXT_CURSOR_HEADER } from '@model/api/dataplane-views.ts';
 import type { ApiErrorBody } from '@model/api/errors.ts';
 import { parseExactJson } from './exact-json.ts';
 
@@ -35,6 +36,11 @@ export async function apiFetch<T>(url: string, init?: RequestInit): Promise<T> {
 
 /** A plain-text answer (the vRouter CLI endpoints), with the same errors as apiFetch. */
 export async function apiFetchText(url: string): Promise<string> {
+  return (await apiFetchTextPage(url)).text;
+}
+
+/** One page of a paged text: the text and the next page's cursor (`X-Next-Cursor`), null on the last. */
+export async function apiFetchTextPage(url: string): Promise<{ text: string; cursor: string | null }> {
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'text/plain, application/json' } });
@@ -43,7 +49,7 @@ export async function apiFetchText(url: string): Promise<string> {
   }
   const text = await res.text();
   if (!res.ok) throw errorFrom(res, text, url);
-  return text;
+  return { text, cursor: res.headers.get(CLI_NEXT_CURSOR_HEADER) || null };
 }
 
 export function putJson<T>(path: string, body: unknown): Promise<T> {

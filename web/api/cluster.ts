@@ -1,8 +1,9 @@
-// The embedded Kubernetes cluster (/api/cluster/*): pods, Services and Deployments to read, plus
-// scale and readiness writes. Only the embedded mode serves it; elsewhere every call answers 404.
+// The Kubernetes cluster the UI server reads (/api/cluster/*): pods, Services and Deployments, the
+// pods and Deployments of one Service (`?service=`), scale and readiness writes, and the embedded
+// kube-manager's pause switch. A server without a cluster answers 404 to every call.
 
 import { queryOptions } from '@tanstack/react-query';
-import type { ReadinessRequest, ScaleRequest } from '@model/api/cluster-requests.ts';
+import type { KubeManagerState, ReadinessRequest, ScaleRequest } from '@model/api/cluster-requests.ts';
 import { clusterApi } from '@model/api/paths.ts';
 import type { Deployment, ObjectMeta, Pod, Service, ServicePort } from '@model/kubernetes/types.ts';
 import { apiFetch, putJson } from './client.ts';
@@ -34,22 +35,32 @@ export interface KubeDeployment extends Pick<Deployment, 'kind' | 'status'> {
   spec: Pick<Deployment['spec'], 'replicas'> & Partial<Pick<Deployment['spec'], 'selector' | 'template'>>;
 }
 
-const list = async <T>(plural: string) =>
-  (await apiFetch<{ items: T[] }>(clusterApi.list.path({ plural }))).items;
+const list = async <T>(plural: string, service?: string) =>
+  (await apiFetch<{ items: T[] }>(clusterApi.list.path({ plural }, { service }))).items;
 
 export const clusterQueries = {
   all: () => ['cluster'] as const,
-  pods: () =>
-    queryOptions({ queryKey: [...clusterQueries.all(), 'pods'], queryFn: () => list<KubePod>('pods') }),
+  /** Every pod, or (`service`, `<namespace>/<name>`) the pods the Service selects. */
+  pods: (service?: string) =>
+    queryOptions({
+      queryKey: [...clusterQueries.all(), 'pods', service ?? null],
+      queryFn: () => list<KubePod>('pods', service),
+    }),
   services: () =>
     queryOptions({
       queryKey: [...clusterQueries.all(), 'services'],
       queryFn: () => list<KubeService>('services'),
     }),
-  deployments: () =>
+  /** Every Deployment, or those whose pod template the Service selects. */
+  deployments: (service?: string) =>
     queryOptions({
-      queryKey: [...clusterQueries.all(), 'deployments'],
-      queryFn: () => list<KubeDeployment>('deployments'),
+      queryKey: [...clusterQueries.all(), 'deployments', service ?? null],
+      queryFn: () => list<KubeDeployment>('deployments', service),
+    }),
+  kubeManager: () =>
+    queryOptions({
+      queryKey: [...clusterQueries.all(), 'kube-manager'],
+      queryFn: () => apiFetch<KubeManagerState>(clusterApi.kubeManager.path()),
     }),
 };
 
@@ -61,4 +72,10 @@ export function scaleDeployment(namespace: string, name: string, replicas: numbe
 export function setPodReadiness(namespace: string, name: string, ready: boolean): Promise<KubePod> {
   const body: ReadinessRequest = { ready };
   return putJson<KubePod>(clusterApi.readiness.path({ namespace, name }), body);
+}
+
+/** Resolves once the switch took effect (on resume: once kube-manager has caught up). */
+export function setKubeManagerPaused(paused: boolean): Promise<KubeManagerState> {
+  const body: KubeManagerState = { paused };
+  return putJson<KubeManagerState>(clusterApi.kubeManager.path(), body);
 }

@@ -1,21 +1,41 @@
-// The simulated vRouters (/api/dataplane/*): introspect-shaped JSON per compute, the vRouter CLI
-// text, packet trace and traffic. Shapes come from model/dataplane/types.ts.
+// The vRouters (/api/dataplane/*) as model/api/dataplane-views.ts serves them: the computes and
+// whether they answer, server-paged tables with names (one infinite query per table and filter; the
+// screen refreshes the pages in view itself, so a change never refetches a whole table), one next
+// hop, a VIP's topology across the computes, the vRouter CLI text in pages, trace (predicted or
+// simulated, with what was observed) and traffic. A server that predates the contract is read
+// through legacy-dataplane.ts, into the same shapes.
 
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type {
-  FlowList,
-  Inet4UcRouteResp,
-  ItfResp,
+  ComputeList,
+  Page,
+  TraceView,
+  TraceViewRequest,
+  VipTopology,
+} from '@model/api/dataplane-views.ts';
+import { dataplaneApi, pendingApi } from '@model/api/paths.ts';
+import type {
   NhListResp,
-  TraceRequest,
-  TraceResult,
+  NhSandeshData,
   TrafficRequest,
   TrafficResult,
   VRouterList,
   VrfListResp,
 } from '@model/dataplane/types.ts';
-import { dataplaneApi } from '@model/api/paths.ts';
-import { apiFetch, apiFetchText, postJson } from './client.ts';
+import { apiFetch, apiFetchTextPage, postJson } from './client.ts';
+import type { TableFilters, TableName, TableRecord } from './dataplane-tables.ts';
+import { infoQueries } from './info.ts';
+import {
+  computeListOf,
+  isLegacyTable,
+  legacyTablePage,
+  legacyVipTopology,
+  traceViewOf,
+  type TopologyTarget,
+} from './legacy-dataplane.ts';
+
+export type { TableFilters, TableName, TableRecord } from './dataplane-tables.ts';
+export type { TopologyTarget } from './legacy-dataplane.ts';
 
 /** The vRouter utilities a compute's CLI tab runs, and where the UI server serves each one's text. */
 const CLI_ROUTES = {
@@ -29,72 +49,118 @@ const CLI_ROUTES = {
 } as const;
 export type VRouterCommand = keyof typeof CLI_ROUTES;
 
-/** Flows change with traffic and aging, which send no config event: refresh them on a timer too. */
+const TABLE_ROUTES = {
+  routes: dataplaneApi.routes,
+  nexthops: dataplaneApi.nexthops,
+  interfaces: dataplaneApi.interfaces,
+  flows: dataplaneApi.flows,
+} as const;
+
+/** Flows change with traffic and aging, which send no config event: the pages in view refresh. */
 export const FLOW_REFRESH_MS = 5_000;
+/** Rows per page of a table: a screenful many times over, a small answer for the server. */
+export const TABLE_PAGE_LIMIT = 200;
+/** Records (routes, flows…) per page of a CLI text. */
+export const CLI_PAGE_RECORDS = 500;
+/** The topology's flow shares move with traffic. */
+export const TOPOLOGY_REFRESH_MS = 10_000;
+
+/** One page of a table: `cursor` null is the first page. */
+export async function fetchTablePage<K extends TableName>(
+  table: K,
+  node: string,
+  filters: TableFilters[K],
+  cursor: string | null,
+  limit = TABLE_PAGE_LIMIT,
+): Promise<Page<TableRecord[K]>> {
+  const url = TABLE_ROUTES[table].path({ node }, { ...filters, limit, cursor: cursor ?? undefined });
+  const body = await apiFetch<Page<TableRecord[K]> | object>(url);
+  return isLegacyTable(body) ? legacyTablePage(table, node, filters) : (body as Page<TableRecord[K]>);
+}
+
+/** The paged tables, apart from the rest: config events refresh their pages in view, not every page. */
+export const tableQueries = {
+  all: () => ['tables'] as const,
+  node: (node: string) => [...tableQueries.all(), node] as const,
+  pages: <K extends TableName>(table: K, node: string, filters: TableFilters[K]) =>
+    infiniteQueryOptions({
+      queryKey: [...tableQueries.node(node), table, filters] as const,
+      queryFn: ({ pageParam }) => fetchTablePage(table, node, filters, pageParam),
+      initialPageParam: null as string | null,
+      getNextPageParam: (last: Page<TableRecord[K]>) => last.cursor,
+      // Pages are refreshed in place by the table; a remount must not start them over.
+      staleTime: Infinity,
+    }),
+};
 
 export const dataplaneQueries = {
   all: () => ['dataplane'] as const,
   vrouters: () =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'vrouters'],
-      queryFn: () => apiFetch<VRouterList>(dataplaneApi.vrouters.path()),
+      queryFn: async () =>
+        computeListOf(await apiFetch<ComputeList | VRouterList>(dataplaneApi.vrouters.path())),
     }),
   vrfs: (node: string) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'vrfs'],
       queryFn: () => apiFetch<VrfListResp>(dataplaneApi.vrfs.path({ node })),
     }),
-  interfaces: (node: string) =>
+  nexthop: (node: string, id: number) =>
     queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'interfaces'],
-      queryFn: () => apiFetch<ItfResp>(dataplaneApi.interfaces.path({ node })),
+      queryKey: [...dataplaneQueries.all(), node, 'nexthop', id],
+      queryFn: async (): Promise<NhSandeshData | null> =>
+        (await apiFetch<NhListResp>(dataplaneApi.nexthop.path({ node, id }))).nh_list[0] ?? null,
     }),
-  nexthops: (node: string) =>
+  /** The routes (the VIP /32s) whose active path points at next hop `nhId`, in its VRF. */
+  routesVia: (node: string, vrf: string, nhId: number) =>
     queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'nexthops'],
-      queryFn: () => apiFetch<NhListResp>(dataplaneApi.nexthops.path({ node })),
+      queryKey: [...dataplaneQueries.all(), node, 'routes-via', vrf, nhId],
+      queryFn: async () => (await fetchTablePage('routes', node, { vrf, nh: nhId }, null, 50)).items,
     }),
-  routes: (node: string, vrf: string) =>
+  /** A VIP (and port) or a load balancer's VIP, on every compute. */
+  topology: (target: TopologyTarget) =>
     queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'routes', vrf],
-      queryFn: () => apiFetch<Inet4UcRouteResp>(dataplaneApi.routes.path({ node }, { vrf })),
-    }),
-  flows: (node: string) =>
-    queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'flows'],
-      queryFn: () => apiFetch<FlowList>(dataplaneApi.flows.path({ node })),
-      refetchInterval: FLOW_REFRESH_MS,
-    }),
-  cliRt: (node: string, vrfId: number) =>
-    queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'cli', 'rt', vrfId],
-      queryFn: () => apiFetchText(dataplaneApi.cliRt.path({ node }, { vrf: vrfId })),
-    }),
-  cliNh: (node: string, id: number) =>
-    queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'cli', 'nh', id],
-      queryFn: () => apiFetchText(dataplaneApi.cliNh.path({ node }, { id })),
-    }),
-  cliFlow: (node: string) =>
-    queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'cli', 'flow'],
-      queryFn: () => apiFetchText(dataplaneApi.cliFlow.path({ node })),
-      refetchInterval: FLOW_REFRESH_MS,
+      queryKey: [...dataplaneQueries.all(), 'topology', target],
+      queryFn: async ({ client }) => {
+        const info = await client.fetchQuery(infoQueries.detail());
+        return info.capabilities
+          ? apiFetch<VipTopology>(pendingApi.topology.path(target))
+          : legacyVipTopology(target);
+      },
+      refetchInterval: TOPOLOGY_REFRESH_MS,
     }),
   /**
-   * Any vRouter utility's output on a compute: `nh` (`nh --list`), `mpls`, `vif`, `vrfstats`
-   * (`--get <vrf>`), `dropstats`, and `rt` / `flow`. Counters move with traffic: refreshed.
+   * Any vRouter utility's output on a compute, in pages of CLI_PAGE_RECORDS records: `rt --dump`
+   * and `vrfstats --get` with a VRF, `nh --get` with an id (`nh --list` without), `flow -l`,
+   * `mpls --dump`, `vif --list`, `dropstats`. A text that fits one page refreshes while its
+   * counters move; a longer one only when asked.
    */
-  cli: (node: string, command: VRouterCommand, vrfId?: number) =>
-    queryOptions({
-      queryKey: [...dataplaneQueries.all(), node, 'cli', command, vrfId ?? null],
-      queryFn: () => apiFetchText(CLI_ROUTES[command].path({ node }, { vrf: vrfId })),
-      refetchInterval: command === 'nh' || command === 'mpls' ? false : FLOW_REFRESH_MS,
+  cli: (node: string, command: VRouterCommand, params: { vrf?: number; id?: number } = {}) =>
+    infiniteQueryOptions({
+      queryKey: [...dataplaneQueries.all(), node, 'cli', command, params],
+      queryFn: ({ pageParam }) =>
+        apiFetchTextPage(
+          CLI_ROUTES[command].path(
+            { node },
+            {
+              ...params,
+              limit: command === 'dropstats' ? undefined : CLI_PAGE_RECORDS,
+              cursor: pageParam ?? undefined,
+            },
+          ),
+        ),
+      initialPageParam: null as string | null,
+      getNextPageParam: (last: { cursor: string | null }) => last.cursor,
+      refetchInterval: (query) =>
+        command === 'nh' || command === 'mpls' || (query.state.data?.pages.length ?? 0) > 1
+          ? false
+          : FLOW_REFRESH_MS,
     }),
 };
 
-export function tracePacket(request: TraceRequest): Promise<TraceResult> {
-  return postJson<TraceResult>(dataplaneApi.trace.path(), request);
+export async function tracePacket(request: TraceViewRequest): Promise<TraceView> {
+  return traceViewOf(await postJson<TraceView>(dataplaneApi.trace.path(), request));
 }
 
 export function sendTraffic(request: TrafficRequest): Promise<TrafficResult> {

@@ -94,6 +94,7 @@ export function Layout() {
             <NavLink to="/loadbalancers">Load balancers</NavLink>
             <NavLink to="/config">Config explorer</NavLink>
             <NavLink to="/dataplane">Dataplane</NavLink>
+            <NavLink to="/drift">Drift</NavLink>
           </nav>
           <span
             className={`live live-${live.status === 'live' ? live.via : live.status}`}

@@ -9,6 +9,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useReducer,
 import { isResync, STREAM_EVENTS, type ConfigEventData } from '@model/api/events.ts';
 import { eventsApi } from '@model/api/paths.ts';
 import { clusterQueries } from '@web/api/cluster.ts';
+import { consistencyQueries } from '@web/api/consistency.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
 import { infoQueries } from '@web/api/info.ts';
@@ -59,10 +60,12 @@ export function applyConfigEvents(queryClient: QueryClient, data: ConfigEventDat
   if (data.length > 0)
     void queryClient.invalidateQueries({ queryKey: ['config', 'object'], refetchType: 'active' });
   // The vRouters and the cluster both follow the config store: any change may move a route, a
-  // composite slot or a pod.
+  // composite slot or a pod, and make a load balancer consistent or not. (The paged tables are
+  // not here: each refreshes its pages in view when the compute list answers again.)
   if (data.length > 0) {
     void queryClient.invalidateQueries({ queryKey: dataplaneQueries.all() });
     void queryClient.invalidateQueries({ queryKey: clusterQueries.all() });
+    void queryClient.invalidateQueries({ queryKey: consistencyQueries.all() });
   }
 }
 

@@ -5,6 +5,8 @@ import { ConfigExplorerPage } from '@web/features/config-explorer/config-explore
 import { ConfigObjectPage } from '@web/features/config-explorer/config-object-page.tsx';
 import { ConfigTypePage } from '@web/features/config-explorer/config-type-page.tsx';
 import { DataplanePage } from '@web/features/dataplane/dataplane-page.tsx';
+import { TopologyPage } from '@web/features/dataplane/topology-page.tsx';
+import { DriftPage } from '@web/features/load-balancers/drift-page.tsx';
 import { LoadBalancersPage } from '@web/features/load-balancers/load-balancers-page.tsx';
 import { TreeObjectPage } from '@web/features/load-balancers/tree-object-page.tsx';
 import type { NodeKind } from '@web/features/load-balancers/tree-model.ts';
@@ -51,6 +53,8 @@ export const routes: RouteObject[] = [
       { path: 'config/:type', element: <TypePage /> },
       { path: 'dataplane', element: <DataplanePage /> },
       { path: 'dataplane/:node', element: <DataplanePage /> },
+      { path: 'topology', element: <TopologyPage /> },
+      { path: 'drift', element: <DriftPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

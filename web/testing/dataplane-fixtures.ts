@@ -1,6 +1,8 @@
 // Fixture vRouters for component tests and `npm run dev:mock`: the seed's two computes with the
-// client and two webservers, the VIP 10.105.53.64/32 on an ECMP composite whose middle member was
-// removed (a hole in slot 1), flows of one trace, and the embedded cluster's pods and Services.
+// client and two webservers, the VIP 10.105.53.64/32 on an ECMP composite on each compute (on
+// k8s-node1 its middle member was removed: a hole in slot 1), flows of one trace, each vRouter
+// utility's text (header and records, so it can be paged), and the embedded cluster's pods,
+// Services and Deployments.
 
 import type {
   CompositeComponentData,
@@ -13,6 +15,10 @@ import type {
   VrfSandeshData,
 } from '@model/dataplane/types.ts';
 import type { KubeDeployment, KubePod, KubeService } from '@web/api/cluster.ts';
+import type { ComputeReading } from '@web/api/vip-topology.ts';
+
+/** The fixture time: every `asOf` of the mock. */
+export const FIXTURE_AS_OF = '2024-05-01T10:00:00.000Z';
 
 export const FABRIC_VRF = 'default-domain:default-project:ip-fabric:__default__';
 export const SERVICE_VRF =
@@ -20,6 +26,8 @@ export const SERVICE_VRF =
 export const POD_VRF = 'default-domain:k8s-default:k8s-default-pod-network:k8s-default-pod-network';
 export const VIP = '10.105.53.64';
 export const COMPOSITE_NH = 14;
+/** The VIP's composite on k8s-node2: a tunnel to k8s-node1's webserver and its own. */
+export const NODE2_COMPOSITE_NH = 13;
 /** A Service with one backend (the client): its VIP routes straight to that pod's next hop. */
 export const SINGLE_MEMBER_VIP = '10.105.53.70';
 
@@ -31,10 +39,24 @@ export interface DataplaneFixtures {
   /** node → VRF name → routes */
   routes: Map<string, Map<string, RouteUcSandeshData[]>>;
   flows: Map<string, KFlowInfo[]>;
-  cli: { rt: Map<string, string>; nh: Map<string, string>; flow: Map<string, string> };
+  /**
+   * Each utility's text by `<command>/<node>[/<vrf or id>]`: its header lines, printed once, and
+   * one line per record, so a page of `limit` records is a slice.
+   */
+  cli: Map<string, CliText>;
   pods: KubePod[];
   services: KubeService[];
   deployments: KubeDeployment[];
+}
+
+export interface CliText {
+  header: string[];
+  records: string[];
+}
+
+/** The whole text, as the utility prints it. */
+export function cliText(text: CliText): string {
+  return [...text.header, ...text.records, ''].join('\n');
 }
 
 const COUNTERS: FlowCounters = {
@@ -77,6 +99,15 @@ const PODS = [
 ];
 
 const tapOf = (podName: string) => `tapeth0-${podName.slice(-6)}`;
+
+/** The agent's names of the default ECMP hash fields (the 5-tuple). */
+export const HASH_FIELDS = [
+  'l3-source-address',
+  'l3-destination-address',
+  'l4-protocol',
+  'l4-source-port',
+  'l4-destination-port',
+];
 
 function vrf(name: string, index: number, node: string, routeCount: number): VrfSandeshData {
   return {
@@ -233,6 +264,10 @@ function kubePod(p: (typeof PODS)[number], ready = true): KubePod {
   };
 }
 
+function nhKindText(n: NhSandeshData): string {
+  return n.type.startsWith('ECMP') ? 'Composite' : n.type.charAt(0).toUpperCase() + n.type.slice(1);
+}
+
 function byId(list: NhSandeshData[], id: number): NhSandeshData {
   return list.find((n) => n.nh_index === id)!;
 }
@@ -260,6 +295,7 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
     nh(COMPOSITE_NH, 'ECMP Composite sub nh count: 3', {
       vrf: POD_VRF,
       policy: 'enabled',
+      hash_fields: HASH_FIELDS,
       mc_list: [
         component('Interface', { label: 17, itf: tapOf(webA.name) }),
         component('NULL'),
@@ -278,6 +314,15 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
       policy: 'enabled',
     }),
     nh(11, 'tunnel', { sip: NODES[1]!.ip, dip: NODES[0]!.ip, tunnel_type: 'MPLSoUDP' }),
+    nh(NODE2_COMPOSITE_NH, 'ECMP Composite sub nh count: 2', {
+      vrf: POD_VRF,
+      policy: 'enabled',
+      hash_fields: HASH_FIELDS,
+      mc_list: [
+        component('Tunnel', { sip: NODES[1]!.ip, dip: NODES[0]!.ip, label: 17 }),
+        component('Interface', { label: 16, itf: tapOf(webB.name) }),
+      ],
+    }),
   ];
   const node1Routes = [
     route(client.ip, 'LocalVmPort', byId(node1Nh, 10), -1),
@@ -289,6 +334,7 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
   const node2Routes = [
     route(webB.ip, 'LocalVmPort', byId(node2Nh, 10), -1),
     route(client.ip, NODES[0]!.ip, byId(node2Nh, 11), 16),
+    route(VIP, 'Ecmp', byId(node2Nh, NODE2_COMPOSITE_NH), -1, true),
   ];
   return {
     vrouters: NODES.map((n, i) => ({
@@ -297,7 +343,7 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
       vrfs: 3,
       interfaces: i === 0 ? 2 : 1,
       nexthops: i === 0 ? node1Nh.length : node2Nh.length,
-      flows: i === 0 ? 2 : 0,
+      flows: i === 0 ? 2 : 1,
       flowCapacity: { entries: 524288, overflowEntries: 8192 },
       flowCounters: COUNTERS,
     })),
@@ -314,7 +360,7 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
         'k8s-node2',
         [
           vrf(FABRIC_VRF, 0, 'k8s-node2', 0),
-          vrf(POD_VRF, 1, 'k8s-node2', 2),
+          vrf(POD_VRF, 1, 'k8s-node2', 3),
           vrf(SERVICE_VRF, 2, 'k8s-node2', 1),
         ],
       ],
@@ -370,47 +416,109 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
           }),
         ],
       ],
-      ['k8s-node2', []],
-    ]),
-    cli: {
-      rt: new Map([
+      [
+        'k8s-node2',
         [
-          'k8s-node1/3',
-          [
+          flow(41, 42, {
+            sip: webB.ip,
+            sport: 33001,
+            dip: VIP,
+            dport: 8888,
+            action: 'N(DPd)',
+            ecmp_index: 0,
+            nhid: 10,
+            rpf_nh: 10,
+            pkts: 3,
+            bytes: 180,
+          }),
+        ],
+      ],
+    ]),
+    cli: new Map<string, CliText>([
+      [
+        'rt/k8s-node1/3',
+        {
+          header: [
             'Flags: L=Label Valid, P=Proxy ARP, T=Trap ARP, F=Flood ARP, Ml=MAC-IP learnt route',
             'vRouter inet4 routing table 0/3/unicast',
             'Destination           PPL        Flags        Label         Nexthop    Stitched MAC(Index)',
+          ],
+          records: [
             '10.47.255.252/32       32            P          -             10        2:0:0:0:0:3(253768)',
             '10.47.255.253/32       32           LP         16             12        -',
             '10.47.255.254/32       32            P          -             11        2:0:0:0:0:4(194851)',
             '10.105.53.64/32        32            P          -             14        -',
-            '',
-          ].join('\n'),
-        ],
-      ]),
-      nh: new Map([
-        [
-          'k8s-node1/14',
-          [
+          ],
+        },
+      ],
+      [
+        'nh/k8s-node1/14',
+        {
+          header: [],
+          records: [
             'Id:14         Type:Composite      Fmly: AF_INET  Rid:0  Ref_cnt:2          Vrf:3',
             '              Flags:Valid, Policy, Ecmp, Etree Root, ',
             '              Sub NH(label): 11(17) -1 12(16)',
-            '',
-          ].join('\n'),
-        ],
-      ]),
-      flow: new Map([
-        [
-          'k8s-node1',
-          [
+          ],
+        },
+      ],
+      [
+        'nh/k8s-node1',
+        {
+          header: [],
+          records: node1Nh.map(
+            (n) => `Id:${n.nh_index}         Type:${nhKindText(n)}  Fmly: AF_INET  Rid:0  Ref_cnt:2`,
+          ),
+        },
+      ],
+      [
+        'flow/k8s-node1',
+        {
+          header: [
             'Flow table(size 68157440, entries 532480)',
             '',
             'Entries: Created 1 Added 2 Deleted 0 Changed 0Processed 1 Used Overflow entries 0',
             '',
-          ].join('\n'),
-        ],
-      ]),
-    },
+            '    Index                Source:Port/Destination:Port                      Proto(V)',
+            '-----------------------------------------------------------------------------------',
+          ],
+          records: [
+            '    94488<=>157452       10.47.255.254:80                                    6 (3)',
+            '   157452<=>94488        10.47.255.252:52608                                 6 (3)',
+          ],
+        },
+      ],
+      [
+        'mpls/k8s-node1',
+        {
+          header: ['MPLS Input Label Map', '', '   Label    NextHop'],
+          records: ['      16        10', '      17        11'],
+        },
+      ],
+      [
+        'vif/k8s-node1',
+        {
+          header: ['Vrouter Interface Table', ''],
+          records: [
+            `vif0/3      OS: ${tapOf(client.name)} NH: 10`,
+            `            Type:Virtual HWaddr:00:00:5e:00:01:00 IPaddr:${client.ip}`,
+            `vif0/4      OS: ${tapOf(webA.name)} NH: 11`,
+            `            Type:Virtual HWaddr:00:00:5e:00:01:00 IPaddr:${webA.ip}`,
+          ],
+        },
+      ],
+      [
+        'vrfstats/k8s-node1/3',
+        {
+          header: [],
+          records: ['Vrf: 3', 'Discards 0, Resolves 0, Receives 0, Ecmp Composites 1, L2 Mcast Composites 0'],
+        },
+      ],
+      [
+        'dropstats/k8s-node1',
+        { header: [], records: ['Invalid IF                    0', 'Flow Action Drop              0'] },
+      ],
+    ]),
     pods: PODS.map((p) => kubePod(p)),
     services: [
       {
@@ -457,4 +565,27 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
       },
     ],
   };
+}
+
+/** Each fixture compute's tables as the topology reads them, with the VIP's route where it has one. */
+export function computeReadings(dp: DataplaneFixtures, vip: string): ComputeReading[] {
+  return dp.vrouters.map(({ name, ip }) => {
+    let vipRoute: ComputeReading['route'] = null;
+    for (const [vrfName, routes] of dp.routes.get(name) ?? []) {
+      const found = routes.find((r) => r.src_ip === vip && r.src_plen === 32);
+      if (found) {
+        vipRoute = { vrf: vrfName, route: found };
+        break;
+      }
+    }
+    return {
+      name,
+      ip,
+      error: null,
+      route: vipRoute,
+      interfaces: dp.interfaces.get(name) ?? [],
+      nexthops: dp.nexthops.get(name) ?? [],
+      flows: dp.flows.get(name) ?? [],
+    };
+  });
 }

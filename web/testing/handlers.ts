@@ -1,15 +1,16 @@
-// msw handlers that answer the UI server's API (/api/info, /api/config/*, /api/explorer/*,
-// /api/dataplane/*, /api/cluster/*) from fixture objects: the same handlers serve component tests
-// and `npm run dev:mock`. Routes are the server's own patterns (model/api/paths.ts).
+// msw handlers that answer the UI server's API (/api/info, /api/config/*, /api/explorer/*, and
+// through dataplane-handlers.ts /api/dataplane/*, /api/consistency*, /api/cluster/*) from fixture
+// objects: the same handlers serve component tests and `npm run dev:mock`. Routes are the server's
+// own patterns (model/api/paths.ts).
 
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import type { ReadinessRequest, ScaleRequest } from '@model/api/cluster-requests.ts';
 import type { ApiErrorBody } from '@model/api/errors.ts';
 import type { ServerInfo } from '@model/api/info.ts';
-import { API_PREFIX, clusterApi, configApi, dataplaneApi, explorerApi, serverApi } from '@model/api/paths.ts';
-import type { TraceRequest, TraceResult, TrafficRequest } from '@model/dataplane/types.ts';
+import type { Capabilities } from '@model/api/dataplane-views.ts';
+import { API_PREFIX, configApi, explorerApi, serverApi } from '@model/api/paths.ts';
 import { stringifyExact } from '@web/api/exact-json.ts';
-import { COMPOSITE_NH, buildDataplaneFixtures, type DataplaneFixtures } from './dataplane-fixtures.ts';
+import { buildDataplaneFixtures, type DataplaneFixtures } from './dataplane-fixtures.ts';
+import { ALL_CAPABILITIES, createDataplaneHandlers } from './dataplane-handlers.ts';
 import { CONFIG_API_URL, buildFixtures, type Fixtures } from './fixtures.ts';
 
 function json(value: unknown, status = 200): Response {
@@ -36,10 +37,17 @@ const COLLECTION_TYPES = [
   'loadbalancer-member',
 ];
 
-export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[] {
+export interface HandlerOptions {
+  dataplane?: DataplaneFixtures;
+  /** What /api/info says the server offers; every control by default. */
+  capabilities?: Capabilities;
+}
+
+export function createHandlers(fx: Fixtures = buildFixtures(), opts: HandlerOptions = {}): RequestHandler[] {
+  const capabilities = opts.capabilities ?? ALL_CAPABILITIES;
   return [
     http.get(serverApi.info.pattern, () => {
-      const info: ServerInfo = { mode: 'mock', configApi: { url: CONFIG_API_URL } };
+      const info: ServerInfo = { mode: 'mock', configApi: { url: CONFIG_API_URL }, capabilities };
       return json(info);
     }),
 
@@ -114,7 +122,7 @@ export function createHandlers(fx: Fixtures = buildFixtures()): RequestHandler[]
         .map(({ object }) => ({ href: object.href, fq_name: object.fq_name, uuid: object.uuid }));
       return json({ [`${type}s`]: entries });
     }),
-    ...createDataplaneHandlers(),
+    ...createDataplaneHandlers(opts.dataplane ?? buildDataplaneFixtures(), { explorer: fx, capabilities }),
   ];
 }
 
@@ -128,218 +136,5 @@ export function upstreamDownHandlers(): RequestHandler[] {
   return [
     http.get(`${API_PREFIX.explorer}/*`, () => json(body, 502)),
     http.get(`${API_PREFIX.config}/*`, () => json(body, 502)),
-  ];
-}
-
-function notFound(detail: string): Response {
-  const body: ApiErrorBody = { error: 'Not Found', detail, status: 404 };
-  return json(body, 404);
-}
-
-function plainText(body: string): Response {
-  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-}
-
-function nodeData<T>(map: Map<string, T>, node: unknown): T | undefined {
-  return map.get(String(node));
-}
-
-/** /api/dataplane/* and /api/cluster/* from the dataplane fixtures (the embedded simulation's routes). */
-export function createDataplaneHandlers(dp: DataplaneFixtures = buildDataplaneFixtures()): RequestHandler[] {
-  const vrfNameOf = (node: string, vrf: string | null) => {
-    const list = dp.vrfs.get(node) ?? [];
-    return (
-      /^\d+$/.test(vrf ?? '') ? list.find((v) => v.ucindex === Number(vrf)) : list.find((v) => v.name === vrf)
-    )?.name;
-  };
-  const sourcePod = (from: string) =>
-    dp.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === from);
-  const service = (to: string, port: number) =>
-    dp.services.find((s) => s.spec.clusterIP === to && s.spec.ports.some((p) => p.port === port));
-
-  return [
-    http.get(dataplaneApi.vrouters.pattern, () => json({ vrouters: dp.vrouters })),
-    http.get(dataplaneApi.vrfs.pattern, ({ params }) => {
-      const list = nodeData(dp.vrfs, params.node);
-      return list ? json({ vrf_list: list }) : notFound(`no vRouter on node ${String(params.node)}`);
-    }),
-    http.get(dataplaneApi.interfaces.pattern, ({ params }) =>
-      json({ itf_list: nodeData(dp.interfaces, params.node) ?? [] }),
-    ),
-    http.get(dataplaneApi.nexthops.pattern, ({ params }) =>
-      json({ nh_list: nodeData(dp.nexthops, params.node) ?? [] }),
-    ),
-    http.get(dataplaneApi.routes.pattern, ({ params, request }) => {
-      const node = String(params.node);
-      const name = vrfNameOf(node, new URL(request.url).searchParams.get('vrf'));
-      const routes = name === undefined ? undefined : dp.routes.get(node)?.get(name);
-      return routes ? json({ route_list: routes }) : notFound(`no VRF on ${node}`);
-    }),
-    http.get(dataplaneApi.flows.pattern, ({ params }) =>
-      json({
-        flow_list: nodeData(dp.flows, params.node) ?? [],
-        flow_handle: '',
-        counters: dp.vrouters.find((r) => r.name === params.node)?.flowCounters,
-      }),
-    ),
-    http.get(dataplaneApi.cliRt.pattern, ({ params, request }) => {
-      const cli = dp.cli.rt.get(`${String(params.node)}/${new URL(request.url).searchParams.get('vrf')}`);
-      return cli === undefined ? notFound('no such VRF') : plainText(cli);
-    }),
-    http.get(dataplaneApi.cliNh.pattern, ({ params, request }) => {
-      const cli = dp.cli.nh.get(`${String(params.node)}/${new URL(request.url).searchParams.get('id')}`);
-      return cli === undefined ? notFound('no such next hop') : plainText(cli);
-    }),
-    http.get(dataplaneApi.cliFlow.pattern, ({ params }) =>
-      plainText(dp.cli.flow.get(String(params.node)) ?? ''),
-    ),
-    http.post(dataplaneApi.trace.pattern, async ({ request }) => {
-      const body = (await request.json()) as TraceRequest;
-      const from = sourcePod(body.from);
-      if (!from) return notFound(`no pod ${body.from}`);
-      const svc = service(body.to, body.port);
-      const forward = dp.flows.get('k8s-node1')![0]!;
-      const sport = body.sourcePort ?? forward.sport;
-      const ecmp = {
-        node: 'k8s-node1',
-        nexthopId: COMPOSITE_NH,
-        slot: 0,
-        slots: 3,
-        hash: '47958324391492',
-        seed: 719564356,
-        hashFields: [
-          'l3-source-address',
-          'l3-destination-address',
-          'l4-protocol',
-          'l4-source-port',
-          'l4-destination-port',
-        ],
-      };
-      const flowBase = {
-        node: 'k8s-node1',
-        proto: 6,
-        vrf: 3,
-        keyNh: 10,
-        rpfNh: 10,
-        evicted: false,
-        sip: from.status.podIP!,
-        sport,
-        dip: body.to,
-        dport: body.port,
-      };
-      const result: TraceResult = svc
-        ? {
-            sourceNode: 'k8s-node1',
-            ecmp,
-            ecmpPicks: [ecmp],
-            whatIf: null,
-            member: {
-              pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p',
-              node: 'k8s-node1',
-              ip: '10.47.255.254',
-              port: 80,
-            },
-            flows: [
-              {
-                ...flowBase,
-                index: 157452,
-                reverseIndex: 94488,
-                action: 'N(DPd)',
-                direction: 'forward',
-                ecmpIndex: 0,
-                packets: 1,
-                bytes: 64,
-              },
-              {
-                ...flowBase,
-                index: 94488,
-                reverseIndex: 157452,
-                action: 'N(SPs)',
-                direction: 'reverse',
-                ecmpIndex: null,
-                packets: 0,
-                bytes: 0,
-                sip: '10.47.255.254',
-                sport: 80,
-                dip: from.status.podIP!,
-                dport: sport,
-              },
-            ],
-            dropReason: null,
-            reused: false,
-          }
-        : {
-            sourceNode: 'k8s-node1',
-            ecmp,
-            ecmpPicks: [ecmp],
-            whatIf: null,
-            member: null,
-            flows: [
-              {
-                ...flowBase,
-                index: 190612,
-                reverseIndex: -1,
-                action: 'D(NoFipPortMap)',
-                direction: 'forward',
-                ecmpIndex: null,
-                packets: 1,
-                bytes: 64,
-              },
-            ],
-            dropReason: 'SHORT_PORT_MAP_DROP',
-            reused: false,
-          };
-      return json(result);
-    }),
-    http.post(dataplaneApi.traffic.pattern, async ({ request }) => {
-      const body = (await request.json()) as TrafficRequest;
-      const members = [
-        { pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p', node: 'k8s-node1', ip: '10.47.255.254', port: 80 },
-        { pod: 'ns-user-1/webserver-psx2dvdbbb-zj2nt', node: 'k8s-node2', ip: '10.47.255.253', port: 80 },
-      ];
-      // Alternating members: the mock does not hash, it only has to add up to `flows`.
-      return json({
-        flows: body.flows,
-        dropped: 0,
-        reused: 0,
-        members: members.map((m, i) => ({
-          ...m,
-          flows: Math.floor(body.flows / 2) + (i === 0 ? body.flows % 2 : 0),
-        })),
-        sourcePortWraps: 0,
-        whatIf: null,
-      });
-    }),
-
-    http.get(clusterApi.list.pattern, ({ params }) => {
-      const items = { pods: dp.pods, services: dp.services, deployments: dp.deployments }[
-        String(params.plural)
-      ];
-      return items ? json({ items }) : notFound(`unknown resource ${String(params.plural)}`);
-    }),
-    http.put(clusterApi.scale.pattern, async ({ params, request }) => {
-      const body = (await request.json()) as ScaleRequest;
-      const found = dp.deployments.find(
-        (d) => d.metadata.namespace === params.namespace && d.metadata.name === params.name,
-      );
-      if (!found) return notFound(`Deployment ${String(params.namespace)}/${String(params.name)} not found`);
-      return json({ ...found, spec: { replicas: body.replicas } });
-    }),
-    http.put(clusterApi.readiness.pattern, async ({ params, request }) => {
-      const body = (await request.json()) as ReadinessRequest;
-      const found = dp.pods.find(
-        (p) => p.metadata.namespace === params.namespace && p.metadata.name === params.name,
-      );
-      if (!found) return notFound(`Pod ${String(params.namespace)}/${String(params.name)} not found`);
-      return json({
-        ...found,
-        status: {
-          ...found.status,
-          conditions: found.status.conditions.map((c) =>
-            c.type === 'Ready' ? { ...c, status: body.ready ? 'True' : 'False' } : c,
-          ),
-        },
-      });
-    }),
   ];
 }

@@ -1,4 +1,5 @@
-// The msw server for component tests (node), started once per test file.
+// The msw server for component tests (node), started once per test file. Each test starts from
+// fresh handlers: the cluster's handlers keep state (readiness, scale, a paused kube-manager).
 
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -8,6 +9,6 @@ export const server = setupServer(...createHandlers());
 
 export function useMswServer(): void {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => server.resetHandlers());
+  afterEach(() => server.resetHandlers(...createHandlers()));
   afterAll(() => server.close());
 }

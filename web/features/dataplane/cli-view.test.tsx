@@ -68,13 +68,14 @@ describe('dataplane CLI tab', () => {
 
     await user.click(within(commands).getByRole('radio', { name: 'vif' }));
     expect((await screen.findByLabelText('vif --list')).textContent).toContain('vif0/0      OS: eth0');
-    // `rt` on the fullest VRF first (the default command), then each command once.
-    expect(requests[0]).toMatch(/^k8s-node1 rt\?vrf=\d+$/);
+    // `rt` on the fullest VRF first (the default command), then each command once, in pages of
+    // 500 records (dropstats is one block of counters: never paged).
+    expect(requests[0]).toMatch(/^k8s-node1 rt\?vrf=\d+&limit=500$/);
     expect(requests.slice(1)).toEqual([
-      'k8s-node1 mpls',
+      'k8s-node1 mpls?limit=500',
       'k8s-node1 dropstats',
-      'k8s-node1 nh',
-      'k8s-node1 vif',
+      'k8s-node1 nh?limit=500',
+      'k8s-node1 vif?limit=500',
     ]);
   });
 
@@ -93,7 +94,7 @@ describe('dataplane CLI tab', () => {
     expect((await screen.findByLabelText('vrfstats --get 0')).textContent).toBe('Vrf: 0\n');
     // rt keeps the chosen VRF.
     await user.click(within(commands).getByRole('radio', { name: 'rt' }));
-    await waitFor(() => expect(requests).toContain('k8s-node1 rt?vrf=0'));
+    await waitFor(() => expect(requests).toContain('k8s-node1 rt?vrf=0&limit=500'));
   });
 
   it('shows the error of a failing command with a retry', async () => {

@@ -1,7 +1,9 @@
-// Cluster controls (embedded mode only): for the Service the page is about, scale its Deployment
-// and flip its pods' readiness, so the composite visibly gains a member, loses one and leaves a
-// hole; a search finds any other Service. A readiness box moves at once and moves back, with the
-// reason, if the server refuses. Nothing is sent while disconnected. Hidden when /api/cluster is 404.
+// Cluster controls: for the Service the page is about — its Deployments and pods only, asked of the
+// server by that Service (`?service=`) — scale a Deployment and flip a pod's readiness, so the
+// composite visibly gains a member, loses one and leaves a hole; a search finds any other Service;
+// kube-manager can be paused to produce drift. Each control shows only where the server offers it
+// (its capabilities), else says why. A readiness box moves at once and moves back, with the reason,
+// if the server refuses. Nothing is sent while disconnected. Hidden when /api/cluster is 404.
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
@@ -16,8 +18,11 @@ import {
   type KubeService,
 } from '@web/api/cluster.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
+import { MISSING_CAPABILITY, useCapabilities } from '@web/components/capabilities.ts';
 import { useOfflineReason } from '@web/components/connection.ts';
 import { describeError, ErrorState } from '@web/components/error-state.tsx';
+import { KubeManagerSwitch } from '@web/components/kube-manager-switch.tsx';
+import { consistencyQueries } from '@web/api/consistency.ts';
 import { useDataplaneUrlState } from './dataplane-url-state.ts';
 import { NumberField } from './number-field.tsx';
 import { serviceForVip, serviceKey } from './vip-members.ts';
@@ -82,25 +87,11 @@ function withReadiness(pod: KubePod, ready: boolean): KubePod {
 export function ClusterControls() {
   const { svc, vip, params, setParams } = useDataplaneUrlState();
   const services = useQuery(clusterQueries.services());
-  const deployments = useQuery(clusterQueries.deployments());
-  const pods = useQuery(clusterQueries.pods());
+  const capabilities = useCapabilities();
   const offline = useOfflineReason();
   const reasonId = useId();
   const [search, setSearch] = useState('');
   const all = useMemo(() => sortedServices(services.data ?? []), [services.data]);
-
-  // A real Contrail has no embedded cluster to drive: the route is absent there.
-  if (deployments.error instanceof ApiError && deployments.error.status === 404) return null;
-  if (services.data === undefined && deployments.data === undefined) {
-    if (services.isError || deployments.isError)
-      return (
-        <aside className="dp-cluster" aria-label="Cluster controls">
-          <h2>Cluster controls</h2>
-          <ErrorState error={services.error ?? deployments.error} onRetry={() => void services.refetch()} />
-        </aside>
-      );
-    return null;
-  }
 
   // The Service the page is about: named, or the one of the VIP shown or traced; else the first
   // one with backends to drive.
@@ -108,7 +99,25 @@ export function ClusterControls() {
   const service = svc
     ? all.find((s) => serviceKey(s) === svc)
     : ((about ? serviceForVip(all, about) : undefined) ?? all.find((s) => s.spec.selector));
+  const scope = service ? serviceKey(service) : undefined;
+  const deployments = useQuery({ ...clusterQueries.deployments(scope), enabled: scope !== undefined });
+  const pods = useQuery({ ...clusterQueries.pods(scope), enabled: scope !== undefined });
+
+  // A server without a Kubernetes cluster to drive has no /api/cluster.
+  if (services.error instanceof ApiError && services.error.status === 404) return null;
+  if (services.data === undefined) {
+    if (services.isError)
+      return (
+        <aside className="dp-cluster" aria-label="Cluster controls">
+          <h2>Cluster controls</h2>
+          <ErrorState error={services.error} onRetry={() => void services.refetch()} />
+        </aside>
+      );
+    return null;
+  }
+
   const found = searchServices(all, search);
+  // The server scopes the lists; the selector is applied here too, for a server that does not.
   const backends = service
     ? serviceBackends(service, deployments.data ?? [], pods.data ?? [])
     : { deployments: [], pods: [] };
@@ -173,17 +182,44 @@ export function ClusterControls() {
       {service && (
         <>
           <h3>Deployments</h3>
-          {backends.deployments.length === 0 ? (
+          {deployments.isPending ? (
+            <p className="count">Loading the Deployments…</p>
+          ) : backends.deployments.length === 0 ? (
             <p className="count">No Deployment makes this Service&apos;s pods.</p>
+          ) : !capabilities?.scale ? (
+            <>
+              <ul className="plain-list">
+                {backends.deployments.map((d) => (
+                  <li key={d.metadata.uid}>
+                    {d.metadata.namespace}/{d.metadata.name}{' '}
+                    <span className="count">
+                      {d.status.readyReplicas}/{d.spec.replicas} ready
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              <p className="count">{MISSING_CAPABILITY.scale}</p>
+            </>
           ) : (
             backends.deployments.map((d) => (
               <ScaleForm key={d.metadata.uid} deployment={d} offlineReasonId={offline ? reasonId : null} />
             ))
           )}
           <h3>Pod readiness</h3>
-          <PodReadiness pods={backends.pods} offlineReasonId={offline ? reasonId : null} />
+          {pods.isPending ? (
+            <p className="count">Loading the pods…</p>
+          ) : (
+            <PodReadiness
+              pods={backends.pods}
+              scope={scope}
+              canChange={capabilities?.readiness ?? false}
+              offlineReasonId={offline ? reasonId : null}
+            />
+          )}
         </>
       )}
+      <h3>kube-manager</h3>
+      <KubeManagerSwitch />
     </aside>
   );
 }
@@ -193,15 +229,30 @@ function useRefreshAfterChange() {
   return () => {
     void queryClient.invalidateQueries({ queryKey: clusterQueries.all() });
     void queryClient.invalidateQueries({ queryKey: dataplaneQueries.all() });
+    // A change made while kube-manager is paused is drift: the check says so now, not on its timer.
+    void queryClient.invalidateQueries({ queryKey: consistencyQueries.all() });
   };
 }
 
-/** Readiness checkboxes that move at once (optimistic) and move back with a message on error. */
-function PodReadiness({ pods, offlineReasonId }: { pods: KubePod[]; offlineReasonId: string | null }) {
+/**
+ * Readiness checkboxes that move at once (optimistic) and move back with a message on error; read
+ * only, with the reason, where the server cannot change readiness.
+ */
+function PodReadiness({
+  pods,
+  scope,
+  canChange,
+  offlineReasonId,
+}: {
+  pods: KubePod[];
+  scope: string | undefined;
+  canChange: boolean;
+  offlineReasonId: string | null;
+}) {
   const queryClient = useQueryClient();
   const refresh = useRefreshAfterChange();
   const [failure, setFailure] = useState<string | null>(null);
-  const podsKey = clusterQueries.pods().queryKey;
+  const podsKey = clusterQueries.pods(scope).queryKey;
   const setReady = (key: string, ready: boolean) =>
     queryClient.setQueryData<KubePod[]>(podsKey, (list) =>
       list?.map((p) => (podKey(p) === key ? withReadiness(p, ready) : p)),
@@ -226,6 +277,24 @@ function PodReadiness({ pods, offlineReasonId }: { pods: KubePod[]; offlineReaso
   });
 
   if (pods.length === 0) return <p className="count">No pod matches the Service&apos;s selector.</p>;
+  if (!canChange)
+    return (
+      <>
+        <ul className="plain-list dp-pods">
+          {pods.map((p) => (
+            <li key={p.metadata.uid}>
+              <span>
+                {p.metadata.name}: {isPodReady(p) ? 'ready' : 'not ready'}
+              </span>
+              <span className="count mono">
+                {p.status.podIP ?? 'pending'} · {p.spec.nodeName ?? '—'}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <p className="count">{MISSING_CAPABILITY.readiness}</p>
+      </>
+    );
   return (
     <>
       <p role="status" className={failure ? 'form-failure' : 'offscreen'}>

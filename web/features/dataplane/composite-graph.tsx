@@ -1,82 +1,100 @@
-// The ECMP composite drawn with React Flow, laid out top to bottom by dagre before the first
-// render (fixed node sizes, so nothing waits on measuring); member nodes link to their pod and
-// pool members. Lazy-loaded: the default export. The slot table beside it says the same in text.
+// The ECMP composite drawn with React Flow, left to right: the VIP's composite, then its slots in
+// slot order, each with the member it reaches. Laid out by hand (fixed node sizes, nothing waits
+// on measuring) so it reads the same at 1 and at 100 members: the view fits the graph when that
+// keeps its text readable, else starts at the top at a readable zoom, with zoom and fit buttons and
+// a minimap to move around; it fits again whenever the member count changes. Slot nodes link to
+// their pod and pool members; the slot table beside it says the same in text (and is where the
+// keyboard goes). Lazy-loaded: the default export.
 
-import { graphlib, layout as layoutGraph } from '@dagrejs/dagre';
-import { Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import {
+  Controls,
+  MiniMap,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Edge,
+  type Node,
+} from '@xyflow/react';
 // React Flow's stylesheet ships with this lazy chunk (a separate CSS file, so CSP style-src 'self' holds).
 // oxlint-disable-next-line import/no-unassigned-import
 import '@xyflow/react/dist/style.css';
-import { useMemo, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { MemberRow } from '@model/explorer.ts';
-import { compositeGraph, type GraphEdgeSpec, type GraphNodeSpec } from './composite-graph-model.ts';
-import type { CompositeSlot } from './composite-slots.ts';
+import { compositeGraph, type CompositeGraphInput, type GraphNodeSpec } from './composite-graph-model.ts';
+import { initialViewport } from './graph-viewport.ts';
 
-const NODE_WIDTH_PX = 220;
-const NODE_HEIGHT_PX = 66;
-const RANK_GAP_PX = 44;
-const SLOT_GAP_PX = 18;
+const COMPOSITE_WIDTH_PX = 220;
+const SLOT_WIDTH_PX = 300;
+const NODE_HEIGHT_PX = 62;
+const COLUMN_GAP_PX = 56;
+const ROW_GAP_PX = 12;
+const MAX_HEIGHT_PX = 520;
+/** Up to this many slots the composite sits level with their middle; beyond, beside the first. */
+const CENTRED_SLOTS = 8;
 
-/** Top to bottom: VIP, composite, the slots side by side in slot order, each member below its slot. */
-function layout(
-  specs: GraphNodeSpec[],
-  edgeSpecs: GraphEdgeSpec[],
-): { nodes: Node[]; edges: Edge[]; heightPx: number } {
-  const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', ranksep: RANK_GAP_PX, nodesep: SLOT_GAP_PX, marginx: 8, marginy: 8 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const n of specs) g.setNode(n.id, { width: NODE_WIDTH_PX, height: NODE_HEIGHT_PX });
-  for (const e of edgeSpecs) g.setEdge(e.source, e.target);
-  layoutGraph(g);
-  const centre = new Map(specs.map((n) => [n.id, { x: g.node(n.id).x, y: g.node(n.id).y }]));
-  // dagre may order a rank's nodes freely; slots read left to right by index, members follow.
-  const slotIds = specs.filter((n) => n.kind === 'slot' || n.kind === 'hole').map((n) => n.id);
-  const xs = slotIds.map((id) => centre.get(id)!.x).sort((a, b) => a - b);
-  slotIds.forEach((id, i) => {
-    const c = centre.get(id)!;
-    c.x = xs[i]!;
-    const member = centre.get(id.replace('slot-', 'member-'));
-    if (member) member.x = c.x;
-  });
-  let bottom = 0;
-  const nodes = specs.map((spec): Node => {
-    const { x, y } = centre.get(spec.id)!;
-    bottom = Math.max(bottom, y + NODE_HEIGHT_PX / 2);
+interface Laid {
+  nodes: Node[];
+  edges: Edge[];
+  widthPx: number;
+  heightPx: number;
+}
+
+function layout(input: CompositeGraphInput): Laid {
+  const graph = compositeGraph(input);
+  const slotCount = graph.nodes.length - 1;
+  const heightPx = Math.max(NODE_HEIGHT_PX, slotCount * (NODE_HEIGHT_PX + ROW_GAP_PX) - ROW_GAP_PX);
+  const compositeY = slotCount <= CENTRED_SLOTS ? (heightPx - NODE_HEIGHT_PX) / 2 : 0;
+  const nodes = graph.nodes.map((spec, i): Node => {
+    const isComposite = spec.kind === 'composite';
     return {
       id: spec.id,
-      position: { x: x - NODE_WIDTH_PX / 2, y: y - NODE_HEIGHT_PX / 2 },
-      width: NODE_WIDTH_PX,
+      position: isComposite
+        ? { x: 0, y: compositeY }
+        : { x: COMPOSITE_WIDTH_PX + COLUMN_GAP_PX, y: (i - 1) * (NODE_HEIGHT_PX + ROW_GAP_PX) },
+      width: isComposite ? COMPOSITE_WIDTH_PX : SLOT_WIDTH_PX,
       height: NODE_HEIGHT_PX,
-      sourcePosition: Position.Bottom,
-      targetPosition: Position.Top,
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
       className: `dp-node dp-node-${spec.kind}${spec.isPicked ? ' dp-node-picked' : ''}`,
       ariaLabel: spec.label,
+      // A group by name, though not a tab stop: the slot table is where the keyboard goes.
+      ariaRole: 'group',
       draggable: false,
       connectable: false,
+      focusable: false,
       data: { label: nodeContent(spec) },
     };
   });
-  const edges = edgeSpecs.map((e): Edge => ({
+  const edges = graph.edges.map((e): Edge => ({
     id: e.id,
     source: e.source,
     target: e.target,
     type: 'smoothstep',
     className: e.isHole ? 'dp-edge-hole' : undefined,
-    ariaLabel: e.isHole ? `${e.source} to ${e.target} (hole)` : `${e.source} to ${e.target}`,
     focusable: false,
+    interactionWidth: 0,
   }));
-  return { nodes, edges, heightPx: bottom + 24 };
+  return { nodes, edges, widthPx: COMPOSITE_WIDTH_PX + COLUMN_GAP_PX + SLOT_WIDTH_PX, heightPx };
 }
 
-/** A node's lines; a member's first line links to its pod, its pool members follow as links. */
+/**
+ * A node's lines; a slot's target line links to its pod, its pool members follow as links. The
+ * links are out of the tab order: the slot table carries the same ones for the keyboard.
+ */
 function nodeContent(spec: GraphNodeSpec): ReactNode {
   const links = spec.links;
   return (
     <>
       {spec.lines.map((line, i) =>
-        i === 0 && links?.pod ? (
-          <Link key={i} to={links.pod.to} className="dp-node-title nodrag nopan" aria-label={links.pod.label}>
+        i === 1 && links?.pod ? (
+          <Link
+            key={i}
+            to={links.pod.to}
+            className="dp-node-line dp-node-pod nodrag nopan"
+            aria-label={links.pod.label}
+            tabIndex={-1}
+          >
             {line}
           </Link>
         ) : (
@@ -91,7 +109,7 @@ function nodeContent(spec: GraphNodeSpec): ReactNode {
           {links.members.map((m, i) => (
             <span key={m.to}>
               {i > 0 && ', '}
-              <Link to={m.to} className="nodrag nopan" aria-label={m.label}>
+              <Link to={m.to} className="nodrag nopan" aria-label={m.label} tabIndex={-1}>
                 {m.text}
               </Link>
             </span>
@@ -102,58 +120,71 @@ function nodeContent(spec: GraphNodeSpec): ReactNode {
   );
 }
 
-export interface CompositeGraphProps {
-  node: string;
-  nhId: number;
-  vips: readonly string[];
-  slots: readonly CompositeSlot[];
-  members?: readonly MemberRow[];
-  pickedPod?: string | null;
-}
+export type CompositeGraphProps = CompositeGraphInput;
 
-export default function CompositeGraph({
-  node,
-  nhId,
-  vips,
-  slots,
-  members = [],
-  pickedPod = null,
-}: CompositeGraphProps) {
+function Graph(props: CompositeGraphProps) {
   // Callers rebuild slots on every refetch; lay out again only when the content changed.
-  const key = JSON.stringify({ node, nhId, vips, slots, members, pickedPod });
-  const { nodes, edges, heightPx } = useMemo(() => {
-    const input = JSON.parse(key) as Required<CompositeGraphProps>;
-    const graph = compositeGraph(
-      input.node,
-      input.nhId,
-      input.vips,
-      input.slots,
-      input.members,
-      input.pickedPod,
-    );
-    return layout(graph.nodes, graph.edges);
-  }, [key]);
+  const key = JSON.stringify(props);
+  const laid = useMemo(() => layout(JSON.parse(key) as CompositeGraphProps), [key]);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const { setViewport } = useReactFlow();
+  const heightPx = Math.min(MAX_HEIGHT_PX, Math.max(220, laid.heightPx + 24));
+  const slotCount = props.slots.length;
+
+  // Fits on first paint and whenever the member count changes (a scale up or down).
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const frame = requestAnimationFrame(() => {
+      void setViewport(
+        initialViewport(
+          { widthPx: laid.widthPx, heightPx: laid.heightPx },
+          { widthPx: box.clientWidth || 640, heightPx },
+        ),
+      );
+      // Said on the figure, so a test or a benchmark can wait for the fit of a given count.
+      box.dataset.fittedSlots = String(slotCount);
+    });
+    return () => cancelAnimationFrame(frame);
+    // Only the member count and the graph's size call for a new fit, not every refetch.
+  }, [slotCount, laid.widthPx, laid.heightPx, heightPx, setViewport]);
+
   return (
     // The container needs an explicit height: React Flow fills its parent and has none of its own.
     <div
+      ref={boxRef}
       className="dp-graph"
       role="figure"
-      aria-label={`Composite next hop ${nhId} graph`}
-      style={{ height: Math.max(220, heightPx) }}
+      aria-label={`Composite next hop ${props.nhId} graph`}
+      style={{ height: heightPx }}
     >
       <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        fitView
-        fitViewOptions={{ padding: 0.05, maxZoom: 1 }}
+        nodes={laid.nodes}
+        edges={laid.edges}
         nodesDraggable={false}
         nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
         elementsSelectable={false}
         zoomOnScroll={false}
         preventScrolling={false}
         colorMode="system"
-        minZoom={0.3}
-      />
+        minZoom={0.05}
+        maxZoom={1.5}
+      >
+        <Controls showInteractive={false} aria-label="Zoom" />
+        {slotCount > 6 && (
+          <MiniMap pannable zoomable ariaLabel={`Overview of composite next hop ${props.nhId}`} />
+        )}
+      </ReactFlow>
     </div>
+  );
+}
+
+export default function CompositeGraph(props: CompositeGraphProps) {
+  return (
+    <ReactFlowProvider>
+      <Graph {...props} />
+    </ReactFlowProvider>
   );
 }

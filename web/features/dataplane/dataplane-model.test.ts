@@ -1,35 +1,47 @@
-// The pure pieces of the Dataplane screen: rt rows and flags, composite slots resolved to pods
-// (local vif, remote tunnel, hole), the graph spec, flow -l rows and the default VRF.
+// The pure pieces of the Dataplane screens: rt rows and flags, composite slots named from the VIP's
+// topology (a local pod, a remote pod behind a tunnel's label, a local-ECMP composite), the
+// composite graph spec, flow rows and the trace of a flow, the default VRF, the cluster-wide
+// topology graph (opened computes, aggregation, its size) and where a graph's view starts.
 
 import { describe, expect, it } from 'vitest';
-import { buildDataplaneFixtures, COMPOSITE_NH, POD_VRF } from '@web/testing/dataplane-fixtures.ts';
+import type { ComputeTopology, VipTopology } from '@model/api/dataplane-views.ts';
+import { buildVipTopology } from '@web/api/vip-topology.ts';
+import {
+  buildDataplaneFixtures,
+  COMPOSITE_NH,
+  computeReadings,
+  FIXTURE_AS_OF,
+  NODE2_COMPOSITE_NH,
+  POD_VRF,
+  VIP,
+} from '@web/testing/dataplane-fixtures.ts';
+import { scaleTopology } from '@web/testing/scale-fixtures.ts';
 import { compositeGraph } from './composite-graph-model.ts';
-import { destinationsVia, resolveSlots } from './composite-slots.ts';
+import { resolveComposite, slotsOfRecord } from './composite-slots.ts';
 import { defaultVrfName } from './default-vrf.ts';
-import { filterFlowRows, flowRow } from './flow-rows.ts';
-import { routeRows } from './route-rows.ts';
+import { flowRow, traceParams } from './flow-rows.ts';
+import { initialViewport, READABLE_ZOOM } from './graph-viewport.ts';
+import { routeRow } from './route-rows.ts';
+import { defaultOpen, SLOT_NODES_MAX, topologyGraph } from './topology-model.ts';
 
 const fx = buildDataplaneFixtures();
-const node1Routes = { route_list: fx.routes.get('k8s-node1')!.get(POD_VRF)! };
-const composite = fx.nexthops.get('k8s-node1')!.find((n) => n.nh_index === COMPOSITE_NH)!;
-const ctx = {
-  node: 'k8s-node1',
-  vrouters: fx.vrouters,
-  interfacesByNode: fx.interfaces,
-  nexthops: fx.nexthops.get('k8s-node1')!,
-};
+const topology: VipTopology = buildVipTopology({
+  vip: VIP,
+  port: 8888,
+  lb: null,
+  computes: computeReadings(fx, VIP),
+  memberByVmi: new Map(),
+  asOf: FIXTURE_AS_OF,
+});
 
-describe('routeRows', () => {
-  it('sorts by address and derives L/P flags, label and next hop from the active path', () => {
+describe('routeRow', () => {
+  it('derives L/P flags, label and next hop from the active path', () => {
     expect(
-      routeRows(node1Routes).map((r) => [
-        r.destination,
-        r.flags,
-        r.label,
-        r.nexthop,
-        r.nexthopType,
-        r.isEcmp,
-      ]),
+      fx.routes
+        .get('k8s-node1')!
+        .get(POD_VRF)!
+        .map(routeRow)
+        .map((r) => [r.destination, r.flags, r.label, r.nexthop, r.nexthopType, r.isEcmp]),
     ).toEqual([
       ['10.47.255.252/32', 'P', '-', 10, 'Encap', false],
       ['10.47.255.253/32', 'LP', '16', 12, 'Tunnel', false],
@@ -40,108 +52,149 @@ describe('routeRows', () => {
   });
 });
 
-describe('resolveSlots', () => {
-  it('names the local member by its vif, the remote one by the tunnel label, and keeps the hole', () => {
-    expect(resolveSlots(composite, ctx)).toEqual([
-      {
-        slot: 0,
-        kind: 'interface',
-        label: 17,
-        nexthopId: 11,
-        vif: { index: 4, name: 'tapeth0--8v79p' },
-        remote: null,
-        pod: 'ns-user-1/webserver-psx2dvdbbb-8v79p',
-        podIp: '10.47.255.254',
-        node: 'k8s-node1',
-        vmiUuid: '00000000-0000-4000-8000-000000000004',
-        vmUuid: '00000000-0000-4000-9000-000000000004',
-      },
-      {
-        slot: 1,
-        kind: 'hole',
-        label: null,
-        nexthopId: null,
-        vif: null,
-        remote: null,
-        pod: null,
-        podIp: null,
-        node: null,
-        vmiUuid: null,
-        vmUuid: null,
-      },
-      {
-        slot: 2,
-        kind: 'tunnel',
-        label: 16,
-        nexthopId: 12,
-        vif: null,
-        remote: { ip: '10.85.188.21', node: 'k8s-node2' },
-        pod: 'ns-user-1/webserver-psx2dvdbbb-zj2nt',
-        podIp: '10.47.255.253',
-        node: 'k8s-node2',
-        vmiUuid: '00000000-0000-4000-8000-000000000003',
-        vmUuid: '00000000-0000-4000-9000-000000000003',
-      },
+describe('resolveComposite', () => {
+  it("names the local member by its VMI and the remote one by the tunnel label on that compute's composite", () => {
+    const resolved = resolveComposite(topology, 'k8s-node1', COMPOSITE_NH)!;
+    expect(resolved.isLocal).toBe(false);
+    expect(
+      resolved.slots.map((s) => [s.slot, s.kind, s.label, s.nexthopId, s.pod, s.node, s.vmiUuid, s.flows]),
+    ).toEqual([
+      [
+        0,
+        'interface',
+        17,
+        11,
+        'ns-user-1/webserver-psx2dvdbbb-8v79p',
+        'k8s-node1',
+        '00000000-0000-4000-8000-000000000004',
+        1,
+      ],
+      [1, 'hole', null, null, null, null, null, null],
+      [
+        2,
+        'tunnel',
+        16,
+        12,
+        'ns-user-1/webserver-psx2dvdbbb-zj2nt',
+        'k8s-node2',
+        '00000000-0000-4000-8000-000000000003',
+        0,
+      ],
     ]);
+    expect(resolveComposite(topology, 'k8s-node2', NODE2_COMPOSITE_NH)!.slots[0]!.pod).toBe(
+      'ns-user-1/webserver-psx2dvdbbb-8v79p',
+    );
+    expect(resolveComposite(topology, 'k8s-node1', 99)).toBeNull();
   });
 
-  it('prefers the cluster pod at the interface IP over the VM name', () => {
-    const renamed = {
-      ...fx.pods[1]!,
-      metadata: { ...fx.pods[1]!.metadata, name: 'renamed', namespace: 'other' },
+  it("gives a local-ECMP tunnel the remote compute's local pods instead of one pod", () => {
+    const remote: ComputeTopology = {
+      ...topology.computes[1]!,
+      localComposite: {
+        nhId: 20,
+        label: 30,
+        hashFields: [],
+        slots: [
+          {
+            slot: 0,
+            kind: 'interface',
+            nhId: 10,
+            label: 16,
+            itf: 't1',
+            names: { pod: 'ns/a' },
+            member: null,
+            flows: 0,
+            share: 0,
+          },
+          {
+            slot: 1,
+            kind: 'interface',
+            nhId: 15,
+            label: 18,
+            itf: 't2',
+            names: { pod: 'ns/b' },
+            member: null,
+            flows: 0,
+            share: 0,
+          },
+        ],
+      },
     };
-    expect(resolveSlots(composite, { ...ctx, pods: [renamed] })[0]!.pod).toBe('other/renamed');
+    const local = {
+      ...topology,
+      computes: [
+        {
+          ...topology.computes[0]!,
+          composite: {
+            ...topology.computes[0]!.composite!,
+            slots: topology.computes[0]!.composite!.slots.map((s) =>
+              s.kind === 'tunnel' ? { ...s, label: 30, localEcmp: true } : s,
+            ),
+          },
+        },
+        remote,
+      ],
+    };
+    const slot = resolveComposite(local, 'k8s-node1', COMPOSITE_NH)!.slots[2]!;
+    expect([slot.localEcmp, slot.localPods, slot.pod]).toEqual([true, ['ns/a', 'ns/b'], null]);
+    expect(resolveComposite(local, 'k8s-node2', 20)).toMatchObject({ isLocal: true, label: 30 });
   });
 
-  it('finds the VIP routed through the composite', () => {
-    expect(destinationsVia(node1Routes, COMPOSITE_NH)).toEqual(['10.105.53.64/32']);
-    expect(destinationsVia(node1Routes, 99)).toEqual([]);
+  it('reads the slots off the next hop alone before the topology has answered', () => {
+    const nh = fx.nexthops.get('k8s-node1')!.find((n) => n.nh_index === COMPOSITE_NH)!;
+    expect(slotsOfRecord(nh).map((s) => [s.kind, s.label, s.itf, s.remote?.ip ?? null])).toEqual([
+      ['interface', 17, 'tapeth0--8v79p', null],
+      ['hole', null, null, null],
+      ['tunnel', 16, null, '10.85.188.21'],
+    ]);
   });
 });
 
 describe('compositeGraph', () => {
-  it('links VIP → composite → every slot, a dashed edge to the hole and no member behind it', () => {
-    const graph = compositeGraph(
-      'k8s-node1',
-      COMPOSITE_NH,
-      ['10.105.53.64/32'],
-      resolveSlots(composite, ctx),
-    );
-    expect(graph.nodes.map((n) => `${n.id}:${n.kind}`)).toEqual([
-      'vip:vip',
-      'composite:composite',
-      'slot-0:slot',
-      'member-0:member',
-      'slot-1:hole',
-      'slot-2:slot',
-      'member-2:member',
+  it('links the composite to every slot, a dashed edge to the hole, each slot naming its member', () => {
+    const graph = compositeGraph({
+      node: 'k8s-node1',
+      nhId: COMPOSITE_NH,
+      vips: [`${VIP}/32`],
+      service: 'ns-user-1/service-web-clusterip',
+      slots: resolveComposite(topology, 'k8s-node1', COMPOSITE_NH)!.slots,
+    });
+    expect(graph.nodes.map((n) => n.label)).toEqual([
+      'Composite next hop 14 with 3 slots, VIP 10.105.53.64/32',
+      'Slot 0: label 17, Encap NH 11 → tapeth0--8v79p, ns-user-1/webserver-psx2dvdbbb-8v79p on k8s-node1, 1 flows (100.0%)',
+      'Slot 1: hole (-1)',
+      'Slot 2: label 16, Tunnel NH 12 → k8s-node2, ns-user-1/webserver-psx2dvdbbb-zj2nt on k8s-node2, 0 flows (0.0%)',
     ]);
     expect(graph.edges.map((e) => `${e.source}>${e.target}${e.isHole ? ' dashed' : ''}`)).toEqual([
-      'vip>composite',
       'composite>slot-0',
-      'slot-0>member-0',
       'composite>slot-1 dashed',
       'composite>slot-2',
-      'slot-2>member-2',
     ]);
-    expect(graph.nodes[1]!.lines[1]).toBe('ECMP, 3 slots, 1 hole');
+    expect(graph.nodes[1]!.links!.pod!.to).toBe(
+      '/objects/virtual-machine-interface/00000000-0000-4000-8000-000000000004',
+    );
   });
 });
 
 describe('flow rows', () => {
-  const rows = fx.flows.get('k8s-node1')!.map(flowRow);
+  const [forward, reverse] = fx.flows.get('k8s-node1')!;
 
   it('prints E:<slot> only for an ECMP choice', () => {
-    expect(rows.map((r) => [r.index, r.action, r.ecmp])).toEqual([
+    expect([forward, reverse].map((f) => [flowRow(f!).index, flowRow(f!).action, flowRow(f!).ecmp])).toEqual([
       ['157452<=>94488', 'N(DPd)', 'E:0'],
       ['94488<=>157452', 'N(SPs)', ''],
     ]);
   });
 
-  it('filters on every word, case-insensitively', () => {
-    expect(filterFlowRows(rows, 'n(dpd) 8888').map((r) => r.key)).toEqual(['157452']);
-    expect(filterFlowRows(rows, '  ').length).toBe(2);
-    expect(filterFlowRows(rows, 'udp')).toEqual([]);
+  it("traces a flow's 5-tuple from its source pod; nothing for a protocol the trace does not send", () => {
+    expect(traceParams(forward!, { pod: 'ns-user-1/client' })).toEqual({
+      from: 'ns-user-1/client',
+      to: VIP,
+      proto: 'TCP',
+      port: '8888',
+      sport: '52608',
+    });
+    expect(traceParams({ ...forward!, proto: 1 }, {})).toBeNull();
   });
 });
 
@@ -152,5 +205,66 @@ describe('defaultVrfName', () => {
     expect(defaultVrfName(fx.interfaces.get('k8s-node2')!, vrfs)).toBe(POD_VRF);
     expect(defaultVrfName([], vrfs)).toBe(POD_VRF);
     expect(defaultVrfName([], [])).toBeUndefined();
+  });
+});
+
+describe('topologyGraph', () => {
+  it('draws VIP → computes → the opened computes’ slots → the compute each tunnel reaches', () => {
+    const graph = topologyGraph(topology, defaultOpen(topology));
+    expect(graph.nodes.map((n) => `${n.kind}:${n.id}`)).toEqual([
+      'vip:vip',
+      'compute:compute-k8s-node1',
+      'slot:compute-k8s-node1-slot-0',
+      'hole:compute-k8s-node1-slot-1',
+      'slot:compute-k8s-node1-slot-2',
+      'compute:compute-k8s-node2',
+      'slot:compute-k8s-node2-slot-0',
+      'slot:compute-k8s-node2-slot-1',
+      'target:target-k8s-node2-16',
+      'target:target-k8s-node1-17',
+    ]);
+    expect(graph.nodes.find((n) => n.id === 'target-k8s-node2-16')!.lines).toEqual([
+      'k8s-node2 · label 16',
+      'pod ns-user-1/webserver-psx2dvdbbb-zj2nt',
+    ]);
+    expect(graph.edges.filter((e) => e.isHole).map((e) => e.target)).toEqual(['compute-k8s-node1-slot-1']);
+  });
+
+  it('summarises a closed compute in one node', () => {
+    const graph = topologyGraph(topology, new Set(['k8s-node2']));
+    expect(graph.nodes.find((n) => n.id === 'compute-k8s-node1')!.lines).toEqual([
+      'k8s-node1 · 10.85.188.20',
+      'NH 14 · 3 slots: 1 local, 1 tunnels, 1 holes',
+      '1 flows (50.0% of all)',
+    ]);
+    expect(graph.nodes.filter((n) => n.id.startsWith('compute-k8s-node1-'))).toEqual([]);
+  });
+
+  it('at 100 computes × 100 members starts closed, and one opened compute draws at most its first slots', () => {
+    const big = scaleTopology({ computes: 100, members: 100 });
+    expect(defaultOpen(big).size).toBe(0);
+    const closed = topologyGraph(big, new Set());
+    expect(closed.nodes).toHaveLength(101);
+    expect(closed.edges).toHaveLength(100);
+    const opened = topologyGraph(big, new Set(['compute-007']));
+    const slots = opened.nodes.filter((n) => n.id.startsWith('compute-compute-007-'));
+    expect(slots).toHaveLength(SLOT_NODES_MAX + 1);
+    expect(slots.at(-1)!.lines[0]).toBe(`${100 - SLOT_NODES_MAX} more slots`);
+    expect(opened.nodes.length).toBeLessThan(101 + SLOT_NODES_MAX + 1 + 100);
+  });
+});
+
+describe('initialViewport', () => {
+  it('fits a small graph, and starts a big one at its top at a readable zoom', () => {
+    expect(initialViewport({ widthPx: 500, heightPx: 200 }, { widthPx: 800, heightPx: 400 })).toEqual({
+      x: 150,
+      y: 100,
+      zoom: 1,
+    });
+    expect(initialViewport({ widthPx: 600, heightPx: 7000 }, { widthPx: 640, heightPx: 520 })).toEqual({
+      x: 12,
+      y: 12,
+      zoom: READABLE_ZOOM,
+    });
   });
 });

@@ -1,5 +1,6 @@
-// The Dataplane screen: pick a compute's vRouter, then its routes, next hops (ECMP composites as
-// a graph), flows, or trace a packet; cluster controls beside it change the config live.
+// The Dataplane screen: pick a compute's vRouter (one that does not answer is listed as such, with
+// why), then its routes, next hops (ECMP composites as a graph), interfaces, flows or CLI, or trace
+// a packet; cluster controls beside it change the cluster live.
 
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -8,8 +9,15 @@ import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { ClusterControls } from './cluster-controls.tsx';
 import { CliTab } from './cli-view.tsx';
-import { PER_NODE_PARAMS, TABS, useDataplaneUrlState, type DataplaneTab } from './dataplane-url-state.ts';
+import {
+  PER_NODE_PARAMS,
+  PER_TAB_PARAMS,
+  TABS,
+  useDataplaneUrlState,
+  type DataplaneTab,
+} from './dataplane-url-state.ts';
 import { FlowsTab } from './flows-tab.tsx';
+import { InterfacesTab } from './interfaces-tab.tsx';
 import { NexthopsTab } from './nexthops-tab.tsx';
 import { RoutesTab } from './routes-tab.tsx';
 import { TraceTab } from './trace-tab.tsx';
@@ -17,13 +25,14 @@ import { TraceTab } from './trace-tab.tsx';
 const TAB_NAMES: Readonly<Record<DataplaneTab, string>> = {
   routes: 'Routes',
   nexthops: 'Next hops',
+  interfaces: 'Interfaces',
   flows: 'Flows',
   cli: 'CLI',
   trace: 'Trace',
 };
 
 export function DataplanePage() {
-  const { node, tab, setParam } = useDataplaneUrlState();
+  const { node, tab, setParams } = useDataplaneUrlState();
   const vrouters = useQuery(dataplaneQueries.vrouters());
   const navigate = useNavigate();
   const location = useLocation();
@@ -56,15 +65,15 @@ export function DataplanePage() {
                 {!current && <option value="">Choose a compute…</option>}
                 {list.map((r) => (
                   <option key={r.name} value={r.name}>
-                    {r.name} ({r.ip})
+                    {r.name} ({r.ip}){r.reachable ? '' : ' — unreachable'}
                   </option>
                 ))}
               </select>
             </label>
-            {current && (
+            {current?.summary && (
               <span className="count">
-                {current.vrfs} VRFs · {current.interfaces} vifs · {current.nexthops} next hops ·{' '}
-                {current.flows} flows
+                {current.summary.vrfs} VRFs · {current.summary.interfaces} vifs · {current.summary.nexthops}{' '}
+                next hops · {current.summary.flows} flows
               </span>
             )}
           </div>
@@ -83,6 +92,21 @@ export function DataplanePage() {
           <strong>No vRouter on node {node}</strong>
           <p>Computes: {list.map((r) => r.name).join(', ')}</p>
         </div>
+      ) : current && !current.reachable ? (
+        <div className="dp-layout">
+          <div role="alert" className="state state-error">
+            <strong>
+              {current.name} ({current.ip}) does not answer
+            </strong>
+            <p>
+              Its agent introspect{current.introspect ? ` at ${current.introspect}` : ''} could not be read:{' '}
+              {current.error ?? 'no answer'}
+              {current.asOf ? `. Last read ${new Date(current.asOf).toLocaleTimeString()}` : ''}. The other
+              computes keep working.
+            </p>
+          </div>
+          <ClusterControls />
+        </div>
       ) : current ? (
         <div className="dp-layout">
           <section className="dp-main" aria-label={`vRouter ${current.name}`}>
@@ -95,7 +119,13 @@ export function DataplanePage() {
                   id={`dp-tab-${t}`}
                   aria-selected={t === tab}
                   aria-controls="dp-panel"
-                  onClick={() => setParam('tab', t === 'routes' ? null : t)}
+                  onClick={() =>
+                    setParams({
+                      tab: t === 'routes' ? null : t,
+                      // A table's filter and order mean nothing to another tab's table.
+                      ...(t === tab ? {} : Object.fromEntries(PER_TAB_PARAMS.map((p) => [p, null]))),
+                    })
+                  }
                 >
                   {TAB_NAMES[t]}
                 </button>
@@ -104,6 +134,7 @@ export function DataplanePage() {
             <div role="tabpanel" id="dp-panel" aria-labelledby={`dp-tab-${tab}`} className="dp-panel">
               {tab === 'routes' && <RoutesTab key={current.name} node={current.name} />}
               {tab === 'nexthops' && <NexthopsTab key={current.name} node={current.name} />}
+              {tab === 'interfaces' && <InterfacesTab key={current.name} node={current.name} />}
               {tab === 'flows' && <FlowsTab key={current.name} node={current.name} />}
               {tab === 'cli' && <CliTab key={current.name} node={current.name} />}
               {tab === 'trace' && <TraceTab />}

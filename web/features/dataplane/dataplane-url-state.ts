@@ -1,8 +1,9 @@
 // The Dataplane screen's state in the URL, so a pasted link restores it: the compute in the path
 // (/dataplane/<node>), and `tab`, `vrf` (a VRF name: ids differ between computes), `nh`, `cli`;
 // "Show in dataplane" adds `vip` (resolved to its route and composite), `lb`, `svc` (the Service
-// the cluster controls are scoped to) and `pod` (a member to pick out); the trace form keeps its
-// fields in `from`, `to`, `proto`, `port`, `sport` and `flows`.
+// the cluster controls are scoped to) and `pod` (a member to pick out); a table keeps its filter box
+// and order in `filter`, `sort` and `order`; the trace form keeps its fields in `from`, `to`,
+// `proto`, `port`, `sport`, `mode` and `flows`.
 
 import { useCallback } from 'react';
 import { useParams, useSearchParams } from 'react-router';
@@ -12,6 +13,9 @@ export { DATAPLANE_TABS as TABS, dataplaneUrl, type DataplaneTab } from '@web/co
 
 /** Parameters that only mean something on one compute: dropped when another is picked. */
 export const PER_NODE_PARAMS = ['nh'] as const;
+
+/** Parameters of one tab's table: dropped when another tab is picked. */
+export const PER_TAB_PARAMS = ['filter', 'sort', 'order', 'type'] as const;
 
 export type DataplaneParam =
   | 'tab'
@@ -27,7 +31,12 @@ export type DataplaneParam =
   | 'proto'
   | 'port'
   | 'sport'
-  | 'flows';
+  | 'mode'
+  | 'flows'
+  | 'filter'
+  | 'sort'
+  | 'order'
+  | 'type';
 
 interface DataplaneUrlState {
   node: string | undefined;

@@ -1,6 +1,7 @@
-// Flow-table entries (KFlowResp) as the rows of `flow -l`: index<=>reverse, endpoints, protocol
-// with VRF, action, `E:<slot>` for an ECMP choice, next hops and stats; plus the filter box.
+// A flow-table entry (KFlowInfo) as a row of `flow -l`: index<=>reverse, endpoints, protocol with
+// VRF, action, `E:<slot>` for an ECMP choice, next hops and stats; and the trace of its 5-tuple.
 
+import type { EntityNames } from '@model/api/dataplane-views.ts';
 import type { KFlowInfo } from '@model/dataplane/types.ts';
 
 const PROTOCOLS: Readonly<Record<number, string>> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
@@ -10,7 +11,6 @@ export function protocolName(proto: number): string {
 }
 
 export interface FlowRow {
-  key: string;
   index: string;
   source: string;
   destination: string;
@@ -23,34 +23,35 @@ export interface FlowRow {
   nexthops: string;
   tcp: string;
   stats: string;
-  search: string;
 }
 
 export function flowRow(f: KFlowInfo): FlowRow {
-  const index = `${f.index}<=>${f.rflow}`;
-  const source = `${f.sip}:${f.sport}`;
-  const destination = `${f.dip}:${f.dport}`;
-  const ecmp = f.ecmp_index >= 0 ? `E:${f.ecmp_index}` : '';
-  const row = {
-    key: String(f.index),
-    index,
-    source,
-    destination,
+  return {
+    index: `${f.index}<=>${f.rflow}`,
+    source: `${f.sip}:${f.sport}`,
+    destination: `${f.dip}:${f.dport}`,
     protoVrf: `${f.proto} (${f.vrf_id})`,
     protocol: protocolName(f.proto),
     action: f.action,
-    ecmp,
+    ecmp: f.ecmp_index >= 0 ? `E:${f.ecmp_index}` : '',
     nexthops: `K(nh):${f.nhid} S(nh):${f.rpf_nh}`,
     tcp: f.tcp_flags,
     stats: `${f.pkts}/${f.bytes}`,
   };
-  return {
-    ...row,
-    search: [index, source, destination, row.protocol, f.action, ecmp].join(' ').toLowerCase(),
-  };
 }
 
-export function filterFlowRows(rows: readonly FlowRow[], filter: string): readonly FlowRow[] {
-  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  return words.length === 0 ? rows : rows.filter((r) => words.every((w) => r.search.includes(w)));
+/**
+ * The trace form's fields for a flow's 5-tuple: from its source pod (a flow's `names.pod`) to its
+ * destination; null for a protocol the trace does not send (only TCP and UDP).
+ */
+export function traceParams(f: KFlowInfo, names: EntityNames): Record<string, string> | null {
+  const proto = f.proto === 6 ? 'TCP' : f.proto === 17 ? 'UDP' : null;
+  if (proto === null || f.dport === 0) return null;
+  return {
+    ...(names.pod ? { from: names.pod } : {}),
+    to: f.dip,
+    proto,
+    port: String(f.dport),
+    sport: String(f.sport),
+  };
 }

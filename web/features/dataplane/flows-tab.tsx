@@ -1,67 +1,122 @@
-// The Flows tab: the compute's flow table as `flow -l` lists it (index<=>reverse, endpoints,
-// proto, action with NAT, E:<slot>, stats), virtualized and filterable, or the CLI text itself.
+// The Flows tab: the compute's flow table as `flow -l` lists it (index<=>reverse, endpoints, proto,
+// action with NAT, E:<slot>, stats) with the source pod and Service named, paged and filtered by
+// the server (`ip:port`, an address, `pod:`, `svc:`, `vip:`, words), sorted by index, packets or
+// bytes. Only the pages in view refresh, every few seconds while the browser tab is visible; a
+// row's Trace fills the trace form with its 5-tuple. Or the CLI text itself.
 
 import { useQuery } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
-import { dataplaneQueries } from '@web/api/dataplane.ts';
-import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
-import { VirtualRows } from '@web/components/virtual-rows.tsx';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import type { KFlowInfo } from '@model/dataplane/types.ts';
+import { dataplaneQueries, FLOW_REFRESH_MS } from '@web/api/dataplane.ts';
 import { CliOutput, CliToggle } from './cli-view.tsx';
-import { useDataplaneUrlState } from './dataplane-url-state.ts';
-import { filterFlowRows, flowRow, type FlowRow } from './flow-rows.ts';
+import { dataplaneUrl, useDataplaneUrlState } from './dataplane-url-state.ts';
+import { Names } from './entity-names.tsx';
+import { flowRow, traceParams } from './flow-rows.ts';
+import { PagedTable, type TableColumn } from './paged-table.tsx';
+import { flowFilters } from './table-filter.ts';
+import { countText, TableToolbar, useTableUrlState } from './table-toolbar.tsx';
+import { usePagedTable } from './use-paged-table.ts';
 
-const ROW_HEIGHT_PX = 36;
-interface FlowColumn {
-  header: string;
-  value: (r: FlowRow) => string;
-  className?: (r: FlowRow) => string;
-  title?: (r: FlowRow) => string;
+const keyOf = (f: KFlowInfo) => String(f.index);
+
+function columns(node: string): TableColumn<KFlowInfo>[] {
+  return [
+    {
+      header: 'Index',
+      width: '9.5rem',
+      sort: 'index',
+      className: 'cell mono',
+      cell: (r) => flowRow(r.record).index,
+    },
+    {
+      header: 'Source:Port',
+      width: '10.5rem',
+      className: 'cell mono',
+      cell: (r) => flowRow(r.record).source,
+    },
+    {
+      header: 'Destination:Port',
+      width: '10.5rem',
+      className: 'cell mono',
+      cell: (r) => flowRow(r.record).destination,
+    },
+    {
+      header: 'Proto(V)',
+      width: '5rem',
+      className: 'cell mono',
+      cell: (r) => <span title={flowRow(r.record).protocol}>{flowRow(r.record).protoVrf}</span>,
+    },
+    {
+      header: 'Action',
+      width: '6.5rem',
+      cell: (r) => <span className={`mono action-${r.record.action.charAt(0)}`}>{r.record.action}</span>,
+    },
+    { header: 'ECMP', width: '3.5rem', className: 'cell mono', cell: (r) => flowRow(r.record).ecmp },
+    { header: 'Next hops', width: '9.5rem', className: 'cell mono', cell: (r) => flowRow(r.record).nexthops },
+    {
+      header: 'Packets/bytes',
+      width: '7.5rem',
+      sort: 'packets',
+      className: 'cell mono',
+      cell: (r) => flowRow(r.record).stats,
+    },
+    {
+      header: 'What it is',
+      width: 'minmax(10rem, 1fr)',
+      className: 'cell cell-names',
+      cell: (r) => <Names names={r.names} hideNode={node} />,
+    },
+    {
+      header: 'Trace',
+      width: '4rem',
+      cell: (r) => {
+        const params = traceParams(r.record, r.names);
+        const row = flowRow(r.record);
+        return params ? (
+          <Link
+            to={dataplaneUrl(node, 'trace', params)}
+            aria-label={`Trace ${row.protocol} ${row.source} → ${row.destination}`}
+          >
+            Trace
+          </Link>
+        ) : null;
+      },
+    },
+  ];
 }
-
-const COLUMNS: readonly FlowColumn[] = [
-  { header: 'Index', value: (r) => r.index },
-  { header: 'Source:Port', value: (r) => r.source },
-  { header: 'Destination:Port', value: (r) => r.destination },
-  { header: 'Proto(V)', value: (r) => r.protoVrf, title: (r) => r.protocol },
-  { header: 'Action', value: (r) => r.action, className: (r) => `cell mono action-${r.action.charAt(0)}` },
-  { header: 'ECMP', value: (r) => r.ecmp },
-  { header: 'Next hops', value: (r) => r.nexthops },
-  { header: 'TCP', value: (r) => r.tcp },
-  { header: 'Stats', value: (r) => r.stats },
-];
 
 export function FlowsTab({ node }: { node: string }) {
   const { isCli, setParam } = useDataplaneUrlState();
-  const flows = useQuery(dataplaneQueries.flows(node));
-  const cli = useQuery({ ...dataplaneQueries.cliFlow(node), enabled: isCli });
-  const [filter, setFilter] = useState('');
-  const deferred = useDeferredValue(filter);
-  const all = useMemo(
-    () => [...(flows.data?.flow_list ?? [])].sort((a, b) => a.index - b.index).map(flowRow),
-    [flows.data],
+  const url = useTableUrlState('index');
+  const filters = useMemo(
+    () => ({
+      ...flowFilters(url.applied),
+      sort: url.sort.by === 'packets' ? ('packets' as const) : ('index' as const),
+      order: url.sort.order,
+    }),
+    [url.applied, url.sort.by, url.sort.order],
   );
-  const rows = useMemo(() => filterFlowRows(all, deferred), [all, deferred]);
-  const counters = flows.data?.counters;
+  const state = usePagedTable('flows', node, filters, {
+    keyOf,
+    refreshEveryMs: FLOW_REFRESH_MS,
+    enabled: !isCli,
+  });
+  const computes = useQuery(dataplaneQueries.vrouters());
+  const counters = computes.data?.vrouters.find((c) => c.name === node)?.summary?.flowCounters;
+  const tableColumns = useMemo(() => columns(node), [node]);
 
   return (
     <>
-      <div className="toolbar dp-toolbar">
-        {!isCli && (
-          <input
-            type="search"
-            aria-label="Filter flows"
-            placeholder="Filter by IP, port, action (N(DPd), E:1…)"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-        )}
-        <span role="status" className="count">
-          {flows.isSuccess &&
-            (deferred.trim() ? `${rows.length} of ${all.length} flows match` : `${all.length} flows`)}
-        </span>
+      <TableToolbar
+        url={url}
+        label="Filter flows"
+        placeholder="10.105.53.64:8888, an address, pod:ns/name, svc:ns/name, N(DPd), E:1…"
+        count={isCli ? '' : countText(state, 'flows', url.applied.trim() !== '')}
+        showFilter={!isCli}
+      >
         <CliToggle isCli={isCli} onChange={(on) => setParam('cli', on ? '1' : null)} />
-      </div>
+      </TableToolbar>
       {counters && (
         <p className="dp-facts mono" aria-label="Flow counters">
           <span>Created {counters.created}</span>
@@ -76,63 +131,21 @@ export function FlowsTab({ node }: { node: string }) {
         </p>
       )}
       {isCli ? (
-        <CliOutput command="flow -l" query={cli} />
-      ) : flows.isPending ? (
-        <LoadingState what="flows" />
-      ) : flows.data === undefined ? (
-        <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />
-      ) : all.length === 0 ? (
-        <div role="status" className="state state-empty">
-          No flows on {node}. Send a packet from the Trace tab.
-        </div>
+        <CliOutput node={node} command="flow" />
       ) : (
-        <FlowTable node={node} rows={rows} />
+        <PagedTable
+          label={`Flows on ${node}`}
+          columns={tableColumns}
+          state={state}
+          sort={url.sort}
+          onSort={url.toggleSort}
+          empty={
+            url.applied.trim()
+              ? `No flow on ${node} matches “${url.applied}”.`
+              : `No flows on ${node}. Send a packet from the Trace tab.`
+          }
+        />
       )}
     </>
-  );
-}
-
-function FlowTable({ node, rows }: { node: string; rows: ReturnType<typeof filterFlowRows> }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // oxlint-disable-next-line react/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT_PX,
-    getItemKey: (i) => rows[i]?.key ?? i,
-    overscan: 10,
-  });
-  return (
-    <div
-      className="dp-flow-table"
-      role="table"
-      aria-label={`Flows on ${node}`}
-      aria-rowcount={rows.length + 1}
-    >
-      <div role="rowgroup">
-        <div role="row" className="dp-flow-row dp-flow-head" aria-rowindex={1}>
-          {COLUMNS.map((c) => (
-            <span key={c.header} role="columnheader" className="cell">
-              {c.header}
-            </span>
-          ))}
-        </div>
-      </div>
-      <VirtualRows
-        virtualizer={virtualizer}
-        scrollRef={scrollRef}
-        className="dp-flow-scroll"
-        isFocusable
-        rowProps={(item) => ({ role: 'row', 'aria-rowindex': item.index + 2, className: 'dp-flow-row' })}
-        renderRow={(item) => {
-          const r = rows[item.index]!;
-          return COLUMNS.map((c) => (
-            <span key={c.header} role="cell" className={c.className?.(r) ?? 'cell mono'} title={c.title?.(r)}>
-              {c.value(r)}
-            </span>
-          ));
-        }}
-      />
-    </div>
   );
 }

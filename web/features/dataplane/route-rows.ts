@@ -1,7 +1,7 @@
-// Rows of the Routes table from an Inet4UcRouteResp, in the columns `rt --dump` prints: the
-// active (first) path decides flags, label and next hop, as the agent programs the kernel.
+// A route as `rt --dump` prints it (Destination, PPL, Flags, Label, Nexthop): the active (first)
+// path decides flags, label and next hop, as the agent programs the kernel.
 
-import type { Inet4UcRouteResp, NhSandeshData } from '@model/dataplane/types.ts';
+import type { NhSandeshData, RouteUcSandeshData } from '@model/dataplane/types.ts';
 
 export interface RouteRow {
   destination: string;
@@ -37,25 +37,22 @@ export function nhKind(nh: Pick<NhSandeshData, 'type'>): string {
   }
 }
 
-function ipKey(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+export function routeRow(route: RouteUcSandeshData): RouteRow {
+  const path = route.path_list[0];
+  const label = path?.label ?? -1;
+  return {
+    destination: `${route.src_ip}/${route.src_plen}`,
+    prefixLength: route.src_plen,
+    flags: `${label >= 0 ? 'L' : ''}${route.proxy_arp === 'true' ? 'P' : ''}`,
+    label: label >= 0 ? String(label) : '-',
+    nexthop: path?.nh?.nh_index ?? null,
+    nexthopType: path?.nh ? nhKind(path.nh) : '-',
+    peer: path?.peer ?? '-',
+    isEcmp: path?.path_preference_data.ecmp === 'true' || (path?.nh ? isCompositeNh(path.nh) : false),
+  };
 }
 
-export function routeRows(resp: Inet4UcRouteResp): RouteRow[] {
-  return resp.route_list
-    .map((route): RouteRow => {
-      const path = route.path_list[0];
-      const label = path?.label ?? -1;
-      return {
-        destination: `${route.src_ip}/${route.src_plen}`,
-        prefixLength: route.src_plen,
-        flags: `${label >= 0 ? 'L' : ''}${route.proxy_arp === 'true' ? 'P' : ''}`,
-        label: label >= 0 ? String(label) : '-',
-        nexthop: path?.nh?.nh_index ?? null,
-        nexthopType: path?.nh ? nhKind(path.nh) : '-',
-        peer: path?.peer ?? '-',
-        isEcmp: path?.path_preference_data.ecmp === 'true' || (path?.nh ? isCompositeNh(path.nh) : false),
-      };
-    })
-    .sort((a, b) => ipKey(a.destination.split('/')[0]!) - ipKey(b.destination.split('/')[0]!));
+/** A route's key in its VRF's table. */
+export function routeKey(route: RouteUcSandeshData): string {
+  return `${route.src_ip}/${route.src_plen}`;
 }

@@ -1,22 +1,20 @@
-// The Trace tab: send one packet from a pod to an IP and port and see what the vRouters did —
-// the ECMP slot and hash, the member pod it landed on, the flows on each compute, or why it
-// dropped — and a traffic control that sends N flows and shows how they spread over members and
-// computes. The form lives in the URL (it survives a reload or a reconnect), results are announced,
-// and nothing is sent while the server is away.
+// The Trace tab: trace one packet from a pod to an IP and port — predicted from the computes'
+// tables (any cluster) or simulated (the embedded one sends it) — and see every ECMP pick in order
+// (slot, hash, fields), the member pod it lands on, the flows on each compute or why it dropped,
+// and the flow observed for that 5-tuple with whether it agrees; and, in the simulation, a traffic
+// control that sends N flows and shows how they spread over members and computes. The form lives
+// in the URL (it survives a reload or a reconnect), results are announced, and nothing is sent
+// while the server is away.
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type {
-  TraceFlow,
-  TraceRequest,
-  TraceResult,
-  TrafficMember,
-  TrafficResult,
-} from '@model/dataplane/types.ts';
+import type { TraceMode, TraceView, TraceViewRequest } from '@model/api/dataplane-views.ts';
+import type { TraceEcmp, TraceFlow, TrafficMember, TrafficResult } from '@model/dataplane/types.ts';
 import { podKey } from '@model/kubernetes/pods.ts';
 import { clusterQueries, type KubeService } from '@web/api/cluster.ts';
 import { dataplaneQueries, sendTraffic, tracePacket } from '@web/api/dataplane.ts';
+import { MISSING_CAPABILITY, useCapabilities } from '@web/components/capabilities.ts';
 import { useOfflineReason } from '@web/components/connection.ts';
 import { ErrorState } from '@web/components/error-state.tsx';
 import { dataplaneUrl, useDataplaneUrlState } from './dataplane-url-state.ts';
@@ -63,21 +61,45 @@ const TRACE_FLOW_COLUMNS = [
   'Stats',
 ];
 
-/** One sentence for the live region: what happened to the packet. */
-function traceSummary(result: TraceResult): string {
-  if (result.dropReason) return `Trace: dropped on ${result.sourceNode}, ${result.dropReason}.`;
+const MODE_TEXT: Readonly<Record<TraceMode, string>> = {
+  predicted: 'Prediction',
+  simulated: 'Simulated packet',
+};
+
+function pickText(pick: TraceEcmp): string {
+  return `composite next hop ${pick.nexthopId} on ${pick.node}, slot ${pick.slot} of ${pick.slots}`;
+}
+
+/** One sentence for the live region: what happened (or would happen) to the packet. */
+export function traceSummary(result: TraceView): string {
+  const lead = result.mode === 'predicted' ? 'Prediction' : 'Trace';
+  if (result.dropReason)
+    return `${lead}: ${result.mode === 'predicted' ? 'would be dropped' : 'dropped'} on ${result.sourceNode}, ${result.dropReason}.`;
   const member = result.member
     ? ` to ${result.member.pod} on ${result.member.node} (${result.member.ip}:${result.member.port})`
     : '';
-  const ecmp = result.ecmp
-    ? ` via composite next hop ${result.ecmp.nexthopId}, slot ${result.ecmp.slot} of ${result.ecmp.slots}`
-    : '';
-  return `Trace: delivered${member}${ecmp}${result.reused ? ', on the existing flow' : ''}.`;
+  const picks = result.ecmpPicks.length > 0 ? ` via ${result.ecmpPicks.map(pickText).join(', then ')}` : '';
+  const verb = result.mode === 'predicted' ? 'goes' : 'delivered';
+  const reused = result.reused ? ', on the existing flow' : '';
+  const observed =
+    result.mode !== 'predicted'
+      ? result.agrees === false
+        ? `; the observed flow went to ${result.observed?.member?.pod ?? 'another member'}`
+        : ''
+      : result.observed === null
+        ? '; no flow of this 5-tuple is in the computes’ tables'
+        : result.agrees
+          ? `; the flow observed on ${result.observed.node} agrees`
+          : `; the flow observed on ${result.observed.node} went to ${result.observed.member?.pod ?? 'another member'} instead`;
+  return `${lead}: ${verb}${member}${picks}${reused}${observed}.`;
 }
 
 export function TraceTab() {
   const queryClient = useQueryClient();
   const { params, svc, setParams } = useDataplaneUrlState();
+  const capabilities = useCapabilities();
+  const canSimulate = capabilities?.simulate ?? false;
+  const mode: TraceMode = params.get('mode') === 'predicted' || !canSimulate ? 'predicted' : 'simulated';
   const pods = useQuery(clusterQueries.pods());
   const services = useQuery(clusterQueries.services());
   const offline = useOfflineReason();
@@ -102,7 +124,8 @@ export function TraceTab() {
   const trace = useMutation({ mutationFn: tracePacket, onSuccess: invalidate });
   const traffic = useMutation({ mutationFn: sendTraffic, onSuccess: invalidate });
 
-  const request = (): TraceRequest => ({
+  const request = (): TraceViewRequest => ({
+    mode,
     from: fromValue.trim(),
     to: toValue.trim(),
     protocol: protocolValue,
@@ -121,7 +144,9 @@ export function TraceTab() {
   };
 
   const announcement = trace.isPending
-    ? 'Tracing…'
+    ? mode === 'predicted'
+      ? 'Predicting…'
+      : 'Tracing…'
     : trace.data
       ? traceSummary(trace.data)
       : trace.isError
@@ -197,12 +222,41 @@ export function TraceTab() {
           onChange={(v) => setParams({ sport: v })}
           placeholder="random"
         />
+        {canSimulate ? (
+          <fieldset className="field dp-mode">
+            <legend>Mode</legend>
+            <label className="checkbox">
+              <input
+                type="radio"
+                name="trace-mode"
+                checked={mode === 'simulated'}
+                onChange={() => setParams({ mode: null })}
+              />
+              Simulated (send the packet)
+            </label>
+            <label className="checkbox">
+              <input
+                type="radio"
+                name="trace-mode"
+                checked={mode === 'predicted'}
+                onChange={() => setParams({ mode: 'predicted' })}
+              />
+              Predicted (from the computes’ tables)
+            </label>
+          </fieldset>
+        ) : (
+          capabilities && (
+            <p className="dp-mode-note" id={`${reasonId}-mode`}>
+              <strong>Predicted only.</strong> {MISSING_CAPABILITY.simulate}
+            </p>
+          )
+        )}
         <button
           type="submit"
           disabled={trace.isPending || offline !== null}
           aria-describedby={offline ? reasonId : undefined}
         >
-          Trace
+          {mode === 'predicted' ? 'Predict' : 'Trace'}
         </button>
         {offline && (
           <p id={reasonId} className="form-reason">
@@ -214,15 +268,52 @@ export function TraceTab() {
         {announcement}
       </p>
       {trace.isError && <ErrorState error={trace.error} />}
-      {trace.data && <TraceView result={trace.data} />}
+      {trace.data && <TraceResultView result={trace.data} />}
 
       <h2>Traffic</h2>
+      {!canSimulate ? (
+        capabilities && <p className="count">{MISSING_CAPABILITY.simulate}</p>
+      ) : (
+        <TrafficForm
+          request={request}
+          flowCount={flowCount}
+          setFlows={(v) => setParams({ flows: v })}
+          traffic={traffic}
+          offline={offline}
+          reasonId={reasonId}
+          summary={`from ${fromValue || '—'} to ${toValue || '—'}:${portValue || '—'} ${protocolValue}`}
+        />
+      )}
+    </div>
+  );
+}
+
+function TrafficForm({
+  request,
+  flowCount,
+  setFlows,
+  traffic,
+  offline,
+  reasonId,
+  summary,
+}: {
+  request: () => TraceViewRequest;
+  flowCount: string;
+  setFlows: (value: string) => void;
+  traffic: ReturnType<typeof useMutation<TrafficResult, Error, Parameters<typeof sendTraffic>[0]>>;
+  offline: string | null;
+  reasonId: string;
+  summary: string;
+}) {
+  return (
+    <>
       <form
         className="dp-form"
         aria-label="Send traffic"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!offline) traffic.mutate({ ...request(), flows: Number(flowCount) });
+          const { mode: _mode, ...packet } = request();
+          if (!offline) traffic.mutate({ ...packet, flows: Number(flowCount) });
         }}
       >
         <NumberField
@@ -230,7 +321,7 @@ export function TraceTab() {
           min={1}
           max={100000}
           value={flowCount}
-          onChange={(v) => setParams({ flows: v })}
+          onChange={setFlows}
           required
         />
         <button
@@ -241,8 +332,7 @@ export function TraceTab() {
           Send {flowCount || 0} flows
         </button>
         <span className="count">
-          from {fromValue || '—'} to {toValue || '—'}:{portValue || '—'} {protocolValue}, source ports in
-          sequence
+          {summary}, source ports in sequence
           {Number(flowCount) > SOURCE_PORTS &&
             ` (they wrap after ${SOURCE_PORTS.toLocaleString('en-US')}: the flows past that reuse a 5-tuple and count as reused)`}
         </span>
@@ -256,23 +346,72 @@ export function TraceTab() {
       </p>
       {traffic.isError && <ErrorState error={traffic.error} />}
       {traffic.data && <TrafficView result={traffic.data} />}
-    </div>
+    </>
   );
 }
 
-function TraceView({ result }: { result: TraceResult }) {
+function FlowTables({ flows, prefix }: { flows: readonly TraceFlow[]; prefix: string }) {
   const byNode = new Map<string, TraceFlow[]>();
-  for (const f of result.flows) byNode.set(f.node, [...(byNode.get(f.node) ?? []), f]);
+  for (const f of flows) byNode.set(f.node, [...(byNode.get(f.node) ?? []), f]);
+  return [...byNode].map(([node, list]) => (
+    <div key={node}>
+      <h3>
+        {prefix} on {node} <Link to={dataplaneUrl(node, 'flows')}>(open {node} flows)</Link>
+      </h3>
+      <table className="dp-table" aria-label={`${prefix} on ${node}`}>
+        <TableHead columns={TRACE_FLOW_COLUMNS} />
+        <tbody>
+          {list.map((f) => (
+            <tr key={`${f.index}-${f.direction}`}>
+              <td className="mono">
+                {f.index}&lt;=&gt;{f.reverseIndex}
+              </td>
+              <td>{f.direction}</td>
+              <td className="mono">
+                {f.sip}:{f.sport}
+              </td>
+              <td className="mono">
+                {f.dip}:{f.dport}
+              </td>
+              <td className="mono" title={protocolName(f.proto)}>
+                {f.proto} ({f.vrf})
+              </td>
+              <td className="mono">
+                {f.action}
+                {f.evicted && ' (evicted)'}
+              </td>
+              <td className="mono">{f.ecmpIndex === null ? '' : `E:${f.ecmpIndex}`}</td>
+              <td className="mono">
+                {f.packets}/{f.bytes}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  ));
+}
+
+function TraceResultView({ result }: { result: TraceView }) {
+  const predicted = result.mode === 'predicted';
   return (
     <section className="dp-result" aria-label="Trace result">
+      <p className="dp-result-mode">
+        <span className={`badge badge-${result.mode}`}>{MODE_TEXT[result.mode]}</span>{' '}
+        {predicted
+          ? 'What the computes’ tables say this packet would do: nothing was sent.'
+          : 'A packet was sent through the simulated vRouters.'}
+      </p>
       <dl className="basic-view">
         <div className="basic-row">
           <dt>Outcome</dt>
           <dd>
             {result.dropReason ? (
-              <strong className="dp-drop">Dropped: {result.dropReason}</strong>
+              <strong className="dp-drop">
+                {predicted ? 'Would be dropped' : 'Dropped'}: {result.dropReason}
+              </strong>
             ) : (
-              <strong className="dp-ok">Delivered</strong>
+              <strong className="dp-ok">{predicted ? 'Would be delivered' : 'Delivered'}</strong>
             )}
             {result.reused && ' (the existing flow was reused)'}
           </dd>
@@ -282,17 +421,32 @@ function TraceView({ result }: { result: TraceResult }) {
           <dd>{result.sourceNode}</dd>
         </div>
         <div className="basic-row">
-          <dt>ECMP choice</dt>
+          <dt>ECMP picks</dt>
           <dd>
-            {result.ecmp ? (
-              <>
-                <Link to={dataplaneUrl(result.sourceNode, 'nexthops', { nh: String(result.ecmp.nexthopId) })}>
-                  Composite NH {result.ecmp.nexthopId}
-                </Link>{' '}
-                slot {result.ecmp.slot} of {result.ecmp.slots} (hash {result.ecmp.hash} % {result.ecmp.slots})
-              </>
-            ) : (
+            {result.ecmpPicks.length === 0 ? (
               'none (not an ECMP destination)'
+            ) : (
+              <ol className="dp-picks" aria-label="ECMP picks, in order">
+                {result.ecmpPicks.map((pick, i) => (
+                  <li key={`${pick.node}-${pick.nexthopId}-${i}`}>
+                    {pick.node}:{' '}
+                    <Link to={dataplaneUrl(pick.node, 'nexthops', { nh: String(pick.nexthopId) })}>
+                      Composite NH {pick.nexthopId}
+                    </Link>{' '}
+                    slot {pick.slot} of {pick.slots} (hash {pick.hash} % {pick.slots})
+                    <span className="dp-pick-fields">
+                      seed {pick.seed}, over{' '}
+                      {pick.hashFields.length ? pick.hashFields.join(', ') : 'the 5-tuple'}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            )}
+            {result.whatIf === 'maglev' && (
+              <p className="form-reason">
+                What-if: this Service uses a Maglev table instead of the agent&apos;s slot pick (not Contrail
+                behaviour).
+              </p>
             )}
           </dd>
         </div>
@@ -304,44 +458,30 @@ function TraceView({ result }: { result: TraceResult }) {
               : '—'}
           </dd>
         </div>
-      </dl>
-      {[...byNode].map(([node, flows]) => (
-        <div key={node}>
-          <h3>
-            Flows on {node} <Link to={dataplaneUrl(node, 'flows')}>(open {node} flows)</Link>
-          </h3>
-          <table className="dp-table" aria-label={`Trace flows on ${node}`}>
-            <TableHead columns={TRACE_FLOW_COLUMNS} />
-            <tbody>
-              {flows.map((f) => (
-                <tr key={`${f.index}-${f.direction}`}>
-                  <td className="mono">
-                    {f.index}&lt;=&gt;{f.reverseIndex}
-                  </td>
-                  <td>{f.direction}</td>
-                  <td className="mono">
-                    {f.sip}:{f.sport}
-                  </td>
-                  <td className="mono">
-                    {f.dip}:{f.dport}
-                  </td>
-                  <td className="mono" title={protocolName(f.proto)}>
-                    {f.proto} ({f.vrf})
-                  </td>
-                  <td className="mono">
-                    {f.action}
-                    {f.evicted && ' (evicted)'}
-                  </td>
-                  <td className="mono">{f.ecmpIndex === null ? '' : `E:${f.ecmpIndex}`}</td>
-                  <td className="mono">
-                    {f.packets}/{f.bytes}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="basic-row">
+          <dt>Observed</dt>
+          <dd>
+            {result.observed === null ? (
+              'No flow of this 5-tuple is in the computes’ flow tables.'
+            ) : (
+              <>
+                Flow on {result.observed.node} to{' '}
+                {result.observed.member
+                  ? `${result.observed.member.pod} (${result.observed.member.ip}:${result.observed.member.port})`
+                  : 'no member'}
+                {': '}
+                {result.agrees === null ? null : result.agrees ? (
+                  <strong className="dp-ok">agrees</strong>
+                ) : (
+                  <strong className="dp-drop">disagrees</strong>
+                )}
+              </>
+            )}
+          </dd>
         </div>
-      ))}
+      </dl>
+      <FlowTables flows={result.flows} prefix="Trace flows" />
+      {predicted && result.observed && <FlowTables flows={result.observed.flows} prefix="Observed flows" />}
     </section>
   );
 }

@@ -7,7 +7,9 @@ import type { KubeService } from '@web/api/cluster.ts';
 import { buildDataplaneFixtures, POD_VRF, SERVICE_VRF, VIP } from '@web/testing/dataplane-fixtures.ts';
 import { buildFixtures } from '@web/testing/fixtures.ts';
 import { searchServices, serviceBackends } from './cluster-controls.tsx';
-import { resolveSlots } from './composite-slots.ts';
+import { buildVipTopology } from '@web/api/vip-topology.ts';
+import { computeReadings, FIXTURE_AS_OF } from '@web/testing/dataplane-fixtures.ts';
+import { resolveComposite } from './composite-slots.ts';
 import { membersOfSlot, serviceForVip } from './vip-members.ts';
 import { vipNexthop, vrfSearchOrder } from './vip-route.ts';
 
@@ -72,29 +74,35 @@ describe('vrfSearchOrder and vipNexthop', () => {
   });
 
   it('reads the next hop of the /32 route only', () => {
-    const routes = { route_list: fx.routes.get('k8s-node1')!.get(POD_VRF)! };
+    const routes = fx.routes.get('k8s-node1')!.get(POD_VRF)!;
     expect(vipNexthop(routes, VIP)).toBe(14);
     expect(vipNexthop(routes, '10.105.53.6')).toBeNull();
   });
 });
 
 describe('membersOfSlot', () => {
-  const composite = fx.nexthops.get('k8s-node1')!.find((n) => n.nh_index === 14)!;
-  const slots = resolveSlots(composite, {
-    node: 'k8s-node1',
-    vrouters: fx.vrouters,
-    interfacesByNode: fx.interfaces,
-    nexthops: fx.nexthops.get('k8s-node1')!,
+  const topology = buildVipTopology({
+    vip: VIP,
+    port: null,
+    lb: null,
+    computes: computeReadings(fx, VIP),
+    memberByVmi: new Map([['00000000-0000-4000-8000-000000000003', 'matched-by-server']]),
+    asOf: FIXTURE_AS_OF,
   });
+  const slots = resolveComposite(topology, 'k8s-node1', 14)!.slots;
   const template = [...buildFixtures().membersByPool.values()][0]![0]!;
 
-  it('matches by the member VMI, else by pod IP, one member per listener; none for a hole', () => {
-    const byVmi = { ...template, uuid: 'a', vmi: { uuid: slots[0]!.vmiUuid!, name: 'x' }, podIp: null };
+  it("matches the member VMI, one member per listener, else the server's match; none for a hole", () => {
+    const byVmi = { ...template, uuid: 'a', vmi: { uuid: slots[0]!.vmiUuid!, name: 'x' } };
     const otherPort = { ...byVmi, uuid: 'b', targetPort: 90 };
-    const byIp = { ...template, uuid: 'c', vmi: null, podIp: '10.47.255.253' };
-    const members = [byVmi, otherPort, byIp];
+    const matched = { ...template, uuid: 'matched-by-server', vmi: null };
+    const members = [byVmi, otherPort, matched];
     expect(membersOfSlot(slots[0]!, members).map((m) => m.uuid)).toEqual(['a', 'b']);
     expect(membersOfSlot(slots[1]!, members)).toEqual([]);
-    expect(membersOfSlot(slots[2]!, members).map((m) => m.uuid)).toEqual(['c']);
+    // The remote pod's VMI is the one on k8s-node2 that carries the tunnel's label.
+    expect(slots[2]!.vmiUuid).toBe('00000000-0000-4000-8000-000000000003');
+    expect(
+      membersOfSlot({ ...slots[2]!, vmiUuid: null, member: 'matched-by-server' }, members).map((m) => m.uuid),
+    ).toEqual(['matched-by-server']);
   });
 });

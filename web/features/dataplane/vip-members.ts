@@ -1,12 +1,10 @@
-// Which Service and load balancer a VIP belongs to, and its pool members, so next hops and
-// composite slots link back to the members and pods they are. kube-manager gives a Service's
-// loadbalancer the Service's uid as its uuid (kube-manager `vnc/loadbalancer.py`:
-// `lb_obj.uuid = service_id`), so the cluster's Service names the load balancer; a "Show in
-// dataplane" link names it directly (`lb`), which also works where no cluster is embedded.
+// Which Service a VIP belongs to, and a load balancer's pool members, so composite slots link
+// back to the members and pods they are. kube-manager gives a Service's loadbalancer the Service's
+// uid as its uuid (kube-manager `vnc/loadbalancer.py`: `lb_obj.uuid = service_id`).
 
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { MemberRow } from '@model/explorer.ts';
-import { clusterQueries, type KubeService } from '@web/api/cluster.ts';
+import type { KubeService } from '@web/api/cluster.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
 import type { CompositeSlot } from './composite-slots.ts';
 
@@ -32,12 +30,14 @@ export function serviceKey(service: KubeService): string {
   return `${service.metadata.namespace ?? 'default'}/${service.metadata.name}`;
 }
 
-/** The pool members a slot's member VMI (or, lacking it, its pod IP) stands for: one per listener. */
+/**
+ * The pool members a slot's member stands for, one per listener: those on its pod's VMI, else the
+ * one the server matched to it.
+ */
 export function membersOfSlot(slot: CompositeSlot, members: readonly MemberRow[]): MemberRow[] {
   if (slot.kind === 'hole') return [];
-  return members.filter((m) =>
-    slot.vmiUuid !== null && m.vmi ? m.vmi.uuid === slot.vmiUuid : m.podIp !== null && m.podIp === slot.podIp,
-  );
+  const byVmi = slot.vmiUuid === null ? [] : members.filter((m) => m.vmi?.uuid === slot.vmiUuid);
+  return byVmi.length > 0 ? byVmi : members.filter((m) => m.uuid === slot.member);
 }
 
 /** Module-level, so useQueries keeps the combined array while no level changed. */
@@ -45,22 +45,12 @@ function allMembers(results: { data?: MemberRow[] | undefined }[]): MemberRow[] 
   return results.flatMap((r) => r.data ?? []);
 }
 
-export interface VipMembers {
-  service: KubeService | undefined;
-  lbUuid: string | null;
-  members: MemberRow[];
-}
-
-/** The Service, load balancer and every pool member of `vip` (each listener's pool). */
-export function useVipMembers(vip: string | null, lbFromLink: string | null): VipMembers {
-  const services = useQuery(clusterQueries.services());
-  const service = vip ? serviceForVip(services.data, vip) : undefined;
-  const lbUuid = lbFromLink ?? service?.metadata.uid ?? null;
+/** Every pool member of a load balancer (each listener's pool), to link slots back to them. */
+export function useLbMembers(lbUuid: string | null): MemberRow[] {
   const listeners = useQuery({ ...explorerQueries.listeners(lbUuid ?? ''), enabled: lbUuid !== null });
   const poolUuids = (listeners.data ?? []).flatMap((l) => l.pools.map((p) => p.uuid));
-  const members = useQueries({
+  return useQueries({
     queries: poolUuids.map((uuid) => explorerQueries.members(uuid)),
     combine: allMembers,
   });
-  return { service, lbUuid, members };
 }

@@ -1,11 +1,11 @@
 // Finds a VIP's /32 route on one compute, for "Show in dataplane": a ClusterIP VIP is leaked into
 // every pod VRF, an external IP lives in its floating IP's VRF, so the VRFs are tried in order —
-// the one the Routes tab opens on first, then the fullest — until one holds the route.
+// the one the Routes tab opens on first, then the fullest — each asked only for the routes covering
+// the VIP (`prefix=<vip>`), until one holds the /32.
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import type { Inet4UcRouteResp, ItfSandeshData, VrfSandeshData } from '@model/dataplane/types.ts';
-import { dataplaneQueries } from '@web/api/dataplane.ts';
+import { useQuery } from '@tanstack/react-query';
+import type { ItfSandeshData, RouteUcSandeshData, VrfSandeshData } from '@model/dataplane/types.ts';
+import { dataplaneQueries, fetchTablePage } from '@web/api/dataplane.ts';
 import { defaultVrfName } from './default-vrf.ts';
 
 /** The VRFs to look in, most likely first; VRFs without routes are skipped. */
@@ -21,55 +21,46 @@ export function vrfSearchOrder(
   return first === undefined ? rest : [first, ...rest];
 }
 
-/** The next hop of the active path of `vip`/32 in `routes`, or null when there is no such route. */
-export function vipNexthop(routes: Inet4UcRouteResp, vip: string): number | null {
-  const route = routes.route_list.find((r) => r.src_ip === vip && r.src_plen === 32);
+/** The next hop of the active path of `vip`/32 among `routes`, or null when there is no such route. */
+export function vipNexthop(routes: readonly RouteUcSandeshData[], vip: string): number | null {
+  const route = routes.find((r) => r.src_ip === vip && r.src_plen === 32);
   return route?.path_list[0]?.nh?.nh_index ?? null;
 }
 
 export type VipRouteState =
-  | { status: 'searching'; vrf: string | null }
+  | { status: 'searching' }
   | { status: 'found'; vrf: string; nexthop: number }
   | { status: 'absent'; searched: string[] }
   | { status: 'error'; error: unknown; retry: () => void };
 
+type Found = { status: 'found'; vrf: string; nexthop: number } | { status: 'absent'; searched: string[] };
+
 /** Looks for `vip` in the compute's VRFs one at a time; `enabled` false does nothing. */
 export function useVipRoute(node: string, vip: string, enabled: boolean): VipRouteState {
-  const vrfs = useQuery({ ...dataplaneQueries.vrfs(node), enabled });
-  const interfaces = useQuery({ ...dataplaneQueries.interfaces(node), enabled });
-  const order = useMemo(
-    () =>
-      vrfs.data && interfaces.data ? vrfSearchOrder(interfaces.data.itf_list, vrfs.data.vrf_list) : null,
-    [vrfs.data, interfaces.data],
-  );
-  // The first VRF not searched yet (or holding the VIP): the VRFs before it are in the cache and
-  // lack the route. Each answer re-renders this hook, which then moves on by itself.
-  const queryClient = useQueryClient();
-  const searched = order ?? [];
-  let attempt = 0;
-  for (; attempt < searched.length; attempt++) {
-    const seen = queryClient.getQueryData(dataplaneQueries.routes(node, searched[attempt]!).queryKey);
-    if (seen === undefined || vipNexthop(seen, vip) !== null) break;
-  }
-  const vrf = order?.[attempt];
-  const routes = useQuery({
-    ...dataplaneQueries.routes(node, vrf ?? ''),
-    enabled: enabled && vrf !== undefined,
+  const query = useQuery({
+    queryKey: [...dataplaneQueries.all(), node, 'vip-route', vip],
+    enabled,
+    queryFn: async ({ client }): Promise<Found> => {
+      const [vrfs, interfaces] = await Promise.all([
+        client.fetchQuery(dataplaneQueries.vrfs(node)),
+        fetchTablePage('interfaces', node, {}, null),
+      ]);
+      const order = vrfSearchOrder(
+        interfaces.items.map((i) => i.record),
+        vrfs.vrf_list,
+      );
+      for (const vrf of order) {
+        const page = await fetchTablePage('routes', node, { vrf, prefix: vip }, null, 10);
+        const nexthop = vipNexthop(
+          page.items.map((r) => r.record),
+          vip,
+        );
+        if (nexthop !== null) return { status: 'found', vrf, nexthop };
+      }
+      return { status: 'absent', searched: order };
+    },
   });
-  const nexthop = routes.data ? vipNexthop(routes.data, vip) : null;
-
-  const failed = vrfs.error ?? interfaces.error ?? routes.error;
-  if (failed)
-    return {
-      status: 'error',
-      error: failed,
-      retry: () => {
-        void vrfs.refetch();
-        void interfaces.refetch();
-        void routes.refetch();
-      },
-    };
-  if (order && attempt >= order.length) return { status: 'absent', searched: order };
-  if (vrf !== undefined && nexthop !== null) return { status: 'found', vrf, nexthop };
-  return { status: 'searching', vrf: vrf ?? null };
+  if (query.data) return query.data;
+  if (query.isError) return { status: 'error', error: query.error, retry: () => void query.refetch() };
+  return { status: 'searching' };
 }

@@ -31,6 +31,8 @@ import {
   type TreeNode,
   type TreeRows,
 } from './tree-model.ts';
+import type { LbConsistency } from '@model/api/dataplane-views.ts';
+import { useDriftByLb } from './drift.tsx';
 import { LB_COLUMNS, NodeCells } from './tree-rows.tsx';
 import { useTreeLevels } from './use-tree-levels.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
@@ -61,6 +63,7 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
 }: LoadBalancerTreeProps) {
   const { entries, expanded, details, jsonViews, setExpanded, setDetails, setView } = useTreeUrlState();
   const levels = useTreeLevels(entries);
+  const drift = useDriftByLb();
   // Roots are laid out once per root list; an expand only splices its own subtree in.
   const rootRows = useMemo(() => buildRootRows(roots, firstLevel), [roots, firstLevel]);
   const open = useMemo(() => ({ expanded, details }), [expanded, details]);
@@ -219,6 +222,11 @@ export const LoadBalancerTree = memo(function LoadBalancerTree({
               onToggle={toggle}
               onDetails={toggleDetails}
               view={jsonViews.has(row.type === 'status' ? '' : row.node.row.uuid) ? 'json' : 'basic'}
+              drift={
+                row.type === 'node' && row.node.kind === 'loadbalancer'
+                  ? drift?.get(row.node.row.uuid)
+                  : undefined
+              }
               onViewChange={setView}
               colCount={headers.length}
             />
@@ -241,6 +249,7 @@ interface RowViewProps {
   view: 'basic' | 'json';
   onViewChange: (uuid: string, view: 'basic' | 'json') => void;
   colCount: number;
+  drift: LbConsistency | undefined;
 }
 
 function RowView({
@@ -255,6 +264,7 @@ function RowView({
   view,
   onViewChange,
   colCount,
+  drift,
 }: RowViewProps) {
   if (row.type === 'node')
     return (
@@ -277,6 +287,7 @@ function RowView({
           isActive={isActive}
           onToggle={() => onToggle(row.node, !row.isExpanded)}
           onDetails={() => onDetails(row.node, !row.hasDetails)}
+          drift={drift}
         />
       </div>
     );
@@ -296,6 +307,7 @@ function RowView({
             lbUuid={lbUuid}
             node={node.kind === 'member' ? node.row.node : null}
             pod={node.kind === 'member' ? podKeyOf(node.row) : null}
+            port={node.kind === 'listener' ? node.row.port : null}
           />
         )}
         <ObjectDetail

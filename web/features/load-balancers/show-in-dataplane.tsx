@@ -1,6 +1,6 @@
 // "Show in dataplane" for a load balancer, a listener or a member: pick a compute and open the
-// VIP's route and ECMP composite there (a member's own compute by default). Absent where no
-// dataplane is served (a real cluster before its computes are reachable).
+// VIP's route and ECMP composite there (a member's own compute by default), or the VIP's ECMP
+// topology on every compute at once. Absent where no dataplane is served.
 
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
@@ -8,7 +8,7 @@ import { Link } from 'react-router';
 import { serviceOfLbDisplayName } from '@model/contrail/names.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
-import { dataplaneVipUrl } from '@web/components/dataplane-link.ts';
+import { dataplaneVipUrl, topologyUrl } from '@web/components/dataplane-link.ts';
 
 export interface ShowInDataplaneProps {
   /** The load balancer whose VIP to show. */
@@ -17,9 +17,11 @@ export interface ShowInDataplaneProps {
   node?: string | null;
   /** `<namespace>/<pod>` of a member, picked out among the composite's slots. */
   pod?: string | null;
+  /** A listener's port: the topology of the VIP on that port. */
+  port?: number | null;
 }
 
-export function ShowInDataplane({ lbUuid, node, pod }: ShowInDataplaneProps) {
+export function ShowInDataplane({ lbUuid, node, pod, port }: ShowInDataplaneProps) {
   const vrouters = useQuery(dataplaneQueries.vrouters());
   const lb = useQuery(explorerQueries.loadBalancer(lbUuid));
   const [picked, setPicked] = useState<string | null>(null);
@@ -50,6 +52,7 @@ export function ShowInDataplane({ lbUuid, node, pod }: ShowInDataplaneProps) {
       >
         Show {vip} in dataplane
       </Link>
+      <Link to={topologyUrl({ lb: lbUuid, port })}>ECMP topology on every compute</Link>
     </div>
   );
 }

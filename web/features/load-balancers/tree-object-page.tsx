@@ -17,9 +17,16 @@ import { refLabel } from '@web/components/ref-label.ts';
 import { LoadBalancerTree } from './load-balancer-tree.tsx';
 import { MemberFacts, podKeyOf } from './member-facts.tsx';
 import { rowName } from './row-names.ts';
+import { ConsistencySection } from './drift.tsx';
 import { ShowInDataplane } from './show-in-dataplane.tsx';
 import { CONFIG_TYPE, type NodeKind, type TreeNode } from './tree-model.ts';
 import { useTreeUrlState } from './tree-url-state.ts';
+
+/** A listener object's `loadbalancer_listener_properties.protocol_port`. */
+function listenerPort(obj: ConfigObject | undefined): number | null {
+  const props = obj?.loadbalancer_listener_properties as { protocol_port?: unknown } | undefined;
+  return typeof props?.protocol_port === 'number' ? props.protocol_port : null;
+}
 
 function firstRef(obj: ConfigObject | undefined, field: string): string | undefined {
   const refs = obj?.[field];
@@ -129,9 +136,11 @@ export function TreeObjectPage({ kind, uuid }: { kind: NodeKind; uuid: string })
           lbUuid={lbUuid}
           node={memberRow?.node ?? null}
           pod={memberRow ? podKeyOf(memberRow) : null}
+          port={kind === 'listener' ? listenerPort(self.data) : null}
         />
       )}
       {memberRow && <MemberFacts row={memberRow} />}
+      {kind === 'loadbalancer' && <ConsistencySection uuid={uuid} />}
       {self.isPending && self.data === undefined ? (
         <LoadingState what={`${type} ${uuid}`} />
       ) : (

@@ -5,18 +5,24 @@
 
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import type { LbConsistency } from '@model/api/dataplane-views.ts';
 import { serviceOfLbDisplayName } from '@model/contrail/names.ts';
 import type { ListenerRow, LoadBalancerRow, MemberRow, PoolRow } from '@model/explorer.ts';
 import { MiddleEllipsis } from '@web/components/middle-ellipsis.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
 import { refLabel } from '@web/components/ref-label.ts';
+import { topologyUrl } from '@web/components/dataplane-link.ts';
 import { AdminState, StatusDot } from '@web/components/status-dot.tsx';
 import { TreeToggle } from '@web/components/tree-toggle.tsx';
+import { DriftFlag } from './drift.tsx';
 import { labelledName, memberName, rowName } from './row-names.ts';
 import { CONFIG_TYPE, type FlatRow, type TreeNode } from './tree-model.ts';
 
-/** The legacy grid's columns (Provisioning status is in the details, as it was there). */
-export const LB_COLUMNS = ['Name', 'VIP', 'Provider', 'Listeners', 'Members', 'Operating', 'Admin'];
+/**
+ * The legacy grid's columns (Provisioning status is in the details, as it was there), and the
+ * consistency check's drift flag.
+ */
+export const LB_COLUMNS = ['Name', 'VIP', 'Provider', 'Listeners', 'Members', 'Operating', 'Admin', 'Drift'];
 
 type NodeRow = Extract<FlatRow, { type: 'node' }>;
 
@@ -25,9 +31,11 @@ interface NodeCellsProps {
   isActive: boolean;
   onToggle: () => void;
   onDetails: () => void;
+  /** The load balancer's consistency check, when the server runs it. */
+  drift?: LbConsistency | undefined;
 }
 
-export function NodeCells({ row, isActive, onToggle, onDetails }: NodeCellsProps) {
+export function NodeCells({ row, isActive, onToggle, onDetails, drift }: NodeCellsProps) {
   const { node } = row;
   const tabIndex = isActive ? 0 : -1;
   const label = labelledName(node);
@@ -77,14 +85,14 @@ export function NodeCells({ row, isActive, onToggle, onDetails }: NodeCellsProps
       return (
         <>
           {nameCell}
-          <LoadBalancerCells row={node.row} />
+          <LoadBalancerCells row={node.row} tabIndex={tabIndex} drift={drift} />
         </>
       );
     case 'listener':
       return (
         <>
           {nameCell}
-          <ListenerSummary row={node.row} />
+          <ListenerSummary row={node.row} tabIndex={tabIndex} />
         </>
       );
     case 'pool':
@@ -146,12 +154,31 @@ function NameText({ node }: { node: TreeNode }) {
   }
 }
 
-function LoadBalancerCells({ row }: { row: LoadBalancerRow }) {
+function LoadBalancerCells({
+  row,
+  tabIndex,
+  drift,
+}: {
+  row: LoadBalancerRow;
+  tabIndex: number;
+  drift: LbConsistency | undefined;
+}) {
   const listeners = row.listeners.map((l) => `${l.protocol ?? '?'}:${l.port ?? '?'}`).join(', ');
   return (
     <>
       <div role="gridcell" className="cell mono">
-        {row.vip ?? '—'}
+        {row.vip ? (
+          // The VIP leads to where it lives: its ECMP topology on every compute.
+          <Link
+            to={topologyUrl({ lb: row.uuid })}
+            tabIndex={tabIndex}
+            aria-label={`ECMP topology of ${row.vip}`}
+          >
+            {row.vip}
+          </Link>
+        ) : (
+          '—'
+        )}
       </div>
       <div role="gridcell" className="cell">
         {row.provider ?? '—'}
@@ -179,6 +206,9 @@ function LoadBalancerCells({ row }: { row: LoadBalancerRow }) {
       <div role="gridcell" className="cell">
         <AdminState up={row.adminState} />
       </div>
+      <div role="gridcell" className="cell cell-drift">
+        <DriftFlag check={drift} />
+      </div>
     </>
   );
 }
@@ -191,9 +221,20 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function ListenerSummary({ row }: { row: ListenerRow }) {
+function ListenerSummary({ row, tabIndex }: { row: ListenerRow; tabIndex: number }) {
   return (
     <div role="gridcell" className="cell cell-summary">
+      {row.loadbalancerUuid && (
+        <Fact label="ECMP">
+          <Link
+            to={topologyUrl({ lb: row.loadbalancerUuid, port: row.port })}
+            tabIndex={tabIndex}
+            aria-label={`ECMP topology of listener ${row.protocol ?? '?'}:${row.port ?? '?'}`}
+          >
+            topology
+          </Link>
+        </Fact>
+      )}
       <Fact label="pools">{row.pools.length}</Fact>
       <Fact label="members">{row.membersTotal}</Fact>
       {row.connectionLimit !== null && <Fact label="connection limit">{row.connectionLimit}</Fact>}

@@ -1,0 +1,85 @@
+// Drift on the load balancer screens (the consistency check, /api/consistency): a flag on a row
+// naming the first broken link, and a load balancer page's section with every problem found along
+// Endpoints → pool members → the VIP floating IP's VMI refs → each compute's route and next hops.
+// Only where the server runs the check.
+
+import { useQuery } from '@tanstack/react-query';
+import type { ConsistencyLayer, ConsistencyProblem, LbConsistency } from '@model/api/dataplane-views.ts';
+import { consistencyQueries } from '@web/api/consistency.ts';
+import { useCapabilities } from '@web/components/capabilities.ts';
+import { ErrorState } from '@web/components/error-state.tsx';
+
+export const LAYER_TEXT: Readonly<Record<ConsistencyLayer, string>> = {
+  endpoints: 'Endpoints',
+  members: 'pool members',
+  'floating-ip': 'VIP floating IP',
+  route: 'route',
+  nexthop: 'next hop',
+};
+
+/** `pool members: pod web-2 is …` / `route on k8s-node2: …`. */
+export function problemText(problem: ConsistencyProblem): string {
+  return `${LAYER_TEXT[problem.layer]}${problem.node ? ` on ${problem.node}` : ''}: ${problem.message}`;
+}
+
+/** Each load balancer's check from the report, by uuid; null where the server has no check. */
+export function useDriftByLb(): ReadonlyMap<string, LbConsistency> | null {
+  const capabilities = useCapabilities();
+  const report = useQuery({ ...consistencyQueries.report(), enabled: capabilities?.hasViews === true });
+  if (!report.data) return null;
+  return new Map(report.data.loadbalancers.map((lb) => [lb.uuid, lb]));
+}
+
+/** The row's flag: nothing while consistent, else the first broken link in words. */
+export function DriftFlag({ check }: { check: LbConsistency | undefined }) {
+  if (!check || check.consistent) return null;
+  const first = check.problems[0];
+  const text = first ? problemText(first) : 'inconsistent';
+  return (
+    <span className="drift-flag" title={text}>
+      <span aria-hidden="true">⚠ </span>
+      Drift: {text}
+    </span>
+  );
+}
+
+/** A load balancer page's check, asked of the server on its own (and more often than the report). */
+export function ConsistencySection({ uuid }: { uuid: string }) {
+  const capabilities = useCapabilities();
+  const check = useQuery({
+    ...consistencyQueries.loadBalancer(uuid),
+    enabled: capabilities?.hasViews === true,
+  });
+  if (!capabilities?.hasViews) return null;
+  return (
+    <section className="consistency" aria-label="Consistency">
+      <h2>Consistency</h2>
+      {check.data === undefined ? (
+        check.isError ? (
+          <ErrorState error={check.error} onRetry={() => void check.refetch()} />
+        ) : (
+          <p className="count">Checking Endpoints, pool members, the VIP floating IP and every compute…</p>
+        )
+      ) : check.data.consistent ? (
+        <p role="status" className="dp-ok">
+          Consistent: the Service&apos;s Endpoints, the pool members, the VIP floating IP&apos;s VMI refs and
+          every compute&apos;s route and next hops agree.
+        </p>
+      ) : (
+        <div role="status">
+          <p className="drift-flag drift-flag-block">
+            <span aria-hidden="true">⚠ </span>
+            Drift: {check.data.problems[0] ? problemText(check.data.problems[0]) : 'inconsistent'}
+          </p>
+          {check.data.problems.length > 1 && (
+            <ul className="plain-list drift-problems" aria-label="Every problem found">
+              {check.data.problems.map((p, i) => (
+                <li key={i}>{problemText(p)}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
