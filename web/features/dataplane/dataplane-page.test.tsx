@@ -265,7 +265,9 @@ describe('dataplane next hops', () => {
     // Zoom and fit: React Flow's controls.
     expect(within(graph).getByRole('button', { name: /fit view/i })).toBeTruthy();
     const detail = screen.getByRole('region', { name: 'Next hop 14' });
-    expect(detail.textContent).toContain('Hash fields l3-source-address, l3-destination-address, l4-protocol');
+    expect(detail.textContent).toContain(
+      'Hash fields l3-source-address, l3-destination-address, l4-protocol',
+    );
     expect(
       within(detail)
         .getByRole('link', { name: 'ECMP topology of 10.105.53.64 on every compute' })
