@@ -63,12 +63,13 @@ function CompositeView({ node, nh }: { node: string; nh: NhSandeshData }) {
   const via = useQuery({ ...dataplaneQueries.routesVia(node, nh.vrf, nh.nh_index), enabled: nh.vrf !== '' });
   const routes = (via.data ?? []).filter((r) => r.record.src_plen === 32);
   const vips = routes.map((r) => r.record.src_ip);
-  // A local-ECMP composite is no route's next hop: the VIP comes from the link that opened it.
-  const vip = vips[0] ?? vipParam;
+  // Services with the same backends share one composite: the VIP the page was opened for names
+  // it, else the first. A local-ECMP composite is no route's next hop: the VIP comes from the link.
+  const vip = (vipParam !== null && vips.includes(vipParam) ? vipParam : vips[0]) ?? vipParam;
   const topology = useQuery({ ...dataplaneQueries.topology({ vip: vip ?? '' }), enabled: vip !== null });
   const resolved = topology.data ? resolveComposite(topology.data, node, nh.nh_index) : null;
   const slots = resolved?.slots ?? slotsOfRecord(nh);
-  const names = routes[0]?.names ?? {};
+  const names = routes.find((r) => r.record.src_ip === vip)?.names ?? {};
   const lbUuid = lbParam ?? names.lb ?? topology.data?.lb?.uuid ?? null;
   const lbService = topology.data?.lb ? serviceOfLbDisplayName(topology.data.lb.displayName) : null;
   const service = names.service ?? (lbService ? `${lbService.namespace}/${lbService.name}` : null);

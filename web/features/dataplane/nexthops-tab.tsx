@@ -4,9 +4,11 @@
 // ECMP composite, its graph and slot table. "Show in dataplane" arrives here with `vip` and is
 // resolved to the VIP's route on this compute.
 
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import type { NhSandeshData } from '@model/dataplane/types.ts';
-import type { Annotated } from '@model/api/dataplane-views.ts';
+import type { Annotated, EntityNames } from '@model/api/dataplane-views.ts';
+import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { CompositeDetail } from './composite-view.tsx';
 import { useDataplaneUrlState } from './dataplane-url-state.ts';
@@ -85,12 +87,15 @@ function columns(
       header: 'Leads to',
       width: 'minmax(9rem, 1fr)',
       className: 'cell cell-wrap cell-names',
-      cell: ({ record, names }) => (
-        <>
-          {isCompositeNh(record) && names.vip && <span className="mono">{names.vip}/32 </span>}
-          <Names names={names} hideVip hideNode={node} />
-        </>
-      ),
+      cell: ({ record, names }) =>
+        isCompositeNh(record) && record.nh_index === selected ? (
+          <CompositeVips node={node} nh={record} names={names} />
+        ) : (
+          <>
+            {isCompositeNh(record) && names.vip && <span className="mono">{names.vip}/32 </span>}
+            <Names names={names} hideVip hideNode={node} />
+          </>
+        ),
     },
     {
       header: 'Refs',
@@ -189,6 +194,36 @@ export function NexthopsTab({ node }: { node: string }) {
         )}
       </div>
     </div>
+  );
+}
+
+/**
+ * The selected composite's every VIP with its Service: Services with the same backends share one
+ * composite, and a row's names give only the first, so the one in detail asks for all the routes
+ * through it (the query its detail makes too).
+ */
+function CompositeVips({ node, nh, names }: { node: string; nh: NhSandeshData; names: EntityNames }) {
+  const via = useQuery({
+    ...dataplaneQueries.routesVia(node, nh.vrf, nh.nh_index),
+    enabled: nh.vrf !== '',
+  });
+  const routes = (via.data ?? []).filter((r) => r.record.src_plen === 32);
+  if (routes.length === 0)
+    return (
+      <>
+        {names.vip && <span className="mono">{names.vip}/32 </span>}
+        <Names names={names} hideVip hideNode={node} />
+      </>
+    );
+  return (
+    <span className="names-list">
+      {routes.map((r) => (
+        <span key={r.record.src_ip}>
+          <span className="mono">{r.record.src_ip}/32 </span>
+          <Names names={r.names} hideVip hideNode={node} />
+        </span>
+      ))}
+    </span>
   );
 }
 

@@ -127,15 +127,18 @@ export function usePagedTable<K extends TableName>(
     }
   });
 
-  // The compute list is refetched on every config event: the rows in view may have changed.
+  // The compute list is refetched on every config event: the rows in view may have changed since
+  // they were read — while this table was on screen, or while another tab was (the pages stay in
+  // the cache, so coming back to a table shows them at once, then refreshes them if they are older).
   const changedAt = useQuery({ ...dataplaneQueries.vrouters(), enabled }).dataUpdatedAt;
-  const isLoaded = query.isSuccess;
-  const seenChange = useRef(changedAt);
+  const isLoaded = query.isSuccess && !query.isPlaceholderData;
+  const readAt = query.dataUpdatedAt;
+  const refreshedFor = useRef(0);
   useEffect(() => {
-    if (changedAt === seenChange.current || !isLoaded) return;
-    seenChange.current = changedAt;
+    if (!isLoaded || changedAt <= readAt || changedAt === refreshedFor.current) return;
+    refreshedFor.current = changedAt;
     void refresh();
-  }, [changedAt, isLoaded]);
+  }, [changedAt, isLoaded, readAt]);
 
   // Flows: on a timer while the tab is visible, and at once when it shows again.
   const periodic = refreshEveryMs !== undefined && visible && enabled && isLoaded;

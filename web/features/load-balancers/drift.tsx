@@ -30,11 +30,19 @@ export function useDriftByLb(): ReadonlyMap<string, LbConsistency> | null {
   return new Map(report.data.loadbalancers.map((lb) => [lb.uuid, lb]));
 }
 
-/** The row's flag: nothing while consistent, else the first broken link in words. */
+/** The first broken link in words. */
+export function firstProblemText(check: LbConsistency): string {
+  const first = check.problems[0];
+  return first ? problemText(first) : 'inconsistent';
+}
+
+/**
+ * The row's flag: nothing while consistent, else the first broken link in words (ellipsized in
+ * the narrow column; the whole sentence is its title and its accessible text).
+ */
 export function DriftFlag({ check }: { check: LbConsistency | undefined }) {
   if (!check || check.consistent) return null;
-  const first = check.problems[0];
-  const text = first ? problemText(first) : 'inconsistent';
+  const text = firstProblemText(check);
   return (
     <span className="drift-flag" title={text}>
       <span aria-hidden="true">⚠ </span>
@@ -69,7 +77,7 @@ export function ConsistencySection({ uuid }: { uuid: string }) {
         <div role="status">
           <p className="drift-flag drift-flag-block">
             <span aria-hidden="true">⚠ </span>
-            Drift: {check.data.problems[0] ? problemText(check.data.problems[0]) : 'inconsistent'}
+            Drift: {firstProblemText(check.data)}
           </p>
           {check.data.problems.length > 1 && (
             <ul className="plain-list drift-problems" aria-label="Every problem found">

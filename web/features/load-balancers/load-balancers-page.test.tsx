@@ -52,8 +52,8 @@ describe('load balancers page', () => {
       '2/2',
       'ONLINE',
       'Up',
-      // Drift: nothing while the consistency check finds the load balancer consistent.
-      '',
+      // Dataplane: the VIP's topology, and no drift flag while the check finds it consistent.
+      'ECMP',
     ]);
     // The namespace is set apart from the Service, whose end stays visible when space is short.
     const name = within(row).getByRole('link', { name: 'ns-user-1__service-web-clusterip' });

@@ -20,9 +20,18 @@ import { CONFIG_TYPE, type FlatRow, type TreeNode } from './tree-model.ts';
 
 /**
  * The legacy grid's columns (Provisioning status is in the details, as it was there), and the
- * consistency check's drift flag.
+ * dataplane's: the VIP's ECMP topology and the consistency check's drift flag.
  */
-export const LB_COLUMNS = ['Name', 'VIP', 'Provider', 'Listeners', 'Members', 'Operating', 'Admin', 'Drift'];
+export const LB_COLUMNS = [
+  'Name',
+  'VIP',
+  'Provider',
+  'Listeners',
+  'Members',
+  'Operating',
+  'Admin',
+  'Dataplane',
+];
 
 type NodeRow = Extract<FlatRow, { type: 'node' }>;
 
@@ -167,18 +176,7 @@ function LoadBalancerCells({
   return (
     <>
       <div role="gridcell" className="cell mono">
-        {row.vip ? (
-          // The VIP leads to where it lives: its ECMP topology on every compute.
-          <Link
-            to={topologyUrl({ lb: row.uuid })}
-            tabIndex={tabIndex}
-            aria-label={`ECMP topology of ${row.vip}`}
-          >
-            {row.vip}
-          </Link>
-        ) : (
-          '—'
-        )}
+        {row.vip ?? '—'}
       </div>
       <div role="gridcell" className="cell">
         {row.provider ?? '—'}
@@ -206,7 +204,17 @@ function LoadBalancerCells({
       <div role="gridcell" className="cell">
         <AdminState up={row.adminState} />
       </div>
-      <div role="gridcell" className="cell cell-drift">
+      <div role="gridcell" className="cell cell-dataplane">
+        {row.vip && (
+          // The VIP where it lives: its ECMP topology on every compute.
+          <Link
+            to={topologyUrl({ lb: row.uuid })}
+            tabIndex={tabIndex}
+            aria-label={`ECMP topology of ${row.vip}`}
+          >
+            ECMP
+          </Link>
+        )}
         <DriftFlag check={drift} />
       </div>
     </>
