@@ -139,6 +139,16 @@ export function usePagedTable<K extends TableName>(
     refreshedFor.current = changedAt;
     void refresh();
   }, [changedAt, isLoaded, readAt]);
+  // Pages from the cache (a table shown again) are shown at once and asked again once: a compute
+  // reprograms after the config change that caused it, so they may be older than any event says.
+  const [mountedAt] = useState(() => Date.now());
+  const fromCache = isLoaded && readAt < mountedAt;
+  const refreshedOnMount = useRef(false);
+  useEffect(() => {
+    if (!fromCache || refreshedOnMount.current) return;
+    refreshedOnMount.current = true;
+    void refresh();
+  }, [fromCache]);
 
   // Flows: on a timer while the tab is visible, and at once when it shows again.
   const periodic = refreshEveryMs !== undefined && visible && enabled && isLoaded;
