@@ -148,3 +148,19 @@ export function slotsOfRecord(nh: NhSandeshData): CompositeSlot[] {
     return { ...HOLE, slot, kind: 'tunnel', label: c.label, remote: { ip: c.dip, node: null } };
   });
 }
+
+/**
+ * Whether slots read from the topology are those of this next hop as last read: the same number,
+ * holes in the same places, the same labels. The topology is read apart from the next hop, so
+ * right after a change one can be older than the other; the next hop's own slots win until both
+ * agree.
+ */
+export function slotsAgree(slots: readonly CompositeSlot[], nh: NhSandeshData): boolean {
+  return (
+    slots.length === nh.mc_list.length &&
+    nh.mc_list.every((c, i) => {
+      const slot = slots[i]!;
+      return c.type === 'NULL' ? slot.kind === 'hole' : slot.kind !== 'hole' && slot.label === c.label;
+    })
+  );
+}

@@ -17,7 +17,7 @@ import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
 import { CliOutput } from './cli-view.tsx';
 import { shareText, slotLinks, slotTarget } from './composite-graph-model.ts';
-import { resolveComposite, slotsOfRecord, type CompositeSlot } from './composite-slots.ts';
+import { resolveComposite, slotsAgree, slotsOfRecord, type CompositeSlot } from './composite-slots.ts';
 import { dataplaneUrl, useDataplaneUrlState } from './dataplane-url-state.ts';
 import { isCompositeNh, nhKind } from './route-rows.ts';
 import { TableHead } from './table-head.tsx';
@@ -67,7 +67,8 @@ function CompositeView({ node, nh }: { node: string; nh: NhSandeshData }) {
   // it, else the first. A local-ECMP composite is no route's next hop: the VIP comes from the link.
   const vip = (vipParam !== null && vips.includes(vipParam) ? vipParam : vips[0]) ?? vipParam;
   const topology = useQuery({ ...dataplaneQueries.topology({ vip: vip ?? '' }), enabled: vip !== null });
-  const resolved = topology.data ? resolveComposite(topology.data, node, nh.nh_index) : null;
+  const fromTopology = topology.data ? resolveComposite(topology.data, node, nh.nh_index) : null;
+  const resolved = fromTopology && slotsAgree(fromTopology.slots, nh) ? fromTopology : null;
   const slots = resolved?.slots ?? slotsOfRecord(nh);
   const names = routes.find((r) => r.record.src_ip === vip)?.names ?? {};
   const lbUuid = lbParam ?? names.lb ?? topology.data?.lb?.uuid ?? null;

@@ -17,7 +17,7 @@ import {
 } from '@web/testing/dataplane-fixtures.ts';
 import { scaleTopology } from '@web/testing/scale-fixtures.ts';
 import { compositeGraph } from './composite-graph-model.ts';
-import { resolveComposite, slotsOfRecord } from './composite-slots.ts';
+import { resolveComposite, slotsAgree, slotsOfRecord } from './composite-slots.ts';
 import { defaultVrfName } from './default-vrf.ts';
 import { flowRow, traceParams } from './flow-rows.ts';
 import { initialViewport, READABLE_ZOOM } from './graph-viewport.ts';
@@ -138,6 +138,22 @@ describe('resolveComposite', () => {
     const slot = resolveComposite(local, 'k8s-node1', COMPOSITE_NH)!.slots[2]!;
     expect([slot.localEcmp, slot.localPods, slot.pod]).toEqual([true, ['ns/a', 'ns/b'], null]);
     expect(resolveComposite(local, 'k8s-node2', 20)).toMatchObject({ isLocal: true, label: 30 });
+  });
+
+  it("keeps the next hop's own slots while the topology read before a change disagrees with them", () => {
+    const nh = fx.nexthops.get('k8s-node1')!.find((n) => n.nh_index === COMPOSITE_NH)!;
+    const resolved = resolveComposite(topology, 'k8s-node1', COMPOSITE_NH)!;
+    expect(slotsAgree(resolved.slots, nh)).toBe(true);
+    // The member of slot 2 went away: the agent keeps its place as a hole.
+    const holed = {
+      ...nh,
+      mc_list: nh.mc_list.map((c, i) => (i === 2 ? { ...c, type: 'NULL' as const } : c)),
+    };
+    expect(slotsAgree(resolved.slots, holed)).toBe(false);
+    // A label changed (another member in the slot), or a slot was added.
+    const relabelled = { ...nh, mc_list: nh.mc_list.map((c, i) => (i === 0 ? { ...c, label: 99 } : c)) };
+    expect(slotsAgree(resolved.slots, relabelled)).toBe(false);
+    expect(slotsAgree(resolved.slots, { ...nh, mc_list: [...nh.mc_list, nh.mc_list[0]!] })).toBe(false);
   });
 
   it('reads the slots off the next hop alone before the topology has answered', () => {
