@@ -138,7 +138,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         vrouters: [...dataplane.routers.values()]
           .sort((a, b) => (a.name < b.name ? -1 : 1))
           .map((r) => {
-            r.flows.expire(now);
+            r.flows.expireAll(now);
             return vrouterSummary(r);
           }),
       };
@@ -200,7 +200,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         const router = routerOf(reply, req.params.node);
         const q = router && pageOf(reply, req.query);
         if (!router || !q) return reply;
-        router.flows.expire(dataplane.clock.now());
+        router.flows.expireAll(dataplane.clock.now());
         const limit = q.limit ?? Infinity;
         const list = [];
         let i = router.flows.nextActive(q.cursor ?? 0);
@@ -250,7 +250,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
     app.get<NodeParams>('/vrouters/:node/cli/flow', async (req, reply) => {
       const router = routerOf(reply, req.params.node);
       if (!router) return reply;
-      router.flows.expire(dataplane.clock.now());
+      router.flows.expireAll(dataplane.clock.now());
       return text(reply, renderFlowList(flowTableInfo(router), kflowSlots(router)));
     });
 
