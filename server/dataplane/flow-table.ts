@@ -225,6 +225,11 @@ export class FlowTable {
   }
 
   // The records are allocated on first insert: a compute that never sees a flow costs nothing.
+  /** Allocates the table now (it is otherwise allocated on the first flow). */
+  ensureAllocated(): void {
+    if (!this.allocated) this.allocate();
+  }
+
   private allocate(): void {
     const n = this.capacity;
     const buffer = new ArrayBuffer(Math.ceil(n / WAYS) * BLOCK_WORDS * 4);
