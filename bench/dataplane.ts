@@ -290,9 +290,9 @@ function httpCall(
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 const others: number[] = [];
-let trafficDone = false;
+const traffic0 = { done: false };
 const pinger = (async () => {
-  while (!trafficDone) {
+  while (!traffic0.done) {
     others.push((await httpCall('GET', '/api/dataplane/vrouters')).ms);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -311,7 +311,7 @@ const traffic = await httpCall(
   'application/x-ndjson',
 );
 const trafficMs = performance.now() - t0;
-trafficDone = true;
+traffic0.done = true;
 await pinger;
 loop.disable();
 await app.close();
