@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function runMain(env: Record<string, string>, until?: RegExp) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    // INTROSPECT_PORT=0: the computes' introspect listeners take free ports, never 8085+.
+    env: { ...process.env, HOST: '127.0.0.1', INTROSPECT_PORT: '0', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -37,6 +38,14 @@ describe('server/main.ts', () => {
     expect(lbs.loadbalancers.length).toBeGreaterThanOrEqual(2);
     const info = (await (await fetch(`${uiUrl}/api/info`)).json()) as { mode: string };
     expect(info.mode).toBe('embedded');
+    // One agent introspect per compute, printed in node order.
+    const introspect = [...stdout.matchAll(/vRouter agent introspect:\s+(\S+)\s+(\S+),/g)].map((m) => [
+      m[2],
+      m[1],
+    ]);
+    expect(introspect.map(([node]) => node)).toEqual(['k8s-node1', 'k8s-node2']);
+    const drops = await fetch(`${introspect[0]![1]}Snh_KDropStatsReq`);
+    expect(await drops.text()).toContain('<KDropStatsResp type="sandesh">');
 
     run.child.kill('SIGTERM');
     const [code] = await run.exited;

@@ -19,7 +19,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Runs `server/main.ts` with `env` (HOST defaults to 127.0.0.1) and resolves once `readyUrl`
+ * Runs `server/main.ts` with `env` (HOST defaults to 127.0.0.1, INTROSPECT_PORT to 0) and resolves once `readyUrl`
  * answers 2xx; rejects with the server's stderr if it exits first or does not come up in time.
  */
 export async function startServerProcess(
@@ -29,7 +29,8 @@ export async function startServerProcess(
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    // INTROSPECT_PORT=0: the computes' introspect listeners take free ports, never 8085+.
+    env: { ...process.env, HOST: '127.0.0.1', INTROSPECT_PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
