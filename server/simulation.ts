@@ -26,7 +26,6 @@ import { buildKubeApi } from './kube-api/http.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 import type { DataDir } from './persistence/data-dir.ts';
-import { clusterRoutes } from './ui-server/routes/cluster.ts';
 import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
 
@@ -139,7 +138,6 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     : undefined;
   const plugins: Simulation['plugins'] = [
     { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
-    { prefix: API_PREFIX.cluster, plugin: clusterRoutes(cluster, { kubeManager }) },
     { prefix: API_PREFIX.dataplane, plugin: dataplaneRoutes(dataplane) },
   ];
   (opts.metrics ?? noMetrics).gauge(

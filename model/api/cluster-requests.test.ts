@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   applyBodySchema,
   applyOptionsSchema,
-  clusterListQuerySchema,
-  kubeManagerStateSchema,
   MAX_REPLICAS,
   namespacedParamsSchema,
   readinessRequestSchema,
@@ -68,19 +66,6 @@ describe('cluster request schemas', () => {
     );
     expect(refused(namespacedParamsSchema, { namespace: 'ns', name: 'web_1' }, 'path')).toBe(
       'path.name: must be an object name (a DNS-1123 subdomain) (got "web_1")',
-    );
-  });
-
-  it('scope a list to a Service, and take the kube-manager switch', () => {
-    expect(clusterListQuerySchema.parse({ service: 'ns-user-1/web' })).toEqual({ service: 'ns-user-1/web' });
-    expect(clusterListQuerySchema.parse({})).toEqual({});
-    expect(refused(clusterListQuerySchema, { service: 'web' }, 'query')).toBe(
-      'query.service: must be "<namespace>/<service>" (got "web")',
-    );
-    expect(refused(clusterListQuerySchema, { svc: 'ns/web' }, 'query')).toBe('query: unknown field "svc"');
-    expect(kubeManagerStateSchema.parse({ paused: true })).toEqual({ paused: true });
-    expect(refused(kubeManagerStateSchema, { paused: 'yes' })).toBe(
-      'body.paused: must be true or false (got "yes")',
     );
   });
 });

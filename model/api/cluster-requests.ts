@@ -1,6 +1,7 @@
-// What /api/cluster/* accepts: scale and readiness bodies, and the apply request's options (none
-// yet, so an unsupported one such as a dry run is refused instead of silently applied). Types derive
-// from the schemas; routes parse with them before any domain call. Pure.
+// What /api/cluster/* accepts: list scopes, path parameters, scale, readiness and kube-manager
+// bodies, and the apply request's options (none yet, so an unsupported one such as a dry run is
+// refused instead of silently applied). Types derive from the schemas; routes parse with them
+// before any call to the Kubernetes API. Pure.
 
 import { z } from 'zod';
 import { isDnsLabel, isDnsSubdomain, parseObjectKey } from '../kubernetes/names.ts';
@@ -22,22 +23,20 @@ export const namespacedParamsSchema = strictObject(
   'a path with a namespace and a name',
 );
 
-/** PUT /api/cluster/deployments/:namespace/:name/scale. */
-export const scaleRequestSchema = strictObject({ replicas: integer(0, MAX_REPLICAS) });
-export type ScaleRequest = z.infer<typeof scaleRequestSchema>;
-
-/** PUT /api/cluster/pods/:namespace/:name/readiness. */
-export const readinessRequestSchema = strictObject({
-  ready: z.boolean({
-    error: (issue) => (issue.input === undefined ? 'is required' : 'must be true or false'),
-  }),
-});
-export type ReadinessRequest = z.infer<typeof readinessRequestSchema>;
+/** `:name` of a cluster-scoped object (a Node or a Namespace). */
+export const clusterScopedParamsSchema = strictObject(
+  {
+    name: z
+      .string({ error: expects('must be an object name') })
+      .refine(isDnsSubdomain, { error: 'must be an object name (a DNS-1123 subdomain)' }),
+  },
+  'a path with a name',
+);
 
 /**
- * `?service=<namespace>/<name>` of GET /api/cluster/pods and /api/cluster/deployments: only the
- * pods the Service's selector matches and the Deployments whose pod template it matches, so the
- * cluster controls never list a whole cluster. Absent: every object, as before.
+ * `?service=<namespace>/<name>` of GET /api/cluster/:plural: only what belongs to that Service (its
+ * Endpoints and EndpointSlices, the pods its selector selects, the Deployments and ReplicaSets whose
+ * pod template it selects), so the UI never lists a whole cluster to show one Service's controls.
  */
 export const clusterListQuerySchema = strictObject(
   {
@@ -50,13 +49,27 @@ export const clusterListQuerySchema = strictObject(
 );
 export type ClusterListQuery = z.infer<typeof clusterListQuerySchema>;
 
-/** GET and PUT /api/cluster/kube-manager: whether the embedded kube-manager is paused. */
-export const kubeManagerStateSchema = strictObject({
+/** PUT /api/cluster/kube-manager: pause (a stuck controller, to produce drift) or resume. */
+export const kubeManagerRequestSchema = strictObject({
   paused: z.boolean({
     error: (issue) => (issue.input === undefined ? 'is required' : 'must be true or false'),
   }),
 });
-export type KubeManagerState = z.infer<typeof kubeManagerStateSchema>;
+export type KubeManagerRequest = z.infer<typeof kubeManagerRequestSchema>;
+/** GET and PUT /api/cluster/kube-manager answer the switch's state. */
+export type KubeManagerState = KubeManagerRequest;
+
+/** PUT /api/cluster/deployments/:namespace/:name/scale. */
+export const scaleRequestSchema = strictObject({ replicas: integer(0, MAX_REPLICAS) });
+export type ScaleRequest = z.infer<typeof scaleRequestSchema>;
+
+/** PUT /api/cluster/pods/:namespace/:name/readiness. */
+export const readinessRequestSchema = strictObject({
+  ready: z.boolean({
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be true or false'),
+  }),
+});
+export type ReadinessRequest = z.infer<typeof readinessRequestSchema>;
 
 /** The query of POST /api/cluster/apply: no options are supported; any parameter is refused by name. */
 export const applyOptionsSchema = strictObject({}, 'a query string');

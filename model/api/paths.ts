@@ -99,7 +99,7 @@ export const eventsApi = {
   stream: apiRoute('/api/events'),
 };
 
-/** The embedded Kubernetes cluster. */
+/** The Kubernetes cluster the explorer reads (the embedded one, or a real one from KUBECONFIG). */
 export const clusterApi = {
   list: apiRoute('/api/cluster/:plural'),
   clusterScoped: apiRoute('/api/cluster/:plural/:name'),

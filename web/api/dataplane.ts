@@ -5,7 +5,7 @@
 // simulated, with what was observed) and traffic. A server that predates the contract is read
 // through legacy-dataplane.ts, into the same shapes.
 
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type {
   ComputeList,
   Page,
@@ -24,10 +24,9 @@ import type {
 } from '@model/dataplane/types.ts';
 import { apiFetch, apiFetchTextPage, postJson } from './client.ts';
 import type { TableFilters, TableName, TableRecord } from './dataplane-tables.ts';
-import { infoQueries } from './info.ts';
 import {
   computeListOf,
-  isLegacyTable,
+  isLegacyComputeList,
   legacyTablePage,
   legacyVipTopology,
   traceViewOf,
@@ -65,17 +64,31 @@ export const CLI_PAGE_RECORDS = 500;
 /** The topology's flow shares move with traffic. */
 export const TOPOLOGY_REFRESH_MS = 10_000;
 
-/** One page of a table: `cursor` null is the first page. */
+/** The computes, and whether the server speaks model/api/dataplane-views.ts (else: legacy-dataplane.ts). */
+export interface Computes extends ComputeList {
+  speaksViews: boolean;
+}
+
+/** Whether the server serves the views' contract, from the compute list (cached like it). */
+export async function speaksViews(client: QueryClient): Promise<boolean> {
+  return (await client.fetchQuery(dataplaneQueries.vrouters())).speaksViews;
+}
+
+/**
+ * One page of a table: `cursor` null is the first page. A server that predates the contract is
+ * never sent the contract's filters (it refuses some of them): its whole list is read instead.
+ */
 export async function fetchTablePage<K extends TableName>(
+  client: QueryClient,
   table: K,
   node: string,
   filters: TableFilters[K],
   cursor: string | null,
   limit = TABLE_PAGE_LIMIT,
 ): Promise<Page<TableRecord[K]>> {
+  if (!(await speaksViews(client))) return legacyTablePage(table, node, filters);
   const url = TABLE_ROUTES[table].path({ node }, { ...filters, limit, cursor: cursor ?? undefined });
-  const body = await apiFetch<Page<TableRecord[K]> | object>(url);
-  return isLegacyTable(body) ? legacyTablePage(table, node, filters) : (body as Page<TableRecord[K]>);
+  return apiFetch<Page<TableRecord[K]>>(url);
 }
 
 /** The paged tables, apart from the rest: config events refresh their pages in view, not every page. */
@@ -85,7 +98,7 @@ export const tableQueries = {
   pages: <K extends TableName>(table: K, node: string, filters: TableFilters[K]) =>
     infiniteQueryOptions({
       queryKey: [...tableQueries.node(node), table, filters] as const,
-      queryFn: ({ pageParam }) => fetchTablePage(table, node, filters, pageParam),
+      queryFn: ({ client, pageParam }) => fetchTablePage(client, table, node, filters, pageParam),
       initialPageParam: null as string | null,
       getNextPageParam: (last: Page<TableRecord[K]>) => last.cursor,
       // Pages are refreshed in place by the table; a remount must not start them over.
@@ -98,8 +111,10 @@ export const dataplaneQueries = {
   vrouters: () =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'vrouters'],
-      queryFn: async () =>
-        computeListOf(await apiFetch<ComputeList | VRouterList>(dataplaneApi.vrouters.path())),
+      queryFn: async (): Promise<Computes> => {
+        const body = await apiFetch<ComputeList | VRouterList>(dataplaneApi.vrouters.path());
+        return { ...computeListOf(body), speaksViews: !isLegacyComputeList(body) };
+      },
     }),
   vrfs: (node: string) =>
     queryOptions({
@@ -116,15 +131,15 @@ export const dataplaneQueries = {
   routesVia: (node: string, vrf: string, nhId: number) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'routes-via', vrf, nhId],
-      queryFn: async () => (await fetchTablePage('routes', node, { vrf, nh: nhId }, null, 50)).items,
+      queryFn: async ({ client }) =>
+        (await fetchTablePage(client, 'routes', node, { vrf, nh: nhId }, null, 50)).items,
     }),
   /** A VIP (and port) or a load balancer's VIP, on every compute. */
   topology: (target: TopologyTarget) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'topology', target],
       queryFn: async ({ client }) => {
-        const info = await client.fetchQuery(infoQueries.detail());
-        return info.capabilities
+        return (await speaksViews(client))
           ? apiFetch<VipTopology>(pendingApi.topology.path(target))
           : legacyVipTopology(target);
       },

@@ -64,12 +64,6 @@ export function computeListOf(body: ComputeList | VRouterList): ComputeList {
 
 // ---- tables -------------------------------------------------------------------------------------------
 
-type LegacyTable = Inet4UcRouteResp | NhListResp | ItfResp | FlowList;
-
-export function isLegacyTable(body: object): body is LegacyTable {
-  return 'route_list' in body || 'nh_list' in body || 'itf_list' in body || 'flow_list' in body;
-}
-
 const computesOf = async () =>
   (await apiFetch<VRouterList>(dataplaneApi.vrouters.path())).vrouters.map((r) => ({
     name: r.name,

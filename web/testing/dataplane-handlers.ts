@@ -9,7 +9,7 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import {
   clusterListQuerySchema,
-  kubeManagerStateSchema,
+  kubeManagerRequestSchema,
   type ReadinessRequest,
   type ScaleRequest,
 } from '@model/api/cluster-requests.ts';
@@ -522,7 +522,7 @@ export function createDataplaneHandlers(
     ),
     http.put(clusterApi.kubeManager.pattern, async ({ request }) => {
       if (!capabilities.pauseKubeManager) return notFound('no embedded kube-manager');
-      const parsed = parseInput(kubeManagerStateSchema, await request.json(), 'body');
+      const parsed = parseInput(kubeManagerRequestSchema, await request.json(), 'body');
       if (!parsed.ok) return badRequest(parsed.message);
       state.paused = (parsed.value as { paused: boolean }).paused;
       // On resume kube-manager catches up: members follow readiness again.

@@ -134,6 +134,25 @@ describe('/api/dataplane on the seed scenario', () => {
     expect(rest.flow_list[0].index).toBe(flows.next_cursor);
     expect(rest.flow_list[0].index).toBeGreaterThan(flows.flow_list[0].index);
     expect((await app.inject('/api/dataplane/vrouters/k8s-node1/flows?limit=0')).statusCode).toBe(400);
+    // Filters: next hops by type, routes by address prefix, flows by address or port.
+    const composites = (await app.inject('/api/dataplane/vrouters/k8s-node1/nexthops?type=composite')).json();
+    expect(composites.nh_list.length).toBeGreaterThan(0);
+    for (const n of composites.nh_list) expect(n.type).toMatch(/^ECMP Composite/);
+    const pods = (
+      await app.inject(`/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}&prefix=10.47.`)
+    ).json();
+    expect(pods.route_list.length).toBeGreaterThan(0);
+    for (const r of pods.route_list) expect(r.src_ip.startsWith('10.47.')).toBe(true);
+    const toVip = (await app.inject(`/api/dataplane/vrouters/k8s-node1/flows?ip=${vip}&port=8888`)).json();
+    expect(toVip.flow_list.length).toBeGreaterThan(0);
+    for (const f of toVip.flow_list) expect([f.sip, f.dip]).toContain(vip);
+    expect((await app.inject('/api/dataplane/vrouters/k8s-node1/nexthops?type=vlan')).json().detail).toBe(
+      '"type" must be one of discard, receive, interface, tunnel, composite',
+    );
+    expect(
+      (await app.inject(`/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}&prefix=x`)).statusCode,
+    ).toBe(400);
+    expect((await app.inject('/api/dataplane/vrouters/k8s-node1/flows?ip=nope')).statusCode).toBe(400);
   });
 
   it('counts generated flows per member and streams progress as NDJSON when asked', async () => {

@@ -4,17 +4,18 @@
 // server/dataplane, every CLI format in server/vrouter-cli.
 
 import { Readable } from 'node:stream';
+import type { z } from 'zod';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
   firstIssue,
-  PageQuerySchema,
+  FlowQuerySchema,
+  NexthopQuerySchema,
+  RouteQuerySchema,
   TraceRequestSchema,
   TrafficRequestSchema,
   type PageQuery,
 } from '@model/dataplane/requests.ts';
 import type {
-  FlowList,
-  Inet4UcRouteResp,
   ItfResp,
   NhListResp,
   TraceResult,
@@ -45,6 +46,7 @@ import {
 } from '../../dataplane/kstate.ts';
 import { generateTraffic, tracePacket, UnknownObject } from '../../dataplane/trace.ts';
 import type { Vrf, VRouter } from '../../dataplane/vrouter.ts';
+import { formatIpv4, parseIpv4 } from '@model/net/ipv4.ts';
 import { proxyError } from '../proxy.ts';
 
 type NodeParams = { Params: { node: string } };
@@ -100,11 +102,45 @@ function vrfOf(reply: FastifyReply, router: VRouter, value: unknown): Vrf | unde
   return vrf;
 }
 
-function pageOf(reply: FastifyReply, query: unknown): PageQuery | undefined {
-  const parsed = PageQuerySchema.safeParse(query ?? {});
+function parsedOr400<S extends z.ZodType>(
+  reply: FastifyReply,
+  schema: S,
+  query: unknown,
+): z.infer<S> | undefined {
+  const parsed = schema.safeParse(query ?? {});
   if (parsed.success) return parsed.data;
   badRequest(reply, firstIssue(parsed.error));
   return undefined;
+}
+
+/** An item a list generator yields to give the stream a chance to pause (it writes nothing). */
+const PAUSE = Symbol('pause');
+
+/**
+ * A JSON object `{"<field>":[…], …tail}` streamed item by item with the event loop free between
+ * slices: a list of any size never holds other requests. `tail` is read after the last item.
+ */
+function jsonList(
+  reply: FastifyReply,
+  field: string,
+  items: Iterable<unknown>,
+  tail: () => object,
+): FastifyReply {
+  const pieces = function* () {
+    yield `{${JSON.stringify(field)}:[`;
+    let first = true;
+    for (const item of items) {
+      if (item === PAUSE) {
+        yield '';
+        continue;
+      }
+      yield first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
+      first = false;
+    }
+    const rest = JSON.stringify(tail());
+    yield rest === '{}' ? ']}' : `],${rest.slice(1)}`;
+  };
+  return reply.type('application/json; charset=utf-8').send(textStream(pieces()));
 }
 
 export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
@@ -138,7 +174,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         vrouters: [...dataplane.routers.values()]
           .sort((a, b) => (a.name < b.name ? -1 : 1))
           .map((r) => {
-            r.flows.expire(now);
+            r.flows.expireAll(now);
             return vrouterSummary(r);
           }),
       };
@@ -158,16 +194,22 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
       return { itf_list: vifs.map((v) => itfJson(router, v)) };
     });
 
-    app.get<NodeParams>(
-      '/vrouters/:node/nexthops',
-      async (req, reply): Promise<(NhListResp & { next_cursor: number | null }) | FastifyReply> => {
-        const router = routerOf(reply, req.params.node);
-        const q = router && pageOf(reply, req.query);
-        if (!router || !q) return reply;
-        const { items, next } = page(nhIds(router), q);
-        return { nh_list: items.map((id) => nhJson(router, router.nh.get(id)!)), next_cursor: next };
-      },
-    );
+    /** `?type=`, `limit`, `cursor`; streamed (NhListResp + next_cursor). */
+    app.get<NodeParams>('/vrouters/:node/nexthops', async (req, reply) => {
+      const router = routerOf(reply, req.params.node);
+      const q = router && parsedOr400(reply, NexthopQuerySchema, req.query);
+      if (!router || !q) return reply;
+      const ids = q.type ? nhIds(router).filter((id) => router.nh.get(id)?.type === q.type) : nhIds(router);
+      const { items, next } = page(ids, q);
+      return jsonList(
+        reply,
+        'nh_list',
+        (function* () {
+          for (const id of items) yield nhJson(router, router.nh.get(id)!);
+        })(),
+        () => ({ next_cursor: next }),
+      );
+    });
 
     app.get<{ Params: { node: string; id: string } }>(
       '/vrouters/:node/nexthops/:id',
@@ -182,38 +224,66 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
       },
     );
 
-    app.get<NodeParams & { Querystring: { vrf?: string; limit?: string; cursor?: string } }>(
-      '/vrouters/:node/routes',
-      async (req, reply): Promise<(Inet4UcRouteResp & { next_cursor: number | null }) | FastifyReply> => {
-        const router = routerOf(reply, req.params.node);
-        const vrf = router && vrfOf(reply, router, req.query.vrf);
-        const q = vrf && pageOf(reply, { limit: req.query.limit, cursor: req.query.cursor });
-        if (!router || !vrf || !q) return reply;
-        const { items, next } = page(router.sortedRoutes(vrf), q);
-        return { route_list: items.map((r) => routeJson(router, r)), next_cursor: next };
-      },
-    );
+    /** `?vrf=` (id or name), `prefix`, `limit`, `cursor`; streamed (Inet4UcRouteResp + next_cursor). */
+    app.get<NodeParams & { Querystring: { vrf?: string } }>('/vrouters/:node/routes', async (req, reply) => {
+      const router = routerOf(reply, req.params.node);
+      const vrf = router && vrfOf(reply, router, req.query.vrf);
+      const q = vrf && parsedOr400(reply, RouteQuerySchema, req.query);
+      if (!router || !vrf || !q) return reply;
+      const prefix = q.prefix;
+      const all = router.sortedRoutes(vrf);
+      const routes = prefix === undefined ? all : all.filter((r) => formatIpv4(r.prefix).startsWith(prefix));
+      const { items, next } = page(routes, q);
+      return jsonList(
+        reply,
+        'route_list',
+        (function* () {
+          for (const r of items) yield routeJson(router, r);
+        })(),
+        () => ({ next_cursor: next }),
+      );
+    });
 
-    app.get<NodeParams>(
-      '/vrouters/:node/flows',
-      async (req, reply): Promise<(FlowList & { next_cursor: number | null }) | FastifyReply> => {
-        const router = routerOf(reply, req.params.node);
-        const q = router && pageOf(reply, req.query);
-        if (!router || !q) return reply;
-        router.flows.expire(dataplane.clock.now());
-        const limit = q.limit ?? Infinity;
-        const list = [];
-        let i = router.flows.nextActive(q.cursor ?? 0);
-        for (; i >= 0 && list.length < limit; i = router.flows.nextActive(i + 1))
-          list.push(flowJson(router, i));
-        return {
-          flow_list: list,
-          flow_handle: '0',
-          counters: { ...router.flows.counters },
-          next_cursor: i >= 0 ? i : null,
-        };
-      },
-    );
+    /** `?ip=`, `port`, `limit`, `cursor` (a table index); streamed (FlowList + next_cursor). */
+    app.get<NodeParams>('/vrouters/:node/flows', async (req, reply) => {
+      const router = routerOf(reply, req.params.node);
+      const q = router && parsedOr400(reply, FlowQuerySchema, req.query);
+      if (!router || !q) return reply;
+      const table = router.flows;
+      table.expireAll(dataplane.clock.now());
+      const ip = q.ip === undefined ? undefined : parseIpv4(q.ip);
+      const port = q.port;
+      const matches = (i: number) => {
+        if (ip === undefined && port === undefined) return true;
+        const e = table.entry(i);
+        return (
+          (ip === undefined || e.sip === ip || e.dip === ip) &&
+          (port === undefined || e.sport === port || e.dport === port)
+        );
+      };
+      const limit = q.limit ?? Infinity;
+      let next: number | null = null;
+      return jsonList(
+        reply,
+        'flow_list',
+        (function* () {
+          let n = 0;
+          let scanned = 0;
+          for (let i = table.nextActive(q.cursor ?? 0); i >= 0; i = table.nextActive(i + 1)) {
+            // A filter may match little: hand control back now and then so the stream can pause.
+            if (++scanned % 4096 === 0) yield PAUSE;
+            if (!matches(i)) continue;
+            if (n === limit) {
+              next = i;
+              return;
+            }
+            n++;
+            yield flowJson(router, i);
+          }
+        })(),
+        () => ({ flow_handle: '0', counters: { ...table.counters }, next_cursor: next }),
+      );
+    });
 
     // ---- CLI text ---------------------------------------------------------------------------------
 
@@ -250,7 +320,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
     app.get<NodeParams>('/vrouters/:node/cli/flow', async (req, reply) => {
       const router = routerOf(reply, req.params.node);
       if (!router) return reply;
-      router.flows.expire(dataplane.clock.now());
+      router.flows.expireAll(dataplane.clock.now());
       return text(reply, renderFlowList(flowTableInfo(router), kflowSlots(router)));
     });
 
@@ -304,7 +374,10 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
     app.post('/traffic', async (req, reply): Promise<TrafficResult | FastifyReply> => {
       const parsed = TrafficRequestSchema.safeParse(req.body ?? null);
       if (!parsed.success) return badRequest(reply, firstIssue(parsed.error));
-      const run = generateTraffic(dataplane, processor, parsed.data);
+      let sliceStart = performance.now();
+      const run = generateTraffic(dataplane, processor, parsed.data, {
+        timeUp: () => performance.now() - sliceStart > SLICE_MS,
+      });
       let first: IteratorResult<TrafficProgress, TrafficResult>;
       try {
         // The first slice resolves the pods, so an unknown one is a 404 before anything streams.
@@ -314,15 +387,13 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         throw err;
       }
       type Item = { progress: TrafficProgress } | { result: TrafficResult };
+      // Every slice ends when its time is up: the event loop runs between any two.
       const drive = async function* (): AsyncGenerator<Item> {
         let step = first;
-        let sliceStart = performance.now();
         while (!step.done) {
           yield { progress: step.value };
-          if (performance.now() - sliceStart > SLICE_MS) {
-            await yieldToLoop();
-            sliceStart = performance.now();
-          }
+          await yieldToLoop();
+          sliceStart = performance.now();
           step = run.next();
         }
         yield { result: step.value };
