@@ -1,7 +1,7 @@
 // Zero axe-core violations on every screen, in light and dark mode, at 1440 and 1024 px: the load
 // balancer tree (expanded to members, details in both views), the object pages (Basic and
-// Advanced JSON), the config explorer, and every Dataplane tab with its results. Every rule runs;
-// a failure names the rule and the elements.
+// Advanced JSON), the config explorer, every Dataplane tab with its results, a VIP's ECMP topology
+// and the drift list. Every rule runs; a failure names the rule and the elements.
 
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './pages/axe.ts';
@@ -154,6 +154,36 @@ const SCREENS: Screen[] = [
       await dp.sendTraffic(20);
       await page.getByRole('searchbox', { name: 'Find another Service' }).fill('web');
       await expect(dp.controls.getByRole('button', { name: 'ns-user-1/service-web-lb' })).toBeVisible();
+    },
+  },
+  {
+    name: 'dataplane interfaces',
+    open: async (page) => {
+      await page.goto('/dataplane/k8s-node1?tab=interfaces');
+      await expect(
+        page.getByRole('table', { name: 'Interfaces on k8s-node1' }).getByRole('row').nth(1),
+      ).toBeVisible();
+    },
+  },
+  {
+    name: "ECMP topology of the seed Service's VIP on every compute: graph and table",
+    open: async (page, ids) => {
+      await page.goto(`/topology?lb=${ids.lb}`);
+      await expect(page.getByRole('heading', { name: `ECMP topology of ${VIP}` })).toBeVisible();
+      await expect(page.getByRole('table', { name: `Slots of ${VIP} by compute` })).toContainText(
+        'k8s-node2',
+      );
+      await expect(page.getByRole('figure', { name: `ECMP topology of ${VIP}` })).toBeVisible();
+    },
+  },
+  {
+    name: 'drift list with the kube-manager switch',
+    open: async (page) => {
+      await page.goto('/drift');
+      await expect(page.getByRole('switch', { name: 'Pause kube-manager' })).toBeEnabled();
+      await expect(
+        page.getByText(/^No drift: all \d+ load balancers are consistent|This server does not run/),
+      ).toBeVisible();
     },
   },
   {
