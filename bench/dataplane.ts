@@ -1,8 +1,13 @@
 // Dataplane benchmark: 1k Services × 10 members on 10 computes. Measures (median of 3 runs each)
 // new-flow setups/s, existing-flow packets/s through the whole pipeline and raw flow-table
-// lookups/s, and memory per flow entry, then prints the ECMP disruption table (Contrail's
-// `hash % slots` with holes vs Maglev) for N = 2, 10, 100. Last line: one JSON object.
+// lookups/s, and memory per flow entry, prints the ECMP disruption table (Contrail's PickMember
+// with holes vs the Maglev what-if) for N = 2, 10, 100, then runs a 1M-flow traffic request
+// through the UI route while other requests keep coming, measuring how long they wait
+// (monitorEventLoopDelay and their latency). Last line: one JSON object.
 
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ManualClock } from '@server/clock.ts';
@@ -13,6 +18,8 @@ import { analyzeDisruption } from '@server/dataplane/disruption.ts';
 import { FlowProcessor, PacketResult } from '@server/dataplane/flow-processor.ts';
 import { formatIpv4, parseIpv4 } from '@model/net/ipv4.ts';
 import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
+import { dataplaneRoutes } from '@server/ui-server/routes/dataplane.ts';
+import Fastify from 'fastify';
 
 const COMPUTES = 10;
 const SERVICES = 1000;
@@ -218,6 +225,7 @@ log(
 
 log('');
 log('ECMP disruption (100,000 synthetic flows): fraction of new flows that map to another member');
+log('  (contrail: PickMember, seed % size with the hole fallback; maglev: the what-if, not Contrail)');
 log('  N     scheme     remove 1   add 1   bound add 1/(N+1)+1%   established kept (remove / add)');
 const disruption: Record<string, unknown>[] = [];
 for (const n of [2, 10, 100])
@@ -236,6 +244,99 @@ for (const n of [2, 10, 100])
     );
   }
 
+// ---- a 1M-flow traffic request next to other requests ------------------------------------------------
+
+const TRAFFIC_FLOWS = 1_000_000;
+log('');
+log(
+  `traffic: POST /api/dataplane/traffic with ${TRAFFIC_FLOWS} flows from every client pod to one VIP, streaming`,
+);
+log('  progress (NDJSON), while GET /api/dataplane/vrouters is sent every 20 ms: how long does that wait?');
+clock.advance(200_000);
+for (const r of dp.routers.values()) r.flows.expire(clock.now(), true);
+const app = Fastify();
+await app.register(dataplaneRoutes(dp), { prefix: '/api/dataplane' });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const apiPort = (app.server.address() as AddressInfo).port;
+
+function httpCall(
+  method: string,
+  path: string,
+  body?: string,
+  accept = 'application/json',
+): Promise<{ ms: number; text: string }> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: apiPort,
+        path,
+        method,
+        headers: { accept, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ ms: performance.now() - start, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const others: number[] = [];
+const traffic0 = { done: false };
+const pinger = (async () => {
+  while (!traffic0.done) {
+    others.push((await httpCall('GET', '/api/dataplane/vrouters')).ms);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+})();
+t0 = performance.now();
+const traffic = await httpCall(
+  'POST',
+  '/api/dataplane/traffic',
+  JSON.stringify({
+    from: Array.from({ length: COMPUTES }, (_, c) => `bench/client-${c}`),
+    to: formatIpv4(vips[0]!),
+    protocol: 'TCP',
+    port: 8888,
+    flows: TRAFFIC_FLOWS,
+  }),
+  'application/x-ndjson',
+);
+const trafficMs = performance.now() - t0;
+traffic0.done = true;
+await pinger;
+loop.disable();
+await app.close();
+const lines = traffic.text
+  .trim()
+  .split('\n')
+  .map(
+    (l) =>
+      JSON.parse(l) as {
+        progress?: unknown;
+        result?: { dropped: number; sourcePortWraps: number; members: unknown[] };
+      },
+  );
+const progressLines = lines.filter((l) => l.progress).length;
+const trafficResult = lines.at(-1)!.result!;
+const maxOther = Math.max(...others);
+const loopMaxMs = loop.max / 1e6;
+const loopP99Ms = loop.percentile(99) / 1e6;
+log(
+  `  ${TRAFFIC_FLOWS} flows in ${round(trafficMs)} ms (${round(TRAFFIC_FLOWS / (trafficMs / 1000))} flows/s), ${progressLines} progress lines, ${trafficResult.dropped} dropped, ${trafficResult.sourcePortWraps} source-port wraps reported`,
+);
+log(
+  `  meanwhile ${others.length} GET /vrouters: slowest ${round(maxOther, 1)} ms; event-loop delay max ${round(loopMaxMs, 1)} ms, p99 ${round(loopP99Ms, 1)} ms (goal: nothing waits > 50 ms)`,
+);
+
 log(
   JSON.stringify({
     computes: COMPUTES,
@@ -251,5 +352,16 @@ log(
     bytesPerFlowEntry: round(bytesPerEntry, 1),
     measuredBytesPerActiveFlowEntry: round(measuredPerEntry, 1),
     disruption,
+    traffic: {
+      flows: TRAFFIC_FLOWS,
+      ms: round(trafficMs),
+      flowsPerSec: round(TRAFFIC_FLOWS / (trafficMs / 1000)),
+      progressLines,
+      sourcePortWraps: trafficResult.sourcePortWraps,
+      concurrentRequests: others.length,
+      slowestConcurrentRequestMs: round(maxOther, 1),
+      eventLoopDelayMaxMs: round(loopMaxMs, 1),
+      eventLoopDelayP99Ms: round(loopP99Ms, 1),
+    },
   }),
 );

@@ -155,6 +155,10 @@ export class LocalEcmp {
 /** CompositeNH::kInvalidComponentNHIdx as the flow table stores it. */
 export const INVALID_COMPONENT = -1;
 
+/** A slot PickMember may choose: present, and not a tunnel when the packet came from the fabric. */
+const usable = (c: Component | null | undefined, ingress: boolean): boolean =>
+  !!c && (ingress || c.kind !== 'tunnel');
+
 /**
  * CompositeNH::PickMember(seed, affinity, ingress), exactly:
  * - no components → invalid;
@@ -163,28 +167,27 @@ export const INVALID_COMPONENT = -1;
  *   not come from a VM (`ingress == false`, i.e. it arrived from the fabric), the pick is
  *   `active_list[seed % active_list.size()]` over the other usable slots (tunnels excluded
  *   for fabric ingress), or invalid when there are none.
- * `seed` is the 32-bit seed (pickSeed); `isTunnel(i)` tells whether slot i is a tunnel NH.
+ * `seed` is the 32-bit seed (pickSeed). `first` replaces `seed % size` for the Maglev what-if
+ * only. Runs on every new flow: no allocation.
  */
 export function pickMember(
-  size: number,
-  isPresent: (i: number) => boolean,
-  isTunnel: (i: number) => boolean,
+  components: readonly (Component | null)[],
   seed: number,
   affinity: number,
   ingress: boolean,
-  first: number = (seed >>> 0) % Math.max(size, 1),
+  first: number = (seed >>> 0) % Math.max(components.length, 1),
 ): number {
+  const size = components.length;
   if (size === 0) return INVALID_COMPONENT;
-  if (affinity !== INVALID_COMPONENT && affinity >= 0 && affinity < size && isPresent(affinity))
+  if (affinity !== INVALID_COMPONENT && affinity >= 0 && affinity < size && components[affinity])
     return affinity;
-  const idx = first;
-  if (isPresent(idx) && (ingress || !isTunnel(idx))) return idx;
+  if (usable(components[first], ingress)) return first;
   let count = 0;
-  for (let i = 0; i < size; i++) if (i !== idx && isPresent(i) && (ingress || !isTunnel(i))) count++;
+  for (let i = 0; i < size; i++) if (i !== first && usable(components[i], ingress)) count++;
   if (count === 0) return INVALID_COMPONENT;
   let target = (seed >>> 0) % count;
   for (let i = 0; i < size; i++) {
-    if (i === idx || !isPresent(i) || (!ingress && isTunnel(i))) continue;
+    if (i === first || !usable(components[i], ingress)) continue;
     if (target-- === 0) return i;
   }
   return INVALID_COMPONENT;

@@ -33,7 +33,8 @@ export const VRF_STATS = [
 
 export type VrfStat = (typeof VRF_STATS)[number];
 
-const VRF_STAT_INDEX: Readonly<Record<VrfStat, number>> = Object.fromEntries(
+/** A counter's position in a VRF's row (the packet path counts by position). */
+export const VRF_STAT_INDEX: Readonly<Record<VrfStat, number>> = Object.fromEntries(
   VRF_STATS.map((name, i) => [name, i]),
 ) as Record<VrfStat, number>;
 
@@ -100,15 +101,21 @@ export class VRouterCounters {
     DropStat,
     number
   >;
-  private readonly vifs = new Map<number, VifCounters>();
+  // Per vif index (packets and bytes in and out), grown as indexes appear: the packet path
+  // counts without a map lookup or an allocation.
+  private vifCounts = new Float64Array(4 * 64);
 
   ensureVrf(id: number): void {
     this.vrf[id] ??= new Float64Array(VRF_STATS.length);
   }
 
   vrfHit(id: number, stat: VrfStat): void {
+    this.vrfHitAt(id, VRF_STAT_INDEX[stat]);
+  }
+
+  vrfHitAt(id: number, index: number): void {
     const row = this.vrf[id];
-    if (row) row[VRF_STAT_INDEX[stat]]!++;
+    if (row) row[index]!++;
   }
 
   vrfStats(id: number): Readonly<Float64Array> | undefined {
@@ -119,26 +126,36 @@ export class VRouterCounters {
     this.drops[reason]++;
   }
 
+  private slot(index: number): number {
+    const at = index * 4;
+    if (at + 4 > this.vifCounts.length) {
+      const grown = new Float64Array(Math.max(this.vifCounts.length * 2, at + 4));
+      grown.set(this.vifCounts);
+      this.vifCounts = grown;
+    }
+    return at;
+  }
+
   vif(index: number): VifCounters {
-    let c = this.vifs.get(index);
-    if (!c) this.vifs.set(index, (c = { ipackets: 0, ibytes: 0, opackets: 0, obytes: 0 }));
-    return c;
+    const at = this.slot(index);
+    const c = this.vifCounts;
+    return { ipackets: c[at]!, ibytes: c[at + 1]!, opackets: c[at + 2]!, obytes: c[at + 3]! };
   }
 
   /** Counters restart when an interface index is handed to a new interface. */
   resetVif(index: number): void {
-    this.vifs.delete(index);
+    this.vifCounts.fill(0, this.slot(index), this.slot(index) + 4);
   }
 
   rx(index: number, bytes: number): void {
-    const c = this.vif(index);
-    c.ipackets++;
-    c.ibytes += bytes;
+    const at = this.slot(index);
+    this.vifCounts[at]!++;
+    this.vifCounts[at + 1]! += bytes;
   }
 
   tx(index: number, bytes: number): void {
-    const c = this.vif(index);
-    c.opackets++;
-    c.obytes += bytes;
+    const at = this.slot(index);
+    this.vifCounts[at + 2]!++;
+    this.vifCounts[at + 3]! += bytes;
   }
 }

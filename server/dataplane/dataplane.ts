@@ -331,7 +331,7 @@ export class Dataplane {
     ) {
       // Only the hash fields moved: the agent re-syncs the interface's paths in place.
       if (current.hashFields !== desired.hashFields) {
-        const placement: PodPlacement = { ...current, hashFields: desired.hashFields };
+        const placement = withPlacement(current, desired.hashFields, current.memberId);
         this.placements.set(uuid, placement);
         this.routers.get(placement.node)?.setVmiHashFields(placement);
       }
@@ -339,7 +339,7 @@ export class Dataplane {
     }
     if (current) this.unplace(current);
     if (!desired) return;
-    const placement: PodPlacement = { ...desired, memberId: this.nextMemberId++ };
+    const placement = withPlacement(desired, desired.hashFields, this.nextMemberId++);
     this.placements.set(uuid, placement);
     if (placement.podKey) this.podIndex.set(placement.podKey, uuid);
     const host = this.routers.get(placement.node)!;
@@ -366,7 +366,7 @@ export class Dataplane {
     for (const { object } of this.store.backRefs(vmiUuid, 'floating-ip')) this.dirtyFips.add(object.uuid);
   }
 
-  private desiredPlacement(uuid: string): Omit<PodPlacement, 'memberId'> | undefined {
+  private desiredPlacement(uuid: string): PodPlacement | undefined {
     const vmi = this.store.get(uuid);
     if (!vmi || vmi.type !== 'virtual-machine-interface') return undefined;
     if (vmi.props.virtual_machine_interface_device_owner === LB_DEVICE_OWNER) return undefined;
@@ -401,6 +401,7 @@ export class Dataplane {
       vnName: vn.fqKey,
       vrfName: this.vrfNameOf(vn),
       hashFields: this.hashFieldsOf(vmi, vn),
+      memberId: 0,
     };
   }
 
@@ -546,6 +547,28 @@ export class Dataplane {
 
 function annotation(obj: StoredObject, key: string): string | undefined {
   return obj.annotations?.find((a) => a.key === key)?.value;
+}
+
+/**
+ * A placement with these hash fields and member id, written out field by field: placements are
+ * read on every packet, and an object spread would give them a slower shape.
+ */
+function withPlacement(p: PodPlacement, hashFields: HashFieldMask, memberId: number): PodPlacement {
+  return {
+    vmiUuid: p.vmiUuid,
+    vmUuid: p.vmUuid,
+    podKey: p.podKey,
+    vmName: p.vmName,
+    vmiName: p.vmiName,
+    node: p.node,
+    ip: p.ip,
+    ipText: p.ipText,
+    mac: p.mac,
+    vnName: p.vnName,
+    vrfName: p.vrfName,
+    hashFields,
+    memberId,
+  };
 }
 
 /** A dotted address field, or null when absent or malformed. */

@@ -5,7 +5,7 @@
 
 import type { EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
 import { hashMod, pickSeed, type Hash64 } from './agent-hash.ts';
-import { INVALID_COMPONENT, pickMember } from './composite.ts';
+import { INVALID_COMPONENT, pickMember, type Component } from './composite.ts';
 import { buildMaglevTable, maglevTableSize } from './maglev.ts';
 
 export type { EcmpHashing };
@@ -71,10 +71,16 @@ export class EcmpGroup {
     this.slots.push(...only);
   }
 
+  /** The slots as composite components (a remote member is a tunnel), for PickMember. */
+  private components: (Component | null)[] = [];
+
   /** Refreshes the per-slot placement data after slots or placements changed. */
   refresh(memberId: (key: string) => number, isLocal: (key: string) => boolean): void {
     this.memberIds = this.slots.map((k) => (k === null ? -1 : memberId(k)));
     this.isLocal = this.slots.map((k) => k !== null && isLocal(k));
+    this.components = this.slots.map((k, i) =>
+      k === null ? null : { kind: this.isLocal[i] ? 'interface' : 'tunnel', target: k, label: 0 },
+    );
     if (this.hashing === 'maglev') {
       this.maglevSlots = [];
       const names: string[] = [];
@@ -113,9 +119,7 @@ export class EcmpGroup {
       first = owner >= 0 ? this.maglevSlots[owner]! : 0;
     }
     const slot = pickMember(
-      size,
-      (i) => this.slots[i] !== null,
-      (i) => !this.isLocal[i],
+      this.components,
       seed,
       affinity >= 0 ? affinity : INVALID_COMPONENT,
       !fromFabric,

@@ -13,6 +13,7 @@
 
 import type { TcpFlag } from '@model/dataplane/types.ts';
 import { hashFlow, hashMod, pickSeed, type Hash64 } from './agent-hash.ts';
+import { VRF_STAT_INDEX } from './counters.ts';
 import { INVALID_COMPONENT, pickMember } from './composite.ts';
 import type { Dataplane } from './dataplane.ts';
 import {
@@ -39,7 +40,7 @@ import {
 } from './flow-table.ts';
 import { buildMaglevTable, maglevTableSize } from './maglev.ts';
 import type { NextHop } from './nexthops.ts';
-import type { FipConfig, PodPlacement, Vif, VRouter } from './vrouter.ts';
+import { routeKey, type FipConfig, type PodPlacement, type Vif, type VRouter } from './vrouter.ts';
 
 /** The agent's short-flow reasons for the drops we model (trace `dropReason`). */
 export const SHORT_FLOW_REASON: Readonly<Record<number, string>> = {
@@ -155,14 +156,20 @@ interface Decision {
   readonly label: number;
   /** The tunnel NH on this compute toward `backend`. */
   readonly tunnelNh: number;
+  /** The key NH of the flow on the backend: its tunnel NH back to this compute (1 when none). */
+  readonly backendKeyNh: number;
   readonly portKey: number;
+  /** The numbers the decision is found by (kind tag first), and the next one with the same hash. */
+  readonly key: readonly number[];
+  nextSameHash: Decision | null;
 }
 
 /** Decisions valid for one dataplane generation (shared by every processor of a dataplane). */
 class DecisionCache {
   generation = -1;
   readonly decisions: Decision[] = [];
-  readonly byKey = new Map<string, Decision>();
+  /** Decisions by the hash of their key numbers (collisions chained through nextSameHash). */
+  readonly byKey = new Map<number, Decision>();
   readonly sources = new Map<string, { placement: PodPlacement; router: VRouter; vif: Vif }>();
   readonly maglev = new Map<number, Int32Array>();
 
@@ -177,6 +184,28 @@ class DecisionCache {
 }
 
 const caches = new WeakMap<Dataplane, DecisionCache>();
+
+const STAT_ECMP_COMPOSITES = VRF_STAT_INDEX.ecmp_composites;
+const STAT_DISCARDS = VRF_STAT_INDEX.discards;
+const STAT_UDP_MPLS_TUNNELS = VRF_STAT_INDEX.udp_mpls_tunnels;
+const STAT_ENCAPS = VRF_STAT_INDEX.encaps;
+
+const TAG_DROP = 1;
+const TAG_LOCAL = 2;
+const TAG_REMOTE = 3;
+
+/** A 32-bit mix of a decision's key numbers. */
+function keyHash(tag: number, a: number, b: number, c: number, d: number, e: number, f: number): number {
+  let h = Math.imul(tag ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ a ^ (h >>> 15), 0xc2b2ae35);
+  h = Math.imul(h ^ b ^ (h >>> 13), 0x85ebca6b);
+  h = Math.imul(h ^ c ^ (h >>> 16), 0xc2b2ae35);
+  h = Math.imul(h ^ d ^ (h >>> 15), 0x85ebca6b);
+  h = Math.imul(h ^ e ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ f ^ (h >>> 16), 0x27d4eb2d);
+  // 30 bits: a small integer, the cheapest Map key.
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
 
 function tcpBits(flag: TcpFlag): number {
   return flag === 'SYN' ? TCP_SYN : flag === 'ACK' ? TCP_ESTABLISHED : flag === 'FIN' ? TCP_FIN : TCP_RST;
@@ -213,18 +242,49 @@ export class FlowProcessor {
 
   // ---- decisions --------------------------------------------------------------------------------
 
-  private decision(fields: Omit<Decision, 'id'>, key: string): Decision {
-    const known = this.cache.byKey.get(key);
-    if (known) return known;
-    const d: Decision = { ...fields, id: this.cache.decisions.length };
+  /**
+   * The decision with these key numbers, if known. Keys are numbers, not strings: a new flow
+   * looks its decision up without building or hashing a string.
+   */
+  private find(
+    tag: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number,
+  ): Decision | undefined {
+    for (
+      let x: Decision | null | undefined = this.cache.byKey.get(keyHash(tag, a, b, c, d, e, f));
+      x;
+      x = x.nextSameHash
+    ) {
+      const k = x.key;
+      if (k[0] === tag && k[1] === a && k[2] === b && k[3] === c && k[4] === d && k[5] === e && k[6] === f)
+        return x;
+    }
+    return undefined;
+  }
+
+  /**
+   * Keeps a new decision. Every decision is an object literal with the same fields in the same
+   * order (one hidden class), so the packet path reads them monomorphically.
+   */
+  private store(d: Decision): Decision {
+    const k = d.key;
+    const h = keyHash(k[0]!, k[1]!, k[2]!, k[3]!, k[4]!, k[5]!, k[6]!);
+    d.nextSameHash = this.cache.byKey.get(h) ?? null;
+    this.cache.byKey.set(h, d);
     this.cache.decisions.push(d);
-    this.cache.byKey.set(key, d);
     return d;
   }
 
   private drop(router: VRouter, reason: number): Decision {
-    return this.decision(
-      {
+    return (
+      this.find(TAG_DROP, router.ip, reason, 0, 0, 0, 0) ??
+      this.store({
+        id: this.cache.decisions.length,
         router,
         kind: 'drop',
         dropReason: reason,
@@ -239,9 +299,11 @@ export class FlowProcessor {
         backend: null,
         label: -1,
         tunnelNh: -1,
+        backendKeyNh: -1,
         portKey: 0,
-      },
-      `drop|${router.name}|${reason}`,
+        key: [TAG_DROP, router.ip, reason, 0, 0, 0, 0],
+        nextSameHash: null,
+      })
     );
   }
 
@@ -258,28 +320,33 @@ export class FlowProcessor {
     token: number,
   ): Decision {
     const portKey = ((pkt.proto << 16) | pkt.dport) >>> 0;
+    // memberId is unique per placement across computes: it stands for the router and the vif.
+    const memberId = vif.placement!.memberId;
+    const known = this.find(TAG_LOCAL, memberId, dip >>> 0, portKey, ecmpNh, slot, token);
+    if (known) return known;
     const fipUuid = router.fipsByVmi.get(vif.placement!.vmiUuid)?.get(dip >>> 0);
     const fip = fipUuid ? (router.fips.get(fipUuid)?.fip ?? null) : null;
-    return this.decision(
-      {
-        router,
-        kind: 'local',
-        dropReason: DROP_NONE,
-        ecmpNh,
-        slot,
-        slots,
-        hashFields: fields,
-        token,
-        vif,
-        fip,
-        targetPort: targetPortOf(fip, pkt.proto, pkt.dport),
-        backend: null,
-        label: -1,
-        tunnelNh: -1,
-        portKey,
-      },
-      `l|${router.name}|${vif.index}|${vif.placement!.memberId}|${dip >>> 0}|${portKey}|${ecmpNh}|${slot}|${token}`,
-    );
+    return this.store({
+      id: this.cache.decisions.length,
+      router,
+      kind: 'local',
+      dropReason: DROP_NONE,
+      ecmpNh,
+      slot,
+      slots,
+      hashFields: fields,
+      token,
+      vif,
+      fip,
+      targetPort: targetPortOf(fip, pkt.proto, pkt.dport),
+      backend: null,
+      label: -1,
+      tunnelNh: -1,
+      backendKeyNh: -1,
+      portKey,
+      key: [TAG_LOCAL, memberId, dip >>> 0, portKey, ecmpNh, slot, token],
+      nextSameHash: null,
+    });
   }
 
   private remote(
@@ -292,28 +359,31 @@ export class FlowProcessor {
     fields: number,
     token: number,
   ): Decision {
+    const known = this.find(TAG_REMOTE, router.ip, tunnelNh.id, label, ecmpNh, slot, token);
+    if (known) return known;
     const backend = tunnelNh.type === 'tunnel' ? this.dp.routerByIp(tunnelNh.dip) : undefined;
     if (!backend) return this.drop(router, DROP_NO_DST_ROUTE);
-    return this.decision(
-      {
-        router,
-        kind: 'remote',
-        dropReason: DROP_NONE,
-        ecmpNh,
-        slot,
-        slots,
-        hashFields: fields,
-        token,
-        vif: null,
-        fip: null,
-        targetPort: -1,
-        backend,
-        label,
-        tunnelNh: tunnelNh.id,
-        portKey: 0,
-      },
-      `r|${router.name}|${tunnelNh.id}|${label}|${ecmpNh}|${slot}|${token}`,
-    );
+    return this.store({
+      id: this.cache.decisions.length,
+      router,
+      kind: 'remote',
+      dropReason: DROP_NONE,
+      ecmpNh,
+      slot,
+      slots,
+      hashFields: fields,
+      token,
+      vif: null,
+      fip: null,
+      targetPort: -1,
+      backend,
+      label,
+      tunnelNh: tunnelNh.id,
+      backendKeyNh: backend.nh.find(`tunnel:${router.ip >>> 0}`)?.id ?? 1,
+      portKey: 0,
+      key: [TAG_REMOTE, router.ip, tunnelNh.id, label, ecmpNh, slot, token],
+      nextSameHash: null,
+    });
   }
 
   /**
@@ -342,10 +412,8 @@ export class FlowProcessor {
       return affinity;
     const hash = hashFlow(router.ip, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport, scratchHash, hashFields);
     const seed = pickSeed(hash);
-    const present = (i: number) => comps[i] !== null && comps[i] !== undefined;
-    const tunnel = (i: number) => comps[i]?.kind === 'tunnel';
-    const first = maglev ? this.maglevSlot(nh, hash) : (seed >>> 0) % comps.length;
-    return pickMember(comps.length, present, tunnel, seed, INVALID_COMPONENT, ingress, first);
+    if (maglev) return pickMember(comps, seed, INVALID_COMPONENT, ingress, this.maglevSlot(nh, hash));
+    return pickMember(comps, seed, INVALID_COMPONENT, ingress);
   }
 
   /** What-if only (not Contrail): the slot a Maglev table over the present components names. */
@@ -587,7 +655,7 @@ export class FlowProcessor {
     let label = -1;
     let vrfId = 0;
     for (const vrf of router.vrfById) {
-      const route = vrf.routes.get(`${pkt.dip >>> 0}/32`);
+      const route = vrf.routes.get(routeKey(pkt.dip, 32));
       if (route?.exported && route.fipUuid) {
         label = route.exported.label;
         vrfId = vrf.id;
@@ -657,16 +725,16 @@ export class FlowProcessor {
 
   private countForward(router: VRouter, vrfId: number, d: Decision, bytes: number): void {
     const c = router.counters;
-    if (d.ecmpNh >= 0) c.vrfHit(vrfId, 'ecmp_composites');
-    if (d.kind === 'drop') c.vrfHit(vrfId, 'discards');
+    if (d.ecmpNh >= 0) c.vrfHitAt(vrfId, STAT_ECMP_COMPOSITES);
+    if (d.kind === 'drop') c.vrfHitAt(vrfId, STAT_DISCARDS);
     else if (d.kind === 'remote') {
-      c.vrfHit(vrfId, 'udp_mpls_tunnels');
+      c.vrfHitAt(vrfId, STAT_UDP_MPLS_TUNNELS);
       c.tx(0, bytes);
     }
   }
 
   private countDelivery(router: VRouter, d: Decision, bytes: number): void {
-    router.counters.vrfHit(d.vif!.vrfId, 'encaps');
+    router.counters.vrfHitAt(d.vif!.vrfId, STAT_ENCAPS);
     router.counters.tx(d.vif!.index, bytes);
   }
 
@@ -801,7 +869,7 @@ export class FlowProcessor {
     const table = backend.flows;
     table.expire(now);
     backend.counters.rx(0, bytes);
-    const keyNh = backend.nh.find(`tunnel:${source.ip >>> 0}`)?.id ?? 1;
+    const keyNh = d.backendKeyNh;
     let fwd = table.lookup(keyNh, sip, pkt.dip, pkt.proto, pkt.sport, pkt.dport);
     let bd: Decision;
     if (fwd >= 0 && table.cacheGenOf(fwd) === this.cache.generation) {

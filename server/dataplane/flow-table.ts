@@ -56,6 +56,9 @@ export interface FlowTableOptions {
   idleTimeoutMs?: number;
 }
 
+/** Entries one aging step looks at. */
+const EXPIRE_STEP = 16384;
+
 /** The kernel's sizeof(struct vr_flow_entry), for `Flow table(size …)`. */
 export const KERNEL_FLOW_ENTRY_BYTES = 128;
 
@@ -182,6 +185,10 @@ export class FlowTable {
   private allocated = false;
   private activeCount = 0;
   private lastExpireMs = -Infinity;
+  /** The next entry the current aging pass looks at (capacity: no pass running). */
+  private expireCursor = Number.MAX_SAFE_INTEGER;
+  private expireDeadline = -Infinity;
+  private lastFullExpireMs = -Infinity;
 
   constructor(opts: FlowTableOptions = {}) {
     const entries = opts.entries ?? 524_288;
@@ -218,6 +225,11 @@ export class FlowTable {
   }
 
   // The records are allocated on first insert: a compute that never sees a flow costs nothing.
+  /** Allocates the table now (it is otherwise allocated on the first flow). */
+  ensureAllocated(): void {
+    if (!this.allocated) this.allocate();
+  }
+
   private allocate(): void {
     const n = this.capacity;
     const buffer = new ArrayBuffer(Math.ceil(n / WAYS) * BLOCK_WORDS * 4);
@@ -544,21 +556,50 @@ export class FlowTable {
 
   /**
    * Ages out flows idle for the idle timeout. A pair goes together, when both directions are
-   * idle, as the agent deletes forward and reverse flows as one. At most one scan per second of
-   * clock time unless `force`.
+   * idle, as the agent deletes forward and reverse flows as one. A pass over the table starts at
+   * most once per second of clock time and runs EXPIRE_STEP entries per call, so no single
+   * packet pays for a whole table (the agent's aging also walks its table in steps). `force`
+   * runs a whole pass at once.
    */
   expire(nowMs: number, force = false): number {
     if (!this.allocated || this.activeCount === 0) return 0;
-    if (!force && nowMs - this.lastExpireMs < 1000) return 0;
-    this.lastExpireMs = nowMs;
-    const deadline = nowMs - this.idleTimeoutMs;
-    const lastUsed = (i: number) => this.f64[(rec(i) >> 1) + F_LAST_USED]!;
+    if (force) {
+      this.lastExpireMs = nowMs;
+      this.expireDeadline = nowMs - this.idleTimeoutMs;
+      return this.ageRange(0, this.capacity);
+    }
+    if (this.expireCursor >= this.capacity) {
+      if (nowMs - this.lastExpireMs < 1000) return 0;
+      this.lastExpireMs = nowMs;
+      this.expireDeadline = nowMs - this.idleTimeoutMs;
+      this.expireCursor = 0;
+    }
+    const from = this.expireCursor;
+    this.expireCursor = Math.min(this.capacity, from + EXPIRE_STEP);
+    return this.ageRange(from, this.expireCursor);
+  }
+
+  /**
+   * A whole aging pass, at most once per second of clock time: for views that list the table
+   * (they must not show flows past their idle timeout), not for the packet path.
+   */
+  expireAll(nowMs: number): number {
+    if (nowMs - this.lastFullExpireMs < 1000) return 0;
+    this.lastFullExpireMs = nowMs;
+    return this.expire(nowMs, true);
+  }
+
+  private lastUsedOf(i: number): number {
+    return this.f64[(rec(i) >> 1) + F_LAST_USED]!;
+  }
+
+  private ageRange(from: number, to: number): number {
+    const deadline = this.expireDeadline;
     let aged = 0;
-    const n = this.capacity;
-    for (let i = 0; i < n; i++) {
-      if ((this.u32[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) === 0 || lastUsed(i) > deadline) continue;
+    for (let i = from; i < to; i++) {
+      if ((this.u32[rec(i) + W_META]! & FLOW_FLAG_ACTIVE) === 0 || this.lastUsedOf(i) > deadline) continue;
       const reverse = this.reverseOf(i);
-      if (reverse >= 0 && this.isActive(reverse) && lastUsed(reverse) > deadline) continue;
+      if (reverse >= 0 && this.isActive(reverse) && this.lastUsedOf(reverse) > deadline) continue;
       this.remove(i);
       aged++;
       if (reverse >= 0 && this.isActive(reverse)) {

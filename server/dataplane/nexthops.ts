@@ -78,7 +78,8 @@ export class NextHopTable {
 
   /** A fixed NH (discard, vhost receive, pkt0) with its id; held forever. */
   pin(id: number, key: string, data: NextHopData, hashFields: HashFieldMask): NextHop {
-    const nh = { ...data, id, key, agentRefs: 1, kernelRefs: 1, hashFields } as NextHop;
+    // Object.assign, not a spread: NHs are read on every new flow and keep a fast shape this way.
+    const nh = Object.assign(data, { id, key, agentRefs: 1, kernelRefs: 1, hashFields }) as NextHop;
     this.byId.set(id, nh);
     this.byKey.set(key, nh);
     this.version++;
@@ -90,7 +91,7 @@ export class NextHopTable {
     let nh = this.byKey.get(key);
     if (!nh) {
       const id = this.ids.allocate();
-      nh = { ...make(), id, key, agentRefs: 0, kernelRefs: 1, hashFields } as NextHop;
+      nh = Object.assign(make(), { id, key, agentRefs: 0, kernelRefs: 1, hashFields }) as NextHop;
       this.byId.set(id, nh);
       this.byKey.set(key, nh);
       this.version++;

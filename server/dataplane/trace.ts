@@ -154,21 +154,43 @@ function randomPortOrder(): Uint16Array {
   return (portOrder = order);
 }
 
-/** Flows per slice: a few milliseconds of work at the measured setup rate. */
+/** Flows per slice at most. */
 export const TRAFFIC_SLICE_FLOWS = 2048;
+/** How often (in flows) a slice asks whether its time is up. */
+const TIME_CHECK_FLOWS = 64;
+
+export interface TrafficSlicing {
+  /** Flows per slice at most (default TRAFFIC_SLICE_FLOWS). */
+  sliceFlows?: number;
+  /**
+   * Asked every few flows: true ends the slice early. The caller measures its own time (a fresh
+   * compute's first flows touch new pages of its flow table and run slower than later ones).
+   */
+  timeUp?: () => boolean;
+}
 
 /**
  * The traffic generator: N flows spread round-robin over the client pods, counted per chosen
- * member. A generator: it yields progress after every slice of `sliceFlows` flows and returns
- * the result, so its caller decides when the next slice runs.
+ * member. A generator: it yields progress after every slice (TrafficSlicing) and returns the
+ * result, so its caller decides when the next slice runs.
  */
 export function* generateTraffic(
   dp: Dataplane,
   processor: FlowProcessor,
   req: TrafficRequest & { from: string[] },
-  sliceFlows = TRAFFIC_SLICE_FLOWS,
+  slicing: TrafficSlicing = {},
 ): Generator<TrafficProgress, TrafficResult> {
+  const sliceFlows = slicing.sliceFlows ?? TRAFFIC_SLICE_FLOWS;
+  const timeUp = slicing.timeUp;
+  let inSlice = 0;
   const clients = req.from.map((from) => resolve(dp, { ...req, from }));
+  // A compute's flow table is allocated with its first flow (tens of MB): allocate them one per
+  // slice up front, so no slice pays for several.
+  for (const router of dp.routers.values()) {
+    if (router.flows.allocatedBytes > 0) continue;
+    router.flows.ensureAllocated();
+    if (timeUp?.()) yield { done: 0, total: req.flows };
+  }
   const first = req.firstSourcePort ?? 10_000;
   const order = req.sourcePorts === 'random' ? randomPortOrder() : null;
   const counts = new Map<string, TrafficMember>();
@@ -196,7 +218,14 @@ export function* generateTraffic(
         );
       entry.flows++;
     }
-    if ((i + 1) % sliceFlows === 0 && i + 1 < req.flows) yield { done: i + 1, total: req.flows };
+    inSlice++;
+    if (
+      i + 1 < req.flows &&
+      (inSlice >= sliceFlows || (timeUp !== undefined && inSlice % TIME_CHECK_FLOWS === 0 && timeUp()))
+    ) {
+      inSlice = 0;
+      yield { done: i + 1, total: req.flows };
+    }
   }
   // Client c sends flows c, c + n, …; its k-th flow uses port first + k, wrapping after 65535.
   let sourcePortWraps = 0;

@@ -198,7 +198,8 @@ export interface Vrf {
   readonly name: string;
   readonly vnName: string;
   vn: VnInfo | null;
-  readonly routes: Map<string, Route>;
+  /** Routes by routeKey (a number: the packet path looks them up without building strings). */
+  readonly routes: Map<number, Route>;
   /** The kernel's route table, created with the VRF's first kernel route. */
   mtrie: Mtrie | null;
   /** Sorted route list cache for paging; null when stale. */
@@ -208,7 +209,8 @@ export interface Vrf {
 /** An export changed: the control node must learn it (or forget it when `exported` is null). */
 export type ExportListener = (router: VRouter, route: Route, exported: Route['exported']) => void;
 
-export const routeKey = (prefix: number, plen: number) => `${prefix >>> 0}/${plen}`;
+/** A route's key in its VRF: prefix × 64 + prefix length (exact below 2^53). */
+export const routeKey = (prefix: number, plen: number): number => (prefix >>> 0) * 64 + plen;
 
 const maskOf = (plen: number) => (plen === 0 ? 0 : (0xffffffff << (32 - plen)) >>> 0);
 
@@ -354,7 +356,7 @@ export class VRouter {
   setVn(vrf: Vrf, vn: VnInfo): void {
     const before = vrf.vn;
     vrf.vn = vn;
-    const wanted = new Map<string, { prefix: number; plen: number; what: 'subnet' | 'gateway' | 'dns' }>();
+    const wanted = new Map<number, { prefix: number; plen: number; what: 'subnet' | 'gateway' | 'dns' }>();
     for (const s of vn.subnets) {
       wanted.set(routeKey(s.prefix, s.plen), { prefix: s.prefix, plen: s.plen, what: 'subnet' });
       // The agent uses the gateway as the DNS address when none is configured (oper/vn.cc).
@@ -482,7 +484,18 @@ export class VRouter {
   setVmiHashFields(p: PodPlacement): void {
     const vif = this.vifByVmi.get(p.vmiUuid);
     if (!vif) return;
-    const updated: Vif = { ...vif, placement: p };
+    const updated: Vif = {
+      index: vif.index,
+      type: vif.type,
+      name: vif.name,
+      mac: vif.mac,
+      ip: vif.ip,
+      vrfId: vif.vrfId,
+      nhId: vif.nhId,
+      label: vif.label,
+      placement: p,
+      componentNhId: vif.componentNhId,
+    };
     this.vifs.set(vif.index, updated);
     this.vifByVmi.set(p.vmiUuid, updated);
     this.setPath(this.vrfById[vif.vrfId]!, p.ip, 32, this.localVmPortPath(updated, false));
@@ -806,7 +819,7 @@ export class VRouter {
     let label = INVALID_LABEL;
     let tunnelType = 'MPLSoUDP';
     const entries = cr.nextHops.flatMap((h): (Component | LocalCompositeRef)[] => {
-      if (h.address !== this.ip) return [{ kind: 'tunnel', target: formatIpv4(h.address), label: h.label }];
+      if (h.address !== this.ip) return [{ kind: 'tunnel', target: dotted(h.address), label: h.label }];
       const target = this.nh.get(this.mpls.get(h.label) ?? -1);
       if (target?.type === 'composite') return [{ kind: 'local-composite', label: h.label }];
       if (target?.type === 'interface' && target.vmiUuid)
@@ -1000,7 +1013,28 @@ export class VRouter {
   }
 }
 
+// Compute addresses as text and back, memoised: every controller route names them, and there are
+// only as many as computes.
+const dottedText = new Map<number, string>();
+const dottedValue = new Map<string, number>();
+
+function dotted(ip: number): string {
+  let text = dottedText.get(ip >>> 0);
+  if (text === undefined) {
+    text = formatIpv4(ip);
+    dottedText.set(ip >>> 0, text);
+    dottedValue.set(text, ip >>> 0);
+  }
+  return text;
+}
+
 function parseDotted(text: string): number {
+  const known = dottedValue.get(text);
+  if (known !== undefined) return known;
+  return parseDottedSlow(text);
+}
+
+function parseDottedSlow(text: string): number {
   const [a, b, c, d] = text.split('.').map(Number) as [number, number, number, number];
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }

@@ -735,21 +735,21 @@ export const REQUESTS: ReadonlyMap<string, Handler> = new Map([
   [
     'KFlowReq',
     handler(KFlowReq, (t, r, p) => {
-      r.flows.expire(t.now());
+      r.flows.expireAll(t.now());
       return kflowRequest(r, Number(p.flow_idx), p.show_evicted === true);
     }),
   ],
   [
     'NextKFlowReq',
     handler(NextKFlowReq, (t, r, p) => {
-      r.flows.expire(t.now());
+      r.flows.expireAll(t.now());
       return nextKFlow(r, String(p.flow_handle));
     }),
   ],
   [
     'FetchFlowRecord',
     handler(FetchFlowRecord, (t, r, p) => {
-      r.flows.expire(t.now());
+      r.flows.expireAll(t.now());
       return fetchFlowRecord(r, p);
     }),
   ],

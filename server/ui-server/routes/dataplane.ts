@@ -138,7 +138,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         vrouters: [...dataplane.routers.values()]
           .sort((a, b) => (a.name < b.name ? -1 : 1))
           .map((r) => {
-            r.flows.expire(now);
+            r.flows.expireAll(now);
             return vrouterSummary(r);
           }),
       };
@@ -200,7 +200,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         const router = routerOf(reply, req.params.node);
         const q = router && pageOf(reply, req.query);
         if (!router || !q) return reply;
-        router.flows.expire(dataplane.clock.now());
+        router.flows.expireAll(dataplane.clock.now());
         const limit = q.limit ?? Infinity;
         const list = [];
         let i = router.flows.nextActive(q.cursor ?? 0);
@@ -250,7 +250,7 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
     app.get<NodeParams>('/vrouters/:node/cli/flow', async (req, reply) => {
       const router = routerOf(reply, req.params.node);
       if (!router) return reply;
-      router.flows.expire(dataplane.clock.now());
+      router.flows.expireAll(dataplane.clock.now());
       return text(reply, renderFlowList(flowTableInfo(router), kflowSlots(router)));
     });
 
@@ -304,7 +304,10 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
     app.post('/traffic', async (req, reply): Promise<TrafficResult | FastifyReply> => {
       const parsed = TrafficRequestSchema.safeParse(req.body ?? null);
       if (!parsed.success) return badRequest(reply, firstIssue(parsed.error));
-      const run = generateTraffic(dataplane, processor, parsed.data);
+      let sliceStart = performance.now();
+      const run = generateTraffic(dataplane, processor, parsed.data, {
+        timeUp: () => performance.now() - sliceStart > SLICE_MS,
+      });
       let first: IteratorResult<TrafficProgress, TrafficResult>;
       try {
         // The first slice resolves the pods, so an unknown one is a 404 before anything streams.
@@ -314,15 +317,13 @@ export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
         throw err;
       }
       type Item = { progress: TrafficProgress } | { result: TrafficResult };
+      // Every slice ends when its time is up: the event loop runs between any two.
       const drive = async function* (): AsyncGenerator<Item> {
         let step = first;
-        let sliceStart = performance.now();
         while (!step.done) {
           yield { progress: step.value };
-          if (performance.now() - sliceStart > SLICE_MS) {
-            await yieldToLoop();
-            sliceStart = performance.now();
-          }
+          await yieldToLoop();
+          sliceStart = performance.now();
           step = run.next();
         }
         yield { result: step.value };
