@@ -48,6 +48,8 @@ const VROUTER_CLI_PURE = 'vrouter-cli is pure: it renders records and imports no
 const VROUTER_CLI =
   'vrouter-cli renders introspect-shaped records from model/ only: it imports no server layer.';
 const INTROSPECT = 'introspect serves the dataplane only: it imports no other layer.';
+const INTROSPECT_CLIENT =
+  'introspect-client reads agents over their protocol: it imports model/ only, never the simulation or the UI server.';
 const KUBE_API =
   "kube-api serves the Kubernetes model only (and implements kube-manager's KubeClient port): it imports no other Contrail layer and not the UI server.";
 const DP_DOMAINS =
@@ -125,6 +127,9 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/introspect/planted.ts', '../ui-server/app.ts', INTROSPECT],
   ['server/introspect/planted.ts', '../simulation.ts', NO_ROOT],
   ['server/ui-server/planted.ts', '@server/introspect/server.ts', UI],
+  ['server/introspect-client/planted.ts', '@server/dataplane/vrouter.ts', INTROSPECT_CLIENT],
+  ['server/introspect-client/planted.ts', '../introspect/sandesh-xml.ts', INTROSPECT_CLIENT],
+  ['server/introspect-client/planted.ts', '@server/ui-server/errors.ts', INTROSPECT_CLIENT],
   ['server/persistence/planted.ts', '@server/config-api/store.ts', PERSISTENCE],
   ['server/persistence/planted.ts', '../cluster/cluster.ts', PERSISTENCE],
   ['server/persistence/planted.ts', 'fastify', HTTP],
@@ -179,6 +184,10 @@ const ALLOWED: [string, string][] = [
   ['server/vrouter-cli/planted.ts', '@model/dataplane/vrouter-cli-input.ts'],
   ['server/introspect/planted.ts', '@server/dataplane/dataplane.ts'],
   ['server/introspect/planted.ts', 'node:http'],
+  ['server/introspect-client/planted.ts', 'undici'],
+  ['server/introspect-client/planted.ts', 'saxes'],
+  ['server/introspect-client/planted.ts', '@model/dataplane/sandesh/agent.ts'],
+  ['server/ui-server/planted.ts', '@server/introspect-client/agent.ts'],
   ['server/ui-server/planted.ts', '@server/vrouter-cli/nh.ts'],
   ['server/config-api/http-actions.ts', 'fastify'],
   ['server/kube-manager/planted.ts', '@model/dataplane/ecmp-hashing.ts'],
