@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KDropStatsResp } from '@model/dataplane/sandesh/kstate.ts';
+import { KDropStatsReq, KDropStatsResp } from '@model/dataplane/sandesh/kstate.ts';
 import { ManualClock } from '@server/clock.ts';
 import { ConfigStore } from '@server/config-api/store.ts';
 import {
@@ -191,9 +191,9 @@ describe('IntrospectClient transport', () => {
       res.end(dropStatsXml());
     });
     const err = await client(() => false)
-      .request(base, (await import('@model/dataplane/sandesh/kstate.ts')).KDropStatsReq)
-      .catch((e: unknown) => e as IntrospectError);
-    expect(err.reason).toBe('not-allowed');
+      .request(base, KDropStatsReq)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'not-allowed' });
     expect(hits).toBe(0);
   });
 
@@ -218,11 +218,11 @@ describe('IntrospectClient transport', () => {
         .writeHead(404, { 'content-type': 'text/html' })
         .end('<html>\n<title>404 Not Found</title>\n</html>\r\n\0');
     });
-    const err = await new AgentIntrospect(c, missing, 'n')
-      .kdropStats()
-      .catch((e: unknown) => e as IntrospectError);
+    const err = await new AgentIntrospect(c, missing, 'n').kdropStats().catch((e: unknown) => e);
     expect(err).toMatchObject({ reason: 'status', status: 404 });
-    expect(err.message).toContain('answered 404: <html> <title>404 Not Found</title> </html>');
+    expect((err as IntrospectError).message).toContain(
+      'answered 404: <html> <title>404 Not Found</title> </html>',
+    );
     expect(notFound).toBe(1);
     await c.close();
   });
