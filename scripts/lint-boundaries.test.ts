@@ -154,6 +154,8 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/ui-server/planted.ts', '@server/kube-manager/kube-manager.ts', UI],
   ['server/ui-server/planted.ts', '@server/simulation.ts', UI],
   ['server/ui-server/routes/planted.ts', '../../dataplane/dataplane.ts', UI],
+  ['server/ui-server/routes/dataplane.ts', '../../dataplane/dataplane.ts', UI],
+  ['server/ui-server/dataplane-views/planted.ts', '@server/dataplane/flow-processor.ts', UI],
   ['server/ui-server/routes/events.ts', '../../config-api/store.ts', UI],
   ['server/main.ts', './cluster/cluster.ts', MAIN],
   ['server/main.ts', './kube-manager/kube-manager.ts', MAIN],
@@ -200,8 +202,7 @@ const ALLOWED: [string, string][] = [
   ['server/ui-server/planted.ts', '@model/dataplane/types.ts'],
   ['server/ui-server/planted.ts', '@server/errors.ts'],
   ['server/ui-server/planted.ts', 'prom-client'],
-  // Temporary exemptions (.oxlintrc.json says why): the two routes that still call the simulation.
-  ['server/ui-server/routes/dataplane.ts', '../../dataplane/dataplane.ts'],
+  // Temporary exemption (.oxlintrc.json says why): the route that still calls the cluster.
   ['server/ui-server/routes/cluster.ts', '../../cluster/cluster.ts'],
   ['server/simulation.ts', './kube-manager/kube-manager.ts'],
   ['server/main.ts', './simulation.ts'],

@@ -13,7 +13,7 @@ import { DEFAULT_INTROSPECT_PORT } from './introspect/listeners.ts';
 import { DataDirError, openDataDir, type DataDir } from './persistence/data-dir.ts';
 import { startSimulation } from './simulation.ts';
 import { buildUiServer } from './ui-server/app.ts';
-import { uiServerEnvironment } from './ui-server/environment.ts';
+import { introspectEnvironment, uiServerEnvironment } from './ui-server/environment.ts';
 import { PrometheusMetrics } from './ui-server/metrics.ts';
 
 const env = process.env;
@@ -66,6 +66,7 @@ const externalApi = httpUrl('CONFIG_API_URL');
 const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
 const graceMs = milliseconds('SHUTDOWN_GRACE_MS', 5000);
 const uiEnvironment = uiServerEnvironment(env, fail);
+const introspectSources = introspectEnvironment(env, fail);
 const { logLevel } = uiEnvironment;
 const reset = process.argv.includes('--reset') || env.RESET === '1' || env.RESET === 'true';
 const dataDirPath = resolve(env.DATA_DIR || 'data');
@@ -97,6 +98,7 @@ async function start(): Promise<void> {
   let configApiUrl = externalApi;
   let info: ServerInfoSource = { mode: 'external' };
   let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
+  let ports: Awaited<ReturnType<typeof startSimulation>>['ports'] = {};
   let readiness: Record<string, () => boolean> = {};
 
   if (!externalApi) {
@@ -121,7 +123,9 @@ async function start(): Promise<void> {
         host,
         onChange: (e) =>
           process.stdout.write(
-            e.kind === 'opened' ? introspectLine(e.node, e.port) : `vRouter agent introspect closed: ${e.node}\n`,
+            e.kind === 'opened'
+              ? introspectLine(e.node, e.port)
+              : `vRouter agent introspect closed: ${e.node}\n`,
           ),
       },
     }).catch((err: Error) => fail(err.message));
@@ -138,6 +142,7 @@ async function start(): Promise<void> {
     const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
     configApiUrl = address;
     plugins = simulation.plugins;
+    ports = simulation.ports;
     info = simulation.info;
     readiness = { simulation: () => simulation.isReady() };
     process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
@@ -148,16 +153,20 @@ async function start(): Promise<void> {
     );
     if (env.KUBECONFIG)
       process.stdout.write(`kube-manager watches          ${simulation.kubeManager.source}\n`);
-    for (const c of simulation.introspect?.computes ?? []) process.stdout.write(introspectLine(c.node, c.port));
+    for (const c of simulation.introspect?.computes ?? [])
+      process.stdout.write(introspectLine(c.node, c.port));
     process.stdout.write(`State directory:              ${dataDir.path}${reset ? ' (reset)' : ''}\n`);
   }
 
+  const { kubernetes, ...dataplanePorts } = ports;
   const ui = await buildUiServer({
     configApiUrl: configApiUrl!,
     configApiToken: env.CONFIG_API_TOKEN,
     staticDir: fileURLToPath(new URL('../dist', import.meta.url)),
     plugins,
     info,
+    dataplane: { ...dataplanePorts, ...introspectSources },
+    ...(kubernetes ? { kubernetes } : {}),
     ...uiEnvironment,
     metrics,
     readiness,

@@ -15,8 +15,8 @@ import type {
   TraceMember,
   TraceRequest,
   TraceResult,
-  VRouterSummary,
 } from '../dataplane/types.ts';
+import { nhCliQuerySchema, traceRequestSchema, vrfQuerySchema } from './dataplane-requests.ts';
 import { expects, integerText, ipv4, strictObject } from './validation.ts';
 
 // ---- computes --------------------------------------------------------------------------------
@@ -37,8 +37,19 @@ export interface ComputeState {
   error: string | null;
   /** When the figures were read from the agent (ISO 8601). */
   asOf: string | null;
-  /** The agent's figures; null while unreachable. */
-  summary: Omit<VRouterSummary, 'name' | 'ip'> | null;
+  /** The sizes of its tables as the agent counts them; null while unreachable. */
+  summary: ComputeSummary | null;
+}
+
+/**
+ * A compute's table sizes (each table's `Pagination` `table_size`). Flow counts and the flow
+ * table's capacity and counters are the kernel's (`flow -l`), which the agent's introspect does
+ * not report, so a real compute cannot give them.
+ */
+export interface ComputeSummary {
+  vrfs: number;
+  interfaces: number;
+  nexthops: number;
 }
 
 /** GET /api/dataplane/vrouters. */
@@ -278,6 +289,36 @@ export const traceModeSchema = z.enum(['predicted', 'simulated'], {
   error: 'must be "predicted" or "simulated"',
 });
 
+/** POST /api/dataplane/trace: the trace request and its mode. */
+export const traceViewRequestSchema = strictObject({
+  ...traceRequestSchema.shape,
+  mode: traceModeSchema.optional(),
+});
+
+/** `?limit=&cursor=` of the long vRouter utility texts (`rt`, `nh --list`, `flow -l`): rows from the `cursor`-th; the next cursor is in `x-next-cursor`. */
+export const cliPageFields = {
+  limit: integerText(1, 100_000).optional(),
+  cursor: integerText(0, 2 ** 31 - 1).optional(),
+};
+
+/** `?vrf=&limit=&cursor=` of `cli/rt`. */
+export const rtCliQuerySchema = strictObject({ ...vrfQuerySchema.shape, ...cliPageFields }, 'a query string');
+/** `?id=&limit=&cursor=` of `cli/nh`: one next hop (`nh --get`), or a page of `nh --list`. */
+export const nhCliPageQuerySchema = strictObject(
+  { ...nhCliQuerySchema.shape, ...cliPageFields },
+  'a query string',
+);
+/** `?limit=&cursor=` of `cli/flow`. */
+export const flowCliQuerySchema = strictObject({ ...cliPageFields }, 'a query string');
+/** `?vrf=` of `cli/vrfstats` (`--get <vrf>`; `--dump` without it). */
+export const vrfstatsCliQuerySchema = strictObject(
+  { vrf: vrfQuerySchema.shape.vrf.optional() },
+  'a query string',
+);
+
+/** The name of the response header carrying the next cursor of a paged vRouter utility text. */
+export const CLI_NEXT_CURSOR_HEADER = 'x-next-cursor';
+
 // ---- consistency: Endpoints → members → floating-ip → routes → next hops --------------------------
 
 export type ConsistencyLayer = 'endpoints' | 'members' | 'floating-ip' | 'route' | 'nexthop';
@@ -289,18 +330,29 @@ export interface ConsistencyProblem {
   message: string;
 }
 
+/** A layer that could not be read (a compute down, no Kubernetes API), and why. */
+export interface UncheckedLayer {
+  layer: ConsistencyLayer;
+  node?: string;
+  reason: string;
+}
+
 /** GET /api/consistency/<lb-uuid>, and each entry of GET /api/consistency. */
 export interface LbConsistency {
   uuid: string;
   displayName: string;
+  /** True only when every layer was read and no link is broken. */
   consistent: boolean;
+  /** The broken links in chain order: the first is the first broken link. */
   problems: ConsistencyProblem[];
+  /** The layers this load balancer's check could not read (so `consistent` is false). */
+  unchecked: UncheckedLayer[];
 }
 
 export interface ConsistencyReport {
   loadbalancers: LbConsistency[];
   /** Layers that could not be read (a compute down, no Kubernetes API): checked without them. */
-  unchecked: { layer: ConsistencyLayer; node?: string; reason: string }[];
+  unchecked: UncheckedLayer[];
   asOf: string;
 }
 

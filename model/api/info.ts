@@ -1,5 +1,7 @@
-// GET /api/info: where the UI server reads its data from. Written by server/ui-server/app.ts, read
-// by web/api/info.ts and served by the msw handlers; types only.
+// GET /api/info: where the UI server reads its data from and which controls it has. Written by
+// server/ui-server/app.ts, read by web/api/info.ts and served by the msw handlers; types only.
+
+import type { Capabilities } from './dataplane-views.ts';
 
 /** `embedded`: the simulation in this process; `external`: a real config API; `mock`: msw fixtures. */
 export type ServerMode = 'embedded' | 'external' | 'mock';
@@ -16,7 +18,9 @@ export interface ServerInfo {
     /** How the server authenticates to it, when it does (the token itself stays on the server). */
     auth?: string;
   };
+  /** Which controls exist here; the server always sends it (the mock may leave it out). */
+  capabilities?: Capabilities;
 }
 
 /** What the composition root adds to the UI server's own knowledge of the config API. */
-export type ServerInfoSource = Omit<ServerInfo, 'configApi'>;
+export type ServerInfoSource = Omit<ServerInfo, 'configApi' | 'capabilities'>;

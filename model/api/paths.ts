@@ -63,6 +63,7 @@ export const API_PREFIX = {
   explorer: '/api/explorer',
   cluster: '/api/cluster',
   dataplane: '/api/dataplane',
+  consistency: '/api/consistency',
   events: '/api/events',
 } as const;
 
@@ -109,7 +110,7 @@ export const clusterApi = {
   readiness: apiRoute('/api/cluster/pods/:namespace/:name/readiness'),
 };
 
-/** The vRouters: introspect-shaped JSON per compute, CLI text, trace and traffic. */
+/** The computes' dataplane, read through their agents' introspect: tables, CLI text, trace, topology, traffic. */
 export const dataplaneApi = {
   vrouters: apiRoute('/api/dataplane/vrouters'),
   vrfs: apiRoute('/api/dataplane/vrouters/:node/vrfs'),
@@ -127,4 +128,12 @@ export const dataplaneApi = {
   cliDropstats: apiRoute('/api/dataplane/vrouters/:node/cli/dropstats'),
   trace: apiRoute('/api/dataplane/trace'),
   traffic: apiRoute('/api/dataplane/traffic'),
+  /** `?vip=&port=` or `?lb=`: one VIP across every compute. */
+  topology: apiRoute('/api/dataplane/topology'),
+};
+
+/** Endpoints → members → floating-ip → routes → next hops, per load balancer. */
+export const consistencyApi = {
+  all: apiRoute('/api/consistency'),
+  loadBalancer: apiRoute('/api/consistency/:uuid'),
 };

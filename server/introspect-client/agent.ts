@@ -222,6 +222,12 @@ export class AgentIntrospect {
     }
   }
 
+  /** One kernel flow by its index (KFlowReq `flow_idx`), or null when that entry is not active. */
+  async kflow(index: number): Promise<KFlowInfo | null> {
+    const rows = await this.kernel<KFlowInfo>(KFlowReq, 'flow_list', { flow_idx: index, show_evicted: 0 });
+    return rows?.[0] ?? null;
+  }
+
   /** The agent's record of one flow by its key, or null when it has none (`FlowErrorResp`). */
   async flowRecord(key: {
     nh: number;

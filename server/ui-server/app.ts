@@ -1,21 +1,25 @@
 // The UI server the browser talks to (port 8080): the built SPA with history fallback, the config
-// API proxy, the explorer tree, the embedded simulation's routes, and the operator's endpoints
-// (health, readiness, metrics). The only place that knows whether the config API is the embedded
+// API proxy, the explorer tree, the dataplane views (every compute's agent introspect) and the
+// consistency check, the embedded simulation's routes, and the operator's endpoints (health,
+// readiness, metrics). The only place that knows whether the config API is the embedded
 // one or a real Contrail cluster. One error handler, one JSON parser, one access log line per request.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Capabilities } from '@model/api/dataplane-views.ts';
 import type { ServerInfo, ServerInfoSource } from '@model/api/info.ts';
-import { API_ROOT, serverApi } from '@model/api/paths.ts';
+import { API_PREFIX, API_ROOT, serverApi } from '@model/api/paths.ts';
 import { NotFound } from '../errors.ts';
 import { ConfigApiClient } from './config-api-client.ts';
+import { buildDataplaneViews, type DataplaneSources } from './dataplane-views/views.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS, type LogLevel } from './environment.ts';
 import { registerErrorHandler } from './errors.ts';
 import { EventStreams } from './event-streams.ts';
 import { registerJsonParser } from './json-body.ts';
 import { PrometheusMetrics, uiInstruments } from './metrics.ts';
+import type { KubernetesReader } from './ports.ts';
 import { registerConfigProxy } from './proxy.ts';
 import { explorerRoutes, type ExplorerOptions } from './routes/explorer.ts';
 import { operationsRoutes, type ReadinessCheck } from './routes/operations.ts';
@@ -63,6 +67,16 @@ export interface UiServerOptions {
   metrics?: PrometheusMetrics;
   /** What else must be ready for GET /readyz to say so (the embedded simulation), by name. */
   readiness?: Readonly<Record<string, ReadinessCheck>>;
+  /**
+   * Where /api/dataplane and /api/consistency read each compute's agent introspect, beyond the
+   * config API's virtual-routers (the simulation's listeners, VROUTER_INTROSPECT, introspect SSL),
+   * and the simulation's packet path when embedded.
+   */
+  dataplane?: DataplaneSources;
+  /** The Kubernetes API the consistency check reads Endpoints from (absent: that layer is unchecked). */
+  kubernetes?: KubernetesReader;
+  /** Controls beyond sending packets (which follows `dataplane.packets`): all false by default. */
+  capabilities?: Partial<Omit<Capabilities, 'simulate'>>;
 }
 
 export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInstance> {
@@ -133,8 +147,21 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
     client: 'readiness',
     instruments,
   });
+  const dataplaneClient = new ConfigApiClient({
+    url: opts.configApiUrl,
+    token: opts.configApiToken,
+    timeoutMs,
+    client: 'dataplane',
+    instruments,
+  });
+  const dataplane = buildDataplaneViews(dataplaneClient, opts.dataplane ?? {}, opts.kubernetes);
   app.addHook('onClose', async () => {
-    await Promise.all([explorerClient.close(), readinessClient.close()]);
+    await Promise.all([
+      explorerClient.close(),
+      readinessClient.close(),
+      dataplaneClient.close(),
+      dataplane.close(),
+    ]);
   });
 
   await registerConfigProxy(app, {
@@ -150,10 +177,19 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
     configApi: opts.configApiToken
       ? { url: opts.configApiUrl, auth: 'keystone token (server side)' }
       : { url: opts.configApiUrl },
+    capabilities: {
+      simulate: opts.dataplane?.packets !== undefined,
+      scale: false,
+      readiness: false,
+      pauseKubeManager: false,
+      ...opts.capabilities,
+    },
   };
   app.get(serverApi.info.pattern, async () => info);
 
   await app.register(explorerRoutes(explorerClient, opts.explorer));
+  await app.register(dataplane.dataplane, { prefix: API_PREFIX.dataplane });
+  await app.register(dataplane.consistency, { prefix: API_PREFIX.consistency });
   await app.register(
     operationsRoutes({ configApi: readinessClient, metrics, readiness: opts.readiness ?? {} }),
   );
