@@ -38,6 +38,8 @@ function runMain(env: Record<string, string>, script = 'server/main.ts', args: s
       ...process.env,
       HOST: '127.0.0.1',
       KUBE_API_PORT: '0',
+      // The computes' introspect listeners take free ports, never 8085+.
+      INTROSPECT_PORT: '0',
       LOG_LEVEL: 'silent',
       CONFIG_API_PORT: '0',
       UI_PORT: '0',
@@ -103,6 +105,15 @@ describe('server/main.ts', () => {
     expect(lbs.loadbalancers.length).toBeGreaterThanOrEqual(2);
     const info = (await (await fetch(`${ui}/api/info`)).json()) as { mode: string };
     expect(info.mode).toBe('embedded');
+    // One agent introspect per compute, printed in node order.
+    const introspect = [...run.output().stdout.matchAll(/vRouter agent introspect:\s+(\S+)\s+(\S+),/g)].map((m) => [
+      m[2],
+      m[1],
+    ]);
+    expect(introspect.map(([node]) => node)).toEqual(['k8s-node1', 'k8s-node2']);
+    const drops = await fetch(`${introspect[0]![1]}Snh_KDropStatsReq`);
+    expect(await drops.text()).toContain('<KDropStatsResp type="sandesh">');
+
     run.child.kill('SIGTERM');
     const [code] = await run.exited;
     expect(code).toBe(0);

@@ -1,19 +1,29 @@
 // Process entry: read and check the environment (one line naming the variable on any mistake),
 // open the state directory, build the embedded simulation (unless CONFIG_API_URL points at a real
-// Contrail), start the config API (:8082) and UI (:8080) listeners, and stop cleanly: on
-// SIGTERM/SIGINT or when the parent process goes away, drain, close, flush, exit 0.
+// Contrail), start the config API (:8082), Keystone (:5000, with CONFIG_API_AUTH=keystone) and UI
+// (:8080) listeners, and stop cleanly: on SIGTERM/SIGINT or when the parent process goes away,
+// drain, close, flush, exit 0.
 
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ServerInfoSource } from '@model/api/info.ts';
+import { systemClock } from './clock.ts';
 import { buildConfigApi } from './config-api/http.ts';
 import { KUBECONFIG_FILE, writeKubeconfig } from './kube-api/kubeconfig.ts';
 import { DEFAULT_INTROSPECT_PORT } from './introspect/listeners.ts';
+import { buildKeystone } from './keystone/http.ts';
 import { DataDirError, openDataDir, type DataDir } from './persistence/data-dir.ts';
 import { startSimulation } from './simulation.ts';
-import { buildUiServer } from './ui-server/app.ts';
-import { introspectEnvironment, uiServerEnvironment } from './ui-server/environment.ts';
+import { buildUiServer, type UiServerOptions } from './ui-server/app.ts';
+import {
+  configApiAuthEnvironment,
+  introspectEnvironment,
+  kubeWriteEnvironment,
+  uiServerEnvironment,
+} from './ui-server/environment.ts';
+import { kubeconfigConnection, loadKubeconfig } from './ui-server/kubeconfig.ts';
+import { embeddedKubernetes, realKubernetes, type KubernetesTarget } from './ui-server/kubernetes-client.ts';
 import { PrometheusMetrics } from './ui-server/metrics.ts';
 
 const env = process.env;
@@ -66,9 +76,41 @@ const externalApi = httpUrl('CONFIG_API_URL');
 const scenarioFile = argValue('--scenario') ?? env.SCENARIO;
 const graceMs = milliseconds('SHUTDOWN_GRACE_MS', 5000);
 const uiEnvironment = uiServerEnvironment(env, fail);
-const introspectSources = introspectEnvironment(env, fail);
 const { logLevel } = uiEnvironment;
 const reset = process.argv.includes('--reset') || env.RESET === '1' || env.RESET === 'true';
+const keystonePort = port('KEYSTONE_PORT', 5000);
+const configApiAuthMode = env.CONFIG_API_AUTH ?? '';
+if (configApiAuthMode !== '' && configApiAuthMode !== 'keystone')
+  fail(`CONFIG_API_AUTH=${configApiAuthMode} is not "keystone" (or empty for no auth)`);
+const embeddedKeystone = configApiAuthMode === 'keystone';
+if (embeddedKeystone && externalApi)
+  fail(
+    'CONFIG_API_AUTH=keystone turns on auth in the embedded config API; with CONFIG_API_URL, give the real Keystone with OS_AUTH_URL and the OS_* credentials',
+  );
+if (embeddedKeystone && (env.OS_AUTH_URL || env.CONFIG_API_TOKEN))
+  fail(
+    "CONFIG_API_AUTH=keystone sets the UI server's Keystone credentials itself: unset OS_AUTH_URL and CONFIG_API_TOKEN",
+  );
+const keystoneAdminPassword = env.KEYSTONE_ADMIN_PASSWORD || 'contrail123';
+const configApiAuth = configApiAuthEnvironment(env, fail);
+const kubeWrite = kubeWriteEnvironment(env, fail);
+const introspectSources = introspectEnvironment(env, fail);
+
+/** KUBECONFIG's current context, read as kubectl reads it; a file that cannot serve stops the start. */
+function realCluster(): KubernetesTarget | undefined {
+  const value = env.KUBECONFIG;
+  if (!value) return undefined;
+  try {
+    return realKubernetes(kubeconfigConnection(loadKubeconfig(value), `KUBECONFIG=${value}`), kubeWrite);
+  } catch (err) {
+    return fail(
+      (err as Error).message.startsWith('KUBECONFIG=')
+        ? (err as Error).message
+        : `KUBECONFIG=${value}: ${(err as Error).message}`,
+    );
+  }
+}
+const realKubernetesTarget = realCluster();
 const dataDirPath = resolve(env.DATA_DIR || 'data');
 
 async function listen(app: FastifyInstance, portNumber: number, variable: string): Promise<string> {
@@ -98,8 +140,11 @@ async function start(): Promise<void> {
   let configApiUrl = externalApi;
   let info: ServerInfoSource = { mode: 'external' };
   let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
-  let ports: Awaited<ReturnType<typeof startSimulation>>['ports'] = {};
+  let simulationPorts: Awaited<ReturnType<typeof startSimulation>>['ports'] = {};
   let readiness: Record<string, () => boolean> = {};
+  let kubernetes: KubernetesTarget | undefined = realKubernetesTarget;
+  let kubeManager: UiServerOptions['kubeManager'];
+  let keystone: UiServerOptions['keystone'] = configApiAuth.keystone;
 
   if (!externalApi) {
     try {
@@ -130,6 +175,28 @@ async function start(): Promise<void> {
       },
     }).catch((err: Error) => fail(err.message));
     stopSimulation = () => simulation.stop();
+    // The UI reads the cluster kube-manager watches: the embedded one, or KUBECONFIG's.
+    kubernetes ??= embeddedKubernetes(simulation.kubeApiUrl);
+    kubeManager = simulation.kubeManager;
+    let auth: Parameters<typeof buildConfigApi>[0]['auth'];
+    if (embeddedKeystone) {
+      const ks = buildKeystone({ clock: systemClock, adminPassword: keystoneAdminPassword });
+      listeners.push(ks.app);
+      const keystoneUrl = await listen(ks.app, keystonePort, 'KEYSTONE_PORT');
+      auth = { validate: ks.isValid, wwwAuthenticateUri: keystoneUrl };
+      // The UI server authenticates exactly as it would to a real deployment's Keystone.
+      keystone = {
+        authUrl: `${keystoneUrl}/v3`,
+        username: 'admin',
+        password: keystoneAdminPassword,
+        projectName: 'admin',
+        userDomainName: 'Default',
+        projectDomainName: 'Default',
+      };
+      process.stdout.write(
+        `Keystone v3:                  ${keystoneUrl}/v3   user admin, password ${keystoneAdminPassword} (KEYSTONE_ADMIN_PASSWORD), project admin\n`,
+      );
+    }
     const saved = dataDir;
     const configApi = buildConfigApi({
       store: simulation.store,
@@ -137,15 +204,20 @@ async function start(): Promise<void> {
       // Answered once committed: the write then survives kill -9 (the sync to disk follows).
       durable: () => saved.committed(),
       logLevel,
+      auth,
     });
     listeners.push(configApi);
     const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
     configApiUrl = address;
     plugins = simulation.plugins;
-    ports = simulation.ports;
+    simulationPorts = simulation.ports;
     info = simulation.info;
     readiness = { simulation: () => simulation.isReady() };
-    process.stdout.write(`Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`);
+    process.stdout.write(
+      embeddedKeystone
+        ? `Config API (VNC-compatible):  ${address}   keystone auth: curl -H "X-Auth-Token: <token>" ${address}/loadbalancers\n`
+        : `Config API (VNC-compatible):  ${address}   e.g. curl ${address}/loadbalancers\n`,
+    );
     const kubeconfig = writeKubeconfig(dataDir.path, simulation.kubeApiUrl);
     process.stdout.write(
       `Kubernetes API:               ${simulation.kubeApiUrl}   e.g. kubectl --server ${simulation.kubeApiUrl} get pods -A\n` +
@@ -158,15 +230,16 @@ async function start(): Promise<void> {
     process.stdout.write(`State directory:              ${dataDir.path}${reset ? ' (reset)' : ''}\n`);
   }
 
-  const { kubernetes, ...dataplanePorts } = ports;
   const ui = await buildUiServer({
     configApiUrl: configApiUrl!,
-    configApiToken: env.CONFIG_API_TOKEN,
+    configApiToken: configApiAuth.configApiToken,
+    keystone,
+    kubernetes,
+    kubeManager,
     staticDir: fileURLToPath(new URL('../dist', import.meta.url)),
     plugins,
     info,
-    dataplane: { ...dataplanePorts, ...introspectSources },
-    ...(kubernetes ? { kubernetes } : {}),
+    dataplane: { ...simulationPorts, ...introspectSources },
     ...uiEnvironment,
     metrics,
     readiness,
@@ -175,6 +248,8 @@ async function start(): Promise<void> {
   const uiAddress = await listen(ui, uiPort, 'UI_PORT');
   process.stdout.write(`Contrail LB Explorer:         ${uiAddress}/\n`);
   if (externalApi) process.stdout.write(`Exploring the config API at   ${externalApi}\n`);
+  if (realKubernetesTarget)
+    process.stdout.write(`Reading Kubernetes from        ${realKubernetesTarget.description}\n`);
 }
 
 let stopping = false;

@@ -30,8 +30,7 @@ import { FlowProcessor } from './dataplane/flow-processor.ts';
 import { generateTraffic, tracePacket, UnknownObject } from './dataplane/trace.ts';
 import { NotFound } from './errors.ts';
 import type { DataplaneSources } from './ui-server/dataplane-views/views.ts';
-import type { KubernetesReader, PacketSimulator } from './ui-server/ports.ts';
-import { clusterRoutes } from './ui-server/routes/cluster.ts';
+import type { PacketSimulator } from './ui-server/ports.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
 
 export interface SimulationOptions {
@@ -54,17 +53,10 @@ export interface SimulationOptions {
    * free port). Not started when omitted.
    */
   introspect?: IntrospectListenersOptions;
-  /**
-   * The Kubernetes API the UI server's consistency check reads (the embedded cluster's or a real
-   * one's); handed on in `ports`. Without it the check leaves the Endpoints layer unchecked.
-   */
-  kubernetes?: KubernetesReader;
 }
 
-/** What the UI server is given of the simulation: protocols and ports, never its objects. */
-export interface SimulationPorts extends DataplaneSources {
-  kubernetes?: KubernetesReader;
-}
+/** What the UI server's dataplane views are given of the simulation: ports, never its objects. */
+export type SimulationPorts = Pick<DataplaneSources, 'introspect' | 'packets' | 'changes'>;
 
 export interface Simulation {
   readonly store: ConfigStore;
@@ -84,7 +76,7 @@ export interface Simulation {
   readonly plugins: { prefix: string; plugin: FastifyPluginAsync }[];
   /**
    * The UI server's ports into the simulation: each compute's introspect listener, the packet
-   * path (traces and traffic), the config change feed (snapshots drop on it), the Kubernetes reader.
+   * path (traces and traffic), the config change feed (snapshots drop on it). kube-manager's pause switch is `kubeManager`.
    */
   readonly ports: SimulationPorts;
   readonly info: ServerInfoSource;
@@ -158,7 +150,6 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     : undefined;
   const plugins: Simulation['plugins'] = [
     { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
-    { prefix: API_PREFIX.cluster, plugin: clusterRoutes(cluster, { kubeManager }) },
   ];
   const host = opts.introspect?.host ?? '127.0.0.1';
   const ports: SimulationPorts = {
@@ -170,7 +161,6 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
             introspect.computes.map((c) => ({ name: c.node, url: `http://${host}:${c.port}` })),
         }
       : {}),
-    ...(opts.kubernetes ? { kubernetes: opts.kubernetes } : {}),
   };
   (opts.metrics ?? noMetrics).gauge(
     {

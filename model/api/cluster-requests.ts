@@ -1,9 +1,10 @@
-// What /api/cluster/* accepts: scale and readiness bodies, and the apply request's options (none
-// yet, so an unsupported one such as a dry run is refused instead of silently applied). Types derive
-// from the schemas; routes parse with them before any domain call. Pure.
+// What /api/cluster/* accepts: list scopes, path parameters, scale, readiness and kube-manager
+// bodies, and the apply request's options (none yet, so an unsupported one such as a dry run is
+// refused instead of silently applied). Types derive from the schemas; routes parse with them
+// before any call to the Kubernetes API. Pure.
 
 import { z } from 'zod';
-import { isDnsLabel, isDnsSubdomain } from '../kubernetes/names.ts';
+import { isDnsLabel, isDnsSubdomain, parseObjectKey } from '../kubernetes/names.ts';
 import { expects, integer, strictObject } from './validation.ts';
 
 /** Deployments scale from 0 to this many replicas (the manifest check's bound). */
@@ -21,6 +22,42 @@ export const namespacedParamsSchema = strictObject(
   },
   'a path with a namespace and a name',
 );
+
+/** `:name` of a cluster-scoped object (a Node or a Namespace). */
+export const clusterScopedParamsSchema = strictObject(
+  {
+    name: z
+      .string({ error: expects('must be an object name') })
+      .refine(isDnsSubdomain, { error: 'must be an object name (a DNS-1123 subdomain)' }),
+  },
+  'a path with a name',
+);
+
+/**
+ * `?service=<namespace>/<name>` of GET /api/cluster/:plural: only what belongs to that Service (its
+ * Endpoints and EndpointSlices, the pods its selector selects, the Deployments and ReplicaSets whose
+ * pod template it selects), so the UI never lists a whole cluster to show one Service's controls.
+ */
+export const clusterListQuerySchema = strictObject(
+  {
+    service: z
+      .string({ error: expects('must be "<namespace>/<service>"') })
+      .refine((text) => parseObjectKey(text) !== null, { error: 'must be "<namespace>/<service>"' })
+      .optional(),
+  },
+  'a query string',
+);
+export type ClusterListQuery = z.infer<typeof clusterListQuerySchema>;
+
+/** PUT /api/cluster/kube-manager: pause (a stuck controller, to produce drift) or resume. */
+export const kubeManagerRequestSchema = strictObject({
+  paused: z.boolean({
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be true or false'),
+  }),
+});
+export type KubeManagerRequest = z.infer<typeof kubeManagerRequestSchema>;
+/** GET and PUT /api/cluster/kube-manager answer the switch's state. */
+export type KubeManagerState = KubeManagerRequest;
 
 /** PUT /api/cluster/deployments/:namespace/:name/scale. */
 export const scaleRequestSchema = strictObject({ replicas: integer(0, MAX_REPLICAS) });

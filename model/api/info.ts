@@ -1,4 +1,4 @@
-// GET /api/info: where the UI server reads its data from and which controls it has. Written by
+// GET /api/info: where the UI server reads its data from and what it can do there. Written by
 // server/ui-server/app.ts, read by web/api/info.ts and served by the msw handlers; types only.
 
 import type { Capabilities } from './dataplane-views.ts';
@@ -10,7 +10,7 @@ export interface ServerInfo {
   mode: ServerMode;
   /** The scenario the embedded simulation loaded (`default` or a manifest path). */
   scenario?: string;
-  /** The Kubernetes API kube-manager watches (the embedded one, or a real cluster's, read-only). */
+  /** The Kubernetes API the explorer reads (the embedded one, or a real cluster's from KUBECONFIG). */
   kubernetes?: string;
   configApi: {
     /** The config API base URL the server proxies to; never a secret. */
@@ -18,7 +18,7 @@ export interface ServerInfo {
     /** How the server authenticates to it, when it does (the token itself stays on the server). */
     auth?: string;
   };
-  /** Which controls exist here; the server always sends it (the mock may leave it out). */
+  /** Which controls work here (scale needs KUBE_WRITE=1 on a real cluster; readiness only embedded). */
   capabilities?: Capabilities;
 }
 

@@ -100,7 +100,7 @@ export const eventsApi = {
   stream: apiRoute('/api/events'),
 };
 
-/** The embedded Kubernetes cluster. */
+/** The Kubernetes cluster the explorer reads (the embedded one, or a real one from KUBECONFIG). */
 export const clusterApi = {
   list: apiRoute('/api/cluster/:plural'),
   clusterScoped: apiRoute('/api/cluster/:plural/:name'),
@@ -108,6 +108,8 @@ export const clusterApi = {
   apply: apiRoute('/api/cluster/apply'),
   scale: apiRoute('/api/cluster/deployments/:namespace/:name/scale'),
   readiness: apiRoute('/api/cluster/pods/:namespace/:name/readiness'),
+  /** The embedded kube-manager's pause switch. */
+  kubeManager: apiRoute('/api/cluster/kube-manager'),
 };
 
 /** The computes' dataplane, read through their agents' introspect: tables, CLI text, trace, topology, traffic. */

@@ -73,6 +73,34 @@ export const PageQuerySchema = z.object({
 
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
+/** `/nexthops`: paging, and `type` (the agent's NhListReq type names). */
+export const NexthopQuerySchema = PageQuerySchema.extend({
+  type: z
+    .enum(['discard', 'receive', 'interface', 'tunnel', 'composite'], {
+      error: '"type" must be one of discard, receive, interface, tunnel, composite',
+    })
+    .optional(),
+});
+
+/** `/routes`: paging, and `prefix`, the start of the destination address (`10.47.`). */
+export const RouteQuerySchema = PageQuerySchema.extend({
+  prefix: z
+    .string()
+    .regex(/^[0-9.]{1,15}$/, '"prefix" must be the start of an IPv4 address, e.g. 10.47.')
+    .optional(),
+});
+
+/** `/flows`: paging, and flows with this address or port on either side. */
+export const FlowQuerySchema = PageQuerySchema.extend({
+  ip: z.string().refine(isIpv4, '"ip" must be an IPv4 address').optional(),
+  port: z.coerce
+    .number({ error: '"port" must be an integer 0-65535' })
+    .int('"port" must be an integer 0-65535')
+    .min(0, '"port" must be an integer 0-65535')
+    .max(65535, '"port" must be an integer 0-65535')
+    .optional(),
+});
+
 /** The first problem of a failed parse as one sentence (its message names the field). */
 export function firstIssue(error: z.ZodError): string {
   return error.issues[0]?.message ?? 'invalid request';

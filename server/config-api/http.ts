@@ -19,6 +19,7 @@ import {
   PreconditionFailed,
 } from './errors.ts';
 import { ACTIONS, actionRoutes } from './http-actions.ts';
+import { registerKeystoneAuth, type KeystoneAuthOptions } from './http-auth.ts';
 import { baseUrl, sendJson, sendText } from './http-reply.ts';
 import {
   isPresent,
@@ -66,6 +67,8 @@ export interface ConfigApiOptions {
   logLevel?: string;
   /** Where JSON log lines go (stdout by default). */
   logStream?: Writable;
+  /** `auth = keystone`: a valid token is required but on `/` and `/documentation` (http-auth.ts). */
+  auth?: KeystoneAuthOptions | undefined;
 }
 
 export function buildConfigApi(opts: ConfigApiOptions): FastifyInstance {
@@ -85,6 +88,7 @@ export function buildConfigApi(opts: ConfigApiOptions): FastifyInstance {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  if (opts.auth) registerKeystoneAuth(app, opts.auth);
 
   // Clients send JSON with or without a Content-Type (curl -d says form-urlencoded): read any
   // body as text and parse it ourselves so the error says what is wrong.

@@ -402,3 +402,26 @@ describe('PickMember against an independent reimplementation', () => {
     expect(formatIpv4(node2.ip)).toBe('10.85.188.21');
   });
 });
+
+describe('a local composite that goes away', () => {
+  it('leaves a hole in the controller composite that expanded it (Reorder on the next update)', () => {
+    const env = build({
+      computes: { node1: '10.85.188.20', node2: '10.85.188.21' },
+      pods: {
+        client: ['node1', '10.47.255.252'],
+        'web-a': ['node1', '10.47.255.250'],
+        'web-b': ['node2', '10.47.255.249'],
+        'web-c': ['node2', '10.47.255.248'],
+      },
+      backends: ['web-a', 'web-b', 'web-c'],
+    });
+    const before = componentNames(env, vipRoute(env, 'node2').nh);
+    expect(before).toHaveLength(3);
+    env.fx.setBackends(SVC, ['ns-user-1/web-a', 'ns-user-1/web-b']);
+    // node2 has one local backend left: no local composite, and its own composite keeps web-c's
+    // slot as -1.
+    expect(componentNames(env, vipRoute(env, 'node2').nh)).toEqual(
+      before.map((n) => (n === 'web-c' ? '-' : n)),
+    );
+  });
+});

@@ -675,7 +675,9 @@ export class VRouter {
       route.localEcmpLabel = INVALID_LABEL;
       route.localEcmp = null;
       route.localEpochs = [];
-      this.refreshSelfLabelUsers(route);
+      // Controller composites that expanded it keep their components until the control node
+      // sends the route again (it will: the export's label changed), and then Reorder leaves
+      // the removed member's slot as a hole.
       return;
     }
     this.syncLocalEcmpPath(route, path.hashFields);

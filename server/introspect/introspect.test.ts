@@ -463,7 +463,7 @@ describe('Snh_PageReq pagination over a large table', () => {
       await one.close();
       dp.stop();
     }
-  });
+  }, 30_000);
 
   it('walks 10k flows with KFlowReq and NextKFlowReq, 100 per page', async () => {
     const clock = new ManualClock();

@@ -158,6 +158,9 @@ function valueAt(object: Json, path: string): Json {
   return node;
 }
 
+/** Whether a path is a list item's existence (`…k:{…}.`), not one of its fields. */
+const isItem = (path: string) => path.endsWith(`${SEP}.`);
+
 /** Removes the field at a path from an object in place (a list item, a set value, a field). */
 function removeAt(object: JsonObject, path: string): void {
   const els = path.split(SEP).filter((e) => e !== '.');
@@ -315,8 +318,17 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   const merged = mergeApplied(live, stripServerFields(req.applied), req.schema) as JsonObject;
   // Fields this manager applied before and dropped now go, unless another manager owns them.
   const ownedElsewhere = (path: string) => [...sets].some(([id, { set }]) => id !== me && set.has(path));
-  for (const path of [...previous].sort().reverse())
-    if (!appliedSet.has(path) && !ownedElsewhere(path)) removeAt(merged, path);
+  // A dropped list item goes before its fields: removing its key fields first would leave the
+  // item unfindable by its key (and half of it behind).
+  const dropped = [...previous].filter((path) => !appliedSet.has(path) && !ownedElsewhere(path));
+  for (const path of [
+    ...dropped.filter(isItem),
+    ...dropped
+      .filter((p) => !isItem(p))
+      .sort()
+      .reverse(),
+  ])
+    removeAt(merged, path);
 
   sets.set(me, {
     entry: {

@@ -27,7 +27,7 @@ export function tempDataDir(): string {
 }
 
 /**
- * Runs `server/main.ts` with `env` (HOST defaults to 127.0.0.1, LOG_LEVEL to silent, DATA_DIR to
+ * Runs `server/main.ts` with `env` (HOST defaults to 127.0.0.1, LOG_LEVEL to silent, INTROSPECT_PORT to 0, DATA_DIR to
  * a fresh temp directory removed when the process exits) and resolves once `readyUrl` answers
  * 2xx; rejects with the server's stderr if it exits first or does not come up in time.
  */
@@ -43,6 +43,8 @@ export async function startServerProcess(
       ...process.env,
       HOST: '127.0.0.1',
       KUBE_API_PORT: '0',
+      // The computes' introspect listeners take free ports, never 8085+.
+      INTROSPECT_PORT: '0',
       LOG_LEVEL: 'silent',
       ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
       ...env,

@@ -1,17 +1,24 @@
 // The UI server the browser talks to (port 8080): the built SPA with history fallback, the config
-// API proxy, the explorer tree, the dataplane views (every compute's agent introspect) and the
-// consistency check, the embedded simulation's routes, and the operator's endpoints (health,
-// readiness, metrics). The only place that knows whether the config API is the embedded
-// one or a real Contrail cluster. One error handler, one JSON parser, one access log line per request.
+// API proxy, the explorer tree, the cluster routes over a Kubernetes API, the dataplane views (every
+// compute's agent introspect) and the consistency check, the embedded simulation's routes, and the
+// operator's endpoints (health, readiness, metrics). The only place that knows
+// whether the config API is the embedded one or a real Contrail cluster, and the only holder of the
+// credentials to it. One error handler, one JSON parser, one access log line per request.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import type { Capabilities } from '@model/api/dataplane-views.ts';
 import type { ServerInfo, ServerInfoSource } from '@model/api/info.ts';
 import { API_PREFIX, API_ROOT, serverApi } from '@model/api/paths.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { NotFound } from '../errors.ts';
+import {
+  FixedToken,
+  KeystoneSession,
+  type ConfigApiAuth,
+  type KeystoneCredentials,
+} from './config-api-auth.ts';
 import { ConfigApiClient } from './config-api-client.ts';
 import { buildDataplaneViews, type DataplaneSources } from './dataplane-views/views.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS, type LogLevel } from './environment.ts';
@@ -19,8 +26,10 @@ import { registerErrorHandler } from './errors.ts';
 import { EventStreams } from './event-streams.ts';
 import { registerJsonParser } from './json-body.ts';
 import { PrometheusMetrics, uiInstruments } from './metrics.ts';
-import type { KubernetesReader } from './ports.ts';
+import { KubernetesClient, type KubernetesTarget } from './kubernetes-client.ts';
+import type { KubeManagerControl } from './ports.ts';
 import { registerConfigProxy } from './proxy.ts';
+import { clusterRoutes } from './routes/cluster.ts';
 import { explorerRoutes, type ExplorerOptions } from './routes/explorer.ts';
 import { operationsRoutes, type ReadinessCheck } from './routes/operations.ts';
 
@@ -48,7 +57,16 @@ const READINESS_TIMEOUT_MS = 5_000;
 
 export interface UiServerOptions {
   configApiUrl: string;
+  /** CONFIG_API_TOKEN: a fixed token for the config API. */
   configApiToken?: string | undefined;
+  /** OS_AUTH_URL and the other OS_* variables: a Keystone v3 session for the config API (wins over the token). */
+  keystone?: (KeystoneCredentials & { ca?: Buffer | undefined }) | undefined;
+  /** Time for the Keystone session (token expiry); the system clock when omitted. */
+  clock?: Clock;
+  /** The Kubernetes API /api/cluster reads (the embedded one, or KUBECONFIG's); not served without. */
+  kubernetes?: KubernetesTarget | undefined;
+  /** The embedded kube-manager's pause switch (PUT /api/cluster/kube-manager). */
+  kubeManager?: KubeManagerControl | undefined;
   /** Deadline for each config API answer, through the proxy and the explorer (UPSTREAM_TIMEOUT_MS). */
   upstreamTimeoutMs?: number | undefined;
   /** The built SPA (vite build output); omitted in API-only tests. */
@@ -73,10 +91,6 @@ export interface UiServerOptions {
    * and the simulation's packet path when embedded.
    */
   dataplane?: DataplaneSources;
-  /** The Kubernetes API the consistency check reads Endpoints from (absent: that layer is unchecked). */
-  kubernetes?: KubernetesReader;
-  /** Controls beyond sending packets (which follows `dataplane.packets`): all false by default. */
-  capabilities?: Partial<Omit<Capabilities, 'simulate'>>;
 }
 
 export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInstance> {
@@ -133,40 +147,52 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
   // Before the listener stops: open streams would otherwise hold close() until every tab goes away.
   app.addHook('preClose', async () => streams.closeAll());
 
+  // One source of the config API's token for the proxy and every client, so one renewal serves all.
+  const keystone = opts.keystone
+    ? new KeystoneSession({ ...opts.keystone, clock: opts.clock ?? systemClock, timeoutMs })
+    : undefined;
+  const auth: ConfigApiAuth | undefined =
+    keystone ?? (opts.configApiToken ? new FixedToken(opts.configApiToken) : undefined);
   const explorerClient = new ConfigApiClient({
     url: opts.configApiUrl,
-    token: opts.configApiToken,
+    auth,
     timeoutMs,
     client: 'explorer',
     instruments,
   });
   const readinessClient = new ConfigApiClient({
     url: opts.configApiUrl,
-    token: opts.configApiToken,
+    auth,
     timeoutMs: Math.min(timeoutMs, READINESS_TIMEOUT_MS),
     client: 'readiness',
     instruments,
   });
+  const kubernetes = opts.kubernetes
+    ? new KubernetesClient({ ...opts.kubernetes, timeoutMs, instruments })
+    : undefined;
   const dataplaneClient = new ConfigApiClient({
     url: opts.configApiUrl,
-    token: opts.configApiToken,
+    auth,
     timeoutMs,
     client: 'dataplane',
     instruments,
   });
-  const dataplane = buildDataplaneViews(dataplaneClient, opts.dataplane ?? {}, opts.kubernetes);
+  // The consistency check reads Endpoints through the same Kubernetes API client (read-only).
+  const dataplane = buildDataplaneViews(dataplaneClient, opts.dataplane ?? {}, kubernetes);
   app.addHook('onClose', async () => {
     await Promise.all([
       explorerClient.close(),
       readinessClient.close(),
       dataplaneClient.close(),
       dataplane.close(),
+      keystone?.close(),
+      kubernetes?.close(),
     ]);
   });
 
   await registerConfigProxy(app, {
     upstream: opts.configApiUrl,
-    token: opts.configApiToken,
+    auth,
     timeoutMs,
     instruments,
   });
@@ -174,15 +200,13 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
   const info: ServerInfo = {
     mode: 'external',
     ...opts.info,
-    configApi: opts.configApiToken
-      ? { url: opts.configApiUrl, auth: 'keystone token (server side)' }
-      : { url: opts.configApiUrl },
+    ...(kubernetes ? { kubernetes: kubernetes.description } : {}),
+    configApi: auth ? { url: opts.configApiUrl, auth: auth.description } : { url: opts.configApiUrl },
     capabilities: {
       simulate: opts.dataplane?.packets !== undefined,
-      scale: false,
-      readiness: false,
-      pauseKubeManager: false,
-      ...opts.capabilities,
+      scale: kubernetes?.canWrite ?? false,
+      readiness: kubernetes?.canSetReadiness ?? false,
+      pauseKubeManager: opts.kubeManager !== undefined,
     },
   };
   app.get(serverApi.info.pattern, async () => info);
@@ -193,6 +217,10 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
   await app.register(
     operationsRoutes({ configApi: readinessClient, metrics, readiness: opts.readiness ?? {} }),
   );
+  if (kubernetes)
+    await app.register(clusterRoutes({ kubernetes, kubeManager: opts.kubeManager }), {
+      prefix: API_PREFIX.cluster,
+    });
   for (const { prefix, plugin } of opts.plugins ?? []) await app.register(plugin, { prefix });
 
   const staticDir = opts.staticDir;

@@ -1,18 +1,20 @@
 // The UI server's JSON client of the configured config API (embedded or a real contrail-api): GETs
-// with the server-side token and a deadline, list queries in URL-sized chunks, and every failure as
-// an UpstreamError (502 unreachable or not JSON, 504 late, the upstream's 4xx passed on), counted
-// in the metrics. Knows nothing of rows or routes.
+// with the server-side token (renewed and retried once when the API answers 401) and a deadline,
+// list queries in URL-sized chunks, and every failure as an UpstreamError (502 unreachable or not
+// JSON, 504 late, the upstream's 4xx passed on), counted in the metrics.
+// Knows nothing of rows or routes.
 
 import { errors as undiciErrors, Pool } from 'undici';
 import type { JsonObject } from '@model/contrail/read.ts';
+import type { ConfigApiAuth } from './config-api-auth.ts';
 import type { UiInstruments } from './metrics.ts';
 import { reasonPhrase, UpstreamError } from './errors.ts';
 
 export interface ConfigApiClientOptions {
   /** The config API base URL, e.g. `http://127.0.0.1:8082` or a real contrail-api. */
   url: string;
-  /** Keystone token sent as X-Auth-Token; never read from or shown to the browser. */
-  token?: string | undefined;
+  /** Where the X-Auth-Token comes from (a fixed token or a Keystone session); never the browser. */
+  auth?: ConfigApiAuth | undefined;
   /** Deadline for the response headers and for each body chunk, in ms. */
   timeoutMs: number;
   /** Which UI server part calls, for the metrics' `client` label. */
@@ -53,25 +55,13 @@ export class ConfigApiClient {
 
   /** `GET <path>` as a JSON object, or an UpstreamError saying what went wrong. */
   async getJson(path: string): Promise<JsonObject> {
-    const started = performance.now();
-    let status: number;
-    let text: string;
-    try {
-      const res = await this.pool.request({
-        method: 'GET',
-        path: `${this.basePath}${path}`,
-        headers: {
-          accept: 'application/json',
-          ...(this.opts.token ? { 'x-auth-token': this.opts.token } : {}),
-        },
-      });
-      status = res.statusCode;
-      this.opts.instruments.upstreamSeconds.observe((performance.now() - started) / 1000, {
-        client: this.opts.client,
-      });
-      text = await res.body.text();
-    } catch (err) {
-      throw this.failed(upstreamFailure(err, this.origin, this.opts.timeoutMs));
+    const auth = this.opts.auth;
+    let token = auth ? await this.authToken(auth) : undefined;
+    let { status, text } = await this.get(path, token);
+    // A refused token is renewed and the request retried, once (a second 401 is not retried).
+    if (status === 401 && auth && token !== undefined && auth.rejected(token)) {
+      token = await this.authToken(auth);
+      ({ status, text } = await this.get(path, token));
     }
     const bare = path.split('?')[0];
     if (status >= 400) {
@@ -146,6 +136,32 @@ export class ConfigApiClient {
       chunks.map((chunk) => this.listDetail(type, { ...params, [anchor]: chunk.join(',') })),
     );
     return pages.flat();
+  }
+
+  private async authToken(auth: ConfigApiAuth): Promise<string> {
+    try {
+      return await auth.token();
+    } catch (err) {
+      if (err instanceof UpstreamError) throw this.failed(err);
+      throw err;
+    }
+  }
+
+  private async get(path: string, token: string | undefined): Promise<{ status: number; text: string }> {
+    const started = performance.now();
+    try {
+      const res = await this.pool.request({
+        method: 'GET',
+        path: `${this.basePath}${path}`,
+        headers: { accept: 'application/json', ...(token !== undefined ? { 'x-auth-token': token } : {}) },
+      });
+      this.opts.instruments.upstreamSeconds.observe((performance.now() - started) / 1000, {
+        client: this.opts.client,
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    } catch (err) {
+      throw this.failed(upstreamFailure(err, this.origin, this.opts.timeoutMs));
+    }
   }
 
   private failed(error: UpstreamError): UpstreamError {

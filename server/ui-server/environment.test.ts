@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uiServerEnvironment } from './environment.ts';
+import { configApiAuthEnvironment, kubeWriteEnvironment, uiServerEnvironment } from './environment.ts';
 
 const fail = (message: string): never => {
   throw new Error(message);
@@ -34,5 +34,68 @@ describe('uiServerEnvironment', () => {
     ],
   ])('refuses %j in one line naming the variable', (env, message) => {
     expect(() => uiServerEnvironment(env, fail)).toThrow(message);
+  });
+});
+
+describe('configApiAuthEnvironment', () => {
+  const os = {
+    OS_AUTH_URL: 'http://keystone:5000/v3',
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: 'pw',
+    OS_PROJECT_NAME: 'admin',
+  };
+
+  it('reads the OS_* variables, the domains defaulting to Default, or CONFIG_API_TOKEN', () => {
+    expect(configApiAuthEnvironment(os, fail)).toEqual({
+      keystone: {
+        authUrl: 'http://keystone:5000/v3',
+        username: 'admin',
+        password: 'pw',
+        projectName: 'admin',
+        userDomainName: 'Default',
+        projectDomainName: 'Default',
+      },
+    });
+    expect(
+      configApiAuthEnvironment({ ...os, OS_USER_DOMAIN_NAME: 'ops', OS_PROJECT_DOMAIN_NAME: 'cloud' }, fail)
+        .keystone,
+    ).toMatchObject({ userDomainName: 'ops', projectDomainName: 'cloud' });
+    expect(configApiAuthEnvironment({ CONFIG_API_TOKEN: 't' }, fail)).toEqual({ configApiToken: 't' });
+    expect(configApiAuthEnvironment({}, fail)).toEqual({});
+  });
+
+  it.each([
+    [
+      { ...os, OS_PASSWORD: '' },
+      'OS_AUTH_URL is set but OS_PASSWORD is not: the explorer needs it to get a Keystone token',
+    ],
+    [
+      { ...os, OS_PROJECT_NAME: undefined },
+      'OS_AUTH_URL is set but OS_PROJECT_NAME is not: the explorer needs it to get a Keystone token',
+    ],
+    [{ ...os, CONFIG_API_TOKEN: 't' }, 'set OS_AUTH_URL (Keystone) or CONFIG_API_TOKEN, not both'],
+    [
+      { ...os, OS_AUTH_URL: 'keystone:5000' },
+      'OS_AUTH_URL=keystone:5000 is not an http:// or https:// URL of a Keystone',
+    ],
+    [
+      { ...os, OS_AUTH_URL: 'http://ks:5000/v2.0' },
+      'OS_AUTH_URL=http://ks:5000/v2.0 is a Keystone v2.0 endpoint; the explorer speaks Keystone v3',
+    ],
+    [{ ...os, OS_CACERT: '/nonexistent/ca.pem' }, 'OS_CACERT=/nonexistent/ca.pem cannot be read: ENOENT'],
+  ])('refuses %j in one line naming the variable', (env, message) => {
+    expect(() => configApiAuthEnvironment(env, fail)).toThrow(message);
+  });
+});
+
+describe('kubeWriteEnvironment', () => {
+  it('is off unless KUBE_WRITE is 1 or true', () => {
+    expect(kubeWriteEnvironment({}, fail)).toBe(false);
+    expect(kubeWriteEnvironment({ KUBE_WRITE: '0' }, fail)).toBe(false);
+    expect(kubeWriteEnvironment({ KUBE_WRITE: '1' }, fail)).toBe(true);
+    expect(kubeWriteEnvironment({ KUBE_WRITE: 'true' }, fail)).toBe(true);
+    expect(() => kubeWriteEnvironment({ KUBE_WRITE: 'yes' }, fail)).toThrow(
+      'KUBE_WRITE=yes is not 1 or 0 (1 lets the explorer scale, apply and delete on a real cluster)',
+    );
   });
 });

@@ -1,9 +1,11 @@
-// The UI server's settings from the environment: LOG_LEVEL, UPSTREAM_TIMEOUT_MS and where the
-// agents' introspect is (VROUTER_INTROSPECT, introspect SSL), each parsed strictly; a bad value is
-// reported once, in one line naming the variable, through `fail`.
+// The UI server's settings from the environment: LOG_LEVEL, UPSTREAM_TIMEOUT_MS, the config API's
+// credentials (CONFIG_API_TOKEN, or Keystone's OS_* variables), KUBE_WRITE and where the agents'
+// introspect is (VROUTER_INTROSPECT, introspect SSL), each parsed strictly; a bad value is reported
+// once, in one line naming the variable, through `fail`.
 
 import { readFileSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
+import { keystoneV3Url, type KeystoneCredentials } from './config-api-auth.ts';
 import { parseIntrospectOverride } from './dataplane-views/computes.ts';
 
 /** pino's levels (fastify's logger); `silent` turns logging off. */
@@ -99,4 +101,79 @@ export function introspectEnvironment(
     out.tls = { ca: file('SANDESH_CA_CERT'), cert: file('SANDESH_CERTFILE'), key: file('SANDESH_KEYFILE') };
   }
   return out;
+}
+
+/** How the UI server authenticates to the config API, from the environment. */
+export interface ConfigApiAuthEnvironment {
+  /** CONFIG_API_TOKEN. */
+  configApiToken?: string;
+  /** OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, OS_*_DOMAIN_NAME, OS_CACERT. */
+  keystone?: KeystoneCredentials & { ca?: Buffer | undefined };
+}
+
+/**
+ * The variables the OpenStack clients read (python-openstackclient's `OS_*`): with OS_AUTH_URL,
+ * the user, password and project are required and the domains default to `Default`. Or
+ * CONFIG_API_TOKEN, a token obtained elsewhere; not both.
+ */
+export function configApiAuthEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  fail: (message: string) => never,
+): ConfigApiAuthEnvironment {
+  const value = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const authUrl = value('OS_AUTH_URL');
+  const token = value('CONFIG_API_TOKEN');
+  if (!authUrl) return token ? { configApiToken: token } : {};
+  if (token) fail('set OS_AUTH_URL (Keystone) or CONFIG_API_TOKEN, not both');
+  try {
+    const url = new URL(authUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    keystoneV3Url(authUrl);
+  } catch (err) {
+    fail(
+      /v2\.0/.test(authUrl)
+        ? (err as Error).message
+        : `OS_AUTH_URL=${authUrl} is not an http:// or https:// URL of a Keystone`,
+    );
+  }
+  const required = (name: string): string => {
+    const v = value(name);
+    if (v === undefined)
+      fail(`OS_AUTH_URL is set but ${name} is not: the explorer needs it to get a Keystone token`);
+    return v;
+  };
+  const caFile = value('OS_CACERT');
+  let ca: Buffer | undefined;
+  if (caFile)
+    try {
+      ca = readFileSync(caFile);
+    } catch (err) {
+      fail(
+        `OS_CACERT=${caFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  return {
+    keystone: {
+      authUrl,
+      username: required('OS_USERNAME'),
+      password: required('OS_PASSWORD'),
+      projectName: required('OS_PROJECT_NAME'),
+      userDomainName: value('OS_USER_DOMAIN_NAME') ?? 'Default',
+      projectDomainName: value('OS_PROJECT_DOMAIN_NAME') ?? 'Default',
+      ...(ca ? { ca } : {}),
+    },
+  };
+}
+
+/** KUBE_WRITE=1: let the explorer scale, apply and delete on a real cluster (off by default). */
+export function kubeWriteEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  fail: (message: string) => never,
+): boolean {
+  const text = env.KUBE_WRITE ?? '';
+  if (text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  return fail(
+    `KUBE_WRITE=${text} is not 1 or 0 (1 lets the explorer scale, apply and delete on a real cluster)`,
+  );
 }

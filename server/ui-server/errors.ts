@@ -19,13 +19,13 @@ export class HttpError extends Error {
   }
 }
 
-/** The config API failed (502), did not answer in time (504), or refused with a 4xx we pass on. */
+/** An upstream (the config API, Keystone, a Kubernetes API) failed (502), did not answer in time (504), or refused with a 4xx we pass on. */
 export class UpstreamError extends HttpError {
   constructor(
     status: number,
     message: string,
-    /** For metrics: why the call failed. */
-    readonly reason: 'unreachable' | 'timeout' | 'status' | 'body',
+    /** For metrics: why the call failed (`auth`: Keystone refused the server's credentials). */
+    readonly reason: 'unreachable' | 'timeout' | 'status' | 'body' | 'auth',
   ) {
     super(status, message);
   }

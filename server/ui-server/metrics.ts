@@ -106,12 +106,12 @@ export function uiInstruments(metrics: Metrics): UiInstruments {
     }),
     upstreamSeconds: metrics.histogram({
       name: 'ui_upstream_request_duration_seconds',
-      help: 'Time the config API took to answer (response headers), by UI server client.',
+      help: 'Time an upstream (config API, Kubernetes API) took to answer (response headers), by UI server client.',
       labelNames: ['client'],
     }),
     upstreamErrors: metrics.counter({
       name: 'ui_upstream_errors_total',
-      help: 'Config API calls that failed, by client and reason (unreachable, timeout, status, body).',
+      help: 'Upstream calls that failed (config API, Keystone, Kubernetes API), by client and reason (unreachable, timeout, status, body, auth).',
       labelNames: ['client', 'reason'],
     }),
   };

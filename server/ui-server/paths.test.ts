@@ -6,6 +6,7 @@ import { clusterApi, configApi, dataplaneApi, eventsApi, explorerApi, serverApi 
 import { startSimulation } from '@server/simulation.ts';
 import { freePort } from '@server/testing/server-process.ts';
 import { buildUiServer } from './app.ts';
+import { embeddedKubernetes } from './kubernetes-client.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -27,6 +28,8 @@ const ROUTES: [Method, { pattern: string }][] = [
   ['POST', clusterApi.apply],
   ['PUT', clusterApi.scale],
   ['PUT', clusterApi.readiness],
+  ['GET', clusterApi.kubeManager],
+  ['PUT', clusterApi.kubeManager],
   ...Object.entries(dataplaneApi).map(
     ([name, route]) =>
       [name === 'trace' || name === 'traffic' ? 'POST' : 'GET', route] as [Method, typeof route],
@@ -39,6 +42,8 @@ describe('model/api/paths.ts', () => {
     const app = await buildUiServer({
       configApiUrl: `http://127.0.0.1:${await freePort()}`,
       plugins: simulation.plugins,
+      kubernetes: embeddedKubernetes(simulation.kubeApiUrl),
+      kubeManager: simulation.kubeManager,
     });
     try {
       await app.ready();

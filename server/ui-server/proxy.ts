@@ -1,20 +1,22 @@
 // The read-only proxy from the browser to the configured Contrail config API: forwards only to
 // that one upstream, strips hop-by-hop and client credential headers, injects the server-side
-// token, and throws upstream failures (502/504) to the one error handler.
+// token (a 401 renews it and the request is sent again, once), and throws upstream failures
+// (502/504) to the one error handler.
 
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX, configApi } from '@model/api/paths.ts';
 import { InvalidRequest } from '../errors.ts';
+import type { ConfigApiAuth } from './config-api-auth.ts';
 import { upstreamFailure } from './config-api-client.ts';
-import { HttpError, sendError } from './errors.ts';
+import { HttpError, sendError, UpstreamError } from './errors.ts';
 import type { UiInstruments } from './metrics.ts';
 
 export interface ConfigProxyOptions {
   /** The upstream base URL, e.g. `http://127.0.0.1:8082` or a real contrail-api. */
   upstream: string;
-  /** Keystone token sent as X-Auth-Token; never read from or shown to the browser. */
-  token?: string | undefined;
+  /** Where the X-Auth-Token comes from (a fixed token or a Keystone session); never the browser. */
+  auth?: ConfigApiAuth | undefined;
   /** Upstream response headers deadline, in ms (504 past it). */
   timeoutMs: number;
   instruments: Pick<UiInstruments, 'upstreamSeconds' | 'upstreamErrors'>;
@@ -122,27 +124,62 @@ export async function registerConfigProxy(app: FastifyInstance, opts: ConfigProx
 
   const basePath = upstream.pathname.replace(/\/$/, '');
   const { upstreamSeconds, upstreamErrors } = opts.instruments;
-  const handler = (req: FastifyRequest, reply: FastifyReply) => {
+  const auth = opts.auth;
+  const failed = (error: UpstreamError) => {
+    upstreamErrors.inc({ client: 'proxy', reason: error.reason });
+    return error;
+  };
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const path = upstreamPath(req.url);
     if (path === null) throw new InvalidRequest(`path ${req.url} leaves the config API`);
     const bare = path.split('?')[0]!;
     if (req.method === 'POST' && !READ_ONLY_ACTIONS.has(bare))
       throw new HttpError(405, `the explorer's proxy is read-only: POST ${bare} is refused`);
-    const started = performance.now();
-    return reply.from(`${basePath}${path}`, {
-      rewriteRequestHeaders: (_req, headers) =>
-        forwardedRequestHeaders(headers as Headers, opts.token) as typeof headers,
-      rewriteHeaders: (headers) => forwardedResponseHeaders(headers as Headers) as typeof headers,
-      onResponse: (_request, replyOnResponse, res) => {
-        upstreamSeconds.observe((performance.now() - started) / 1000, { client: 'proxy' });
-        void replyOnResponse.send(res.stream);
-      },
-      onError: (replyOnError, { error }) => {
-        const failure = upstreamFailure(error, upstream.origin, timeoutMs);
-        upstreamErrors.inc({ client: 'proxy', reason: failure.reason });
-        void replyOnError.send(failure);
-      },
-    });
+    const tokenNow = async () => {
+      try {
+        return await auth!.token();
+      } catch (err) {
+        throw err instanceof UpstreamError ? failed(err) : err;
+      }
+    };
+    let token = auth ? await tokenNow() : undefined;
+    let retried = false;
+    const forward = () => {
+      const started = performance.now();
+      let copied: string[] = [];
+      return reply.from(`${basePath}${path}`, {
+        rewriteRequestHeaders: (_req, headers) =>
+          forwardedRequestHeaders(headers as Headers, token) as typeof headers,
+        rewriteHeaders: (headers) => {
+          const out = forwardedResponseHeaders(headers as Headers);
+          copied = Object.keys(out);
+          return out as typeof headers;
+        },
+        onResponse: (_request, replyOnResponse, res) => {
+          upstreamSeconds.observe((performance.now() - started) / 1000, { client: 'proxy' });
+          if (res.statusCode === 401 && auth && token !== undefined && !retried && auth.rejected(token)) {
+            // The token was refused (revoked, or expired early): renew it and ask once more, with
+            // none of the refusal's headers left on the reply.
+            retried = true;
+            res.stream.resume();
+            for (const name of copied) replyOnResponse.removeHeader(name);
+            tokenNow().then(
+              (renewed) => {
+                token = renewed;
+                forward();
+              },
+              (err: Error) => void replyOnResponse.send(err),
+            );
+            return;
+          }
+          void replyOnResponse.send(res.stream);
+        },
+        onError: (replyOnError, { error }) => {
+          void replyOnError.send(failed(upstreamFailure(error, upstream.origin, timeoutMs)));
+        },
+      });
+    };
+    return forward();
   };
   app.route({ method: ['GET', 'HEAD', 'POST'], url: configApi.root.pattern.slice(0, -1), handler });
   app.route({ method: ['GET', 'HEAD', 'POST'], url: `${API_PREFIX.config}/*`, handler });

@@ -1,24 +1,40 @@
-import Fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
+// /api/cluster over the embedded cluster's Kubernetes API (a real listener on a free port): the
+// same paths and answers the SPA has always had, now produced by the Kubernetes API server.
+
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.ts';
 import { Cluster } from '../../cluster/cluster.ts';
 import { loadScenario } from '../../cluster/scenario.ts';
 import { sequentialIds } from '../../ids.ts';
-import { clusterRoutes } from './cluster.ts';
+import { buildKubeApi } from '../../kube-api/http.ts';
+import { buildUiServer } from '../app.ts';
+import { embeddedKubernetes } from '../kubernetes-client.ts';
 
-async function build() {
-  const cluster = new Cluster({ clock: new ManualClock(), ids: sequentialIds() });
+const open: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((app) => app.close()));
+});
+
+async function build(opts: { kubeManager?: boolean } = {}) {
+  const clock = new ManualClock();
+  const cluster = new Cluster({ clock, ids: sequentialIds() });
   loadScenario(cluster);
-  const app = Fastify();
-  // The UI server's own catch-all parser: bodies of any other type arrive as a Buffer.
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const kubeApi = await buildKubeApi({ cluster, clock, bookmarkIntervalMs: 0 });
+  const url = await kubeApi.listen({ host: '127.0.0.1', port: 0 });
   const kubeManager = {
     paused: false,
-    setPaused(paused: boolean) {
+    async setPaused(paused: boolean) {
       this.paused = paused;
     },
   };
-  await app.register(clusterRoutes(cluster, { kubeManager }), { prefix: '/api/cluster' });
+  const app = await buildUiServer({
+    // Never called by these routes: the cluster is read through its Kubernetes API only.
+    configApiUrl: 'http://127.0.0.1:9',
+    kubernetes: embeddedKubernetes(url),
+    ...(opts.kubeManager === false ? {} : { kubeManager }),
+  });
+  open.push(app, kubeApi);
   return { app, cluster, kubeManager };
 }
 
@@ -198,13 +214,13 @@ describe('/api/cluster hardening (issue 8)', () => {
       payload: { paused: 'yes' },
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().detail).toBe('paused: Invalid input: expected boolean, received string');
+    expect(bad.json().detail).toBe('body.paused: must be true or false (got "yes")');
     expect(kubeManager.paused).toBe(true);
   });
 });
 
 describe('/api/cluster big manifests', () => {
-  it('parses and applies a large manifest in slices, all or nothing', async () => {
+  it('parses and applies a large manifest in slices, all or nothing', { timeout: 60_000 }, async () => {
     const { app, cluster } = await build();
     const docs = ['apiVersion: v1\nkind: Namespace\nmetadata: {name: bulk}\n'];
     for (let i = 0; i < 800; i++)
@@ -233,5 +249,111 @@ describe('/api/cluster big manifests', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().applied).toHaveLength(801);
     expect(cluster.list('Service', 'bulk')).toHaveLength(800);
+  });
+});
+
+const manifest = (port: number) =>
+  `apiVersion: v1\nkind: Service\nmetadata: {name: again, namespace: ns-user-1}\nspec: {selector: {app: webserver}, ports: [{port: ${port}}]}\n`;
+
+describe('/api/cluster scoped to one Service, and apply as a Kubernetes client', () => {
+  it('answers one Service, its Endpoints, the pods it selects and the Deployment behind them', async () => {
+    const { app } = await build();
+    const get = async (url: string) => {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(200);
+      return (res.json().items as { kind: string; metadata: { name: string } }[]).map(
+        (o) => `${o.kind} ${o.metadata.name}`,
+      );
+    };
+    const scope = '?service=ns-user-1/service-web-clusterip';
+    expect(await get(`/api/cluster/services${scope}`)).toEqual(['Service service-web-clusterip']);
+    expect(await get(`/api/cluster/endpoints${scope}`)).toEqual(['Endpoints service-web-clusterip']);
+    const pods = await get(`/api/cluster/pods${scope}`);
+    expect(pods).toHaveLength(2);
+    expect(pods.every((p) => p.startsWith('Pod webserver-'))).toBe(true);
+    expect(await get(`/api/cluster/deployments${scope}`)).toEqual(['Deployment webserver']);
+    expect(await get(`/api/cluster/replicasets${scope}`)).toHaveLength(1);
+  });
+
+  it('refuses a scope it cannot read, a malformed one, and a Service that does not exist', async () => {
+    const { app } = await build();
+    const nodes = await app.inject('/api/cluster/nodes?service=ns-user-1/service-web-clusterip');
+    expect(nodes.statusCode).toBe(400);
+    expect(nodes.json().detail).toBe(
+      'query.service: scopes services, endpoints, endpointslices, pods, deployments, replicasets, not nodes',
+    );
+    const malformed = await app.inject('/api/cluster/pods?service=web');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().detail).toBe('query.service: must be "<namespace>/<service>" (got "web")');
+    const missing = await app.inject('/api/cluster/pods?service=ns-user-1/nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().detail).toBe('services "nope" not found');
+  });
+
+  it('says created, then unchanged, then configured, as kubectl apply does', async () => {
+    const { app, cluster } = await build();
+    const apply = async (port: number) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/cluster/apply',
+        headers: { 'content-type': 'application/yaml' },
+        payload: manifest(port),
+      });
+      return res.json().applied?.[0]?.action ?? res.body;
+    };
+    expect(await apply(80)).toBe('created');
+    expect(await apply(80)).toBe('unchanged');
+    expect(await apply(81)).toBe('configured');
+    expect(cluster.get('Service', 'ns-user-1', 'again')?.spec.ports[0]?.port).toBe(81);
+    // The object carries our field manager, as any server-side apply does.
+    const managers = cluster
+      .get('Service', 'ns-user-1', 'again')!
+      .metadata.managedFields!.map((m) => m.manager);
+    expect(managers).toContain('contrail-lb-explorer');
+  });
+
+  it('refuses a manifest naming the same object twice, or a name the API path cannot carry, before sending anything', async () => {
+    const { app, cluster } = await build();
+    const twice = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      headers: { 'content-type': 'application/yaml' },
+      payload:
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: dup}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: dup}\n',
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().detail).toBe(
+      'document 1 (Namespace dup): metadata.name: the same object appears twice in this manifest',
+    );
+    const dots = await app.inject({
+      method: 'POST',
+      url: '/api/cluster/apply',
+      payload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: '..', namespace: 'ns-user-1' } },
+    });
+    expect(dots.statusCode).toBe(400);
+    expect(dots.json().detail).toBe(
+      `document 0 (Pod ns-user-1/..): metadata.name: Invalid value: "..": may not be '..'`,
+    );
+    expect(cluster.get('Namespace', undefined, 'dup')).toBeUndefined();
+  });
+
+  it('has no kube-manager switch where none is embedded', async () => {
+    const { app } = await build({ kubeManager: false });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/cluster/kube-manager',
+      payload: { paused: true },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().detail).toMatch(
+      /^there is no embedded kube-manager to pause: the explorer reads the embedded Kubernetes API at http:\/\/127\.0\.0\.1:\d+/,
+    );
+    const info = (await app.inject('/api/info')).json();
+    expect(info.capabilities).toEqual({
+      simulate: false,
+      scale: true,
+      readiness: true,
+      pauseKubeManager: false,
+    });
   });
 });

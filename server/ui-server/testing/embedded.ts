@@ -1,6 +1,6 @@
 // An embedded simulation behind its real protocols for the UI server's tests: the config API on a
-// free port, one agent introspect listener per compute, and a UI server built exactly as main.ts
-// builds it (answers through `inject`). Tests only.
+// free port, the Kubernetes API, one agent introspect listener per compute, and a UI server built
+// as main.ts builds it (answers through `inject`). Tests only.
 
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '@server/clock.ts';
@@ -8,6 +8,7 @@ import { buildConfigApi } from '@server/config-api/http.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { startSimulation, type Simulation, type SimulationOptions } from '@server/simulation.ts';
 import { buildUiServer, type UiServerOptions } from '../app.ts';
+import { embeddedKubernetes } from '../kubernetes-client.ts';
 
 export interface Embedded {
   sim: Simulation;
@@ -28,14 +29,14 @@ export async function startEmbedded(
   });
   const configApi = buildConfigApi({ store: sim.store, kv: sim.kv });
   const configApiUrl = await configApi.listen({ host: '127.0.0.1', port: 0 });
-  const { kubernetes, ...dataplane } = sim.ports;
   const ui = await buildUiServer({
     configApiUrl,
     plugins: sim.plugins,
     info: sim.info,
+    kubernetes: embeddedKubernetes(sim.kubeApiUrl),
+    kubeManager: sim.kubeManager,
     ...opts.ui,
-    dataplane: { ...dataplane, ...opts.ui?.dataplane },
-    ...(kubernetes ? { kubernetes } : {}),
+    dataplane: { ...sim.ports, ...opts.ui?.dataplane },
   });
   return {
     sim,

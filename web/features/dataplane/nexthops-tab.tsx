@@ -255,7 +255,7 @@ function useAllInterfaces(names: readonly string[]): Map<string, ItfSandeshData[
 }
 
 function CompositeView({ node, nh, nexthops }: NexthopViewProps) {
-  const { lb, pod: pickedPod } = useDataplaneUrlState();
+  const { lb, pod: pickedPod, vip: vipOfLink } = useDataplaneUrlState();
   const vrouters = useQuery(dataplaneQueries.vrouters());
   const names = useMemo(() => (vrouters.data?.vrouters ?? []).map((r) => r.name), [vrouters.data]);
   const interfacesByNode = useAllInterfaces(names);
@@ -270,7 +270,10 @@ function CompositeView({ node, nh, nexthops }: NexthopViewProps) {
     pods: pods.data,
   });
   const vips = destinationsVia(routes.data, nh.nh_index);
-  const { service, lbUuid, members } = useVipMembers(vips[0] ? addressOf(vips[0]) : null, lb);
+  // Services whose pods are the same share one composite (the agent keys composites by their
+  // components): the VIP the page was opened for names the Service, else the first.
+  const shownVip = vips.find((v) => addressOf(v) === vipOfLink) ?? vips[0];
+  const { service, lbUuid, members } = useVipMembers(shownVip ? addressOf(shownVip) : null, lb);
   const holeCount = slots.filter((s) => s.kind === 'hole').length;
 
   return (
