@@ -10,6 +10,7 @@ import type {
 } from '@model/api/dataplane-views.ts';
 import type { NhSandeshData, RouteUcSandeshData, VrfSandeshData } from '@model/dataplane/types.ts';
 import { itfJson, nhJson, routeJson } from '@server/dataplane/json-views.ts';
+import { kflowRow } from '@server/dataplane/kstate.ts';
 import { listenIntrospect } from '@server/introspect/server.ts';
 import { until } from '@server/testing/until.ts';
 import { buildUiServer } from '../app.ts';
@@ -19,6 +20,11 @@ import { startEmbedded, type Embedded } from '../testing/embedded.ts';
 // simulation's own records (server/dataplane json-views) are the reference the answers are
 // checked against. CLI goldens live in dataplane.golden/ (regenerate with -u when the seed
 // changes): the vRouter utilities' text as introspect gives it.
+
+/** VR_FLOW_FLAG_EVICTED (tf-vrouter include/vr_flow.h). */
+const VR_FLOW_FLAG_EVICTED = 0x0800;
+/** Walking 30k flows through KFlowReq takes 300 introspect pages per compute. */
+const FLOW_WALK_TIMEOUT_MS = 60_000;
 
 let e: Embedded;
 let vip: string;
@@ -268,58 +274,66 @@ describe('/api/dataplane on the seed scenario, through introspect', () => {
       ).toBe('SHORT_PORT_MAP_DROP');
   });
 
-  it('prints every vRouter utility from the kernel records introspect gives (goldens)', async () => {
-    const cli = async (path: string) => {
-      const res = await e.ui.inject(`/api/dataplane/vrouters/${path}`);
-      expect(res.statusCode, res.body).toBe(200);
-      expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      return res.body;
-    };
-    await expect(await cli(`k8s-node1/cli/rt?vrf=${serviceVrf}`)).toMatchFileSnapshot(
-      golden('rt-node1-service-vrf'),
-    );
-    await expect(await cli(`k8s-node1/cli/rt?vrf=0`)).toMatchFileSnapshot(golden('rt-node1-fabric-vrf'));
-    const podRt = await cli(`k8s-node1/cli/rt?vrf=${podVrf}`);
-    expect(podRt).toContain('0.0.0.0/8               0                       -              0        -\n');
-    await expect(podRt).toMatchFileSnapshot(golden('rt-node1-pod-vrf'));
-    await expect(await cli('k8s-node1/cli/nh')).toMatchFileSnapshot(golden('nh-list-node1'));
-    const vipRoute = (
-      await get<{ route_list: RouteUcSandeshData[] }>(
-        `/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}`,
-      )
-    ).route_list.find((r) => r.src_ip === vip)!;
-    await expect(await cli(`k8s-node1/cli/nh?id=${vipRoute.path_list[0]!.nh!.nh_index}`)).toMatchFileSnapshot(
-      golden('nh-get-vip-node1'),
-    );
-    await expect(await cli('k8s-node1/cli/flow')).toMatchFileSnapshot(golden('flow-node1'));
-    await expect(await cli('k8s-node2/cli/flow')).toMatchFileSnapshot(golden('flow-node2'));
-    await expect(await cli('k8s-node2/cli/mpls')).toMatchFileSnapshot(golden('mpls-node2'));
-    await expect(await cli('k8s-node2/cli/vif')).toMatchFileSnapshot(golden('vif-node2'));
-    await expect(await cli(`k8s-node1/cli/vrfstats?vrf=${podVrf}`)).toMatchFileSnapshot(
-      golden('vrfstats-node1'),
-    );
-    await expect(await cli('k8s-node1/cli/dropstats')).toMatchFileSnapshot(golden('dropstats-node1'));
-  });
-
-  it('pages the long utility texts (rt, nh --list, flow -l) with the next cursor in x-next-cursor', async () => {
-    const whole = (await e.ui.inject(`/api/dataplane/vrouters/k8s-node1/cli/rt?vrf=${podVrf}`)).body;
-    let text = '';
-    let cursor: string | undefined = '0';
-    let pages = 0;
-    while (cursor !== undefined) {
-      const res = await e.ui.inject(
-        `/api/dataplane/vrouters/k8s-node1/cli/rt?vrf=${podVrf}&limit=4&cursor=${cursor}`,
+  it(
+    'prints every vRouter utility from the kernel records introspect gives (goldens)',
+    async () => {
+      const cli = async (path: string) => {
+        const res = await e.ui.inject(`/api/dataplane/vrouters/${path}`);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/plain/);
+        return res.body;
+      };
+      await expect(await cli(`k8s-node1/cli/rt?vrf=${serviceVrf}`)).toMatchFileSnapshot(
+        golden('rt-node1-service-vrf'),
       );
-      text += res.body;
-      cursor = res.headers['x-next-cursor'] as string | undefined;
-      pages++;
-    }
-    expect(text).toBe(whole);
-    expect(pages).toBeGreaterThan(1);
-    const nhPage = await e.ui.inject('/api/dataplane/vrouters/k8s-node1/cli/nh?limit=2');
-    expect(nhPage.body.match(/^Id:/gm)).toHaveLength(2);
-    expect(nhPage.headers['x-next-cursor']).toBe('2');
-  });
+      await expect(await cli(`k8s-node1/cli/rt?vrf=0`)).toMatchFileSnapshot(golden('rt-node1-fabric-vrf'));
+      const podRt = await cli(`k8s-node1/cli/rt?vrf=${podVrf}`);
+      expect(podRt).toContain('0.0.0.0/8               0                       -              0        -\n');
+      await expect(podRt).toMatchFileSnapshot(golden('rt-node1-pod-vrf'));
+      await expect(await cli('k8s-node1/cli/nh')).toMatchFileSnapshot(golden('nh-list-node1'));
+      const vipRoute = (
+        await get<{ route_list: RouteUcSandeshData[] }>(
+          `/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}`,
+        )
+      ).route_list.find((r) => r.src_ip === vip)!;
+      await expect(
+        await cli(`k8s-node1/cli/nh?id=${vipRoute.path_list[0]!.nh!.nh_index}`),
+      ).toMatchFileSnapshot(golden('nh-get-vip-node1'));
+      await expect(await cli('k8s-node1/cli/flow')).toMatchFileSnapshot(golden('flow-node1'));
+      await expect(await cli('k8s-node2/cli/flow')).toMatchFileSnapshot(golden('flow-node2'));
+      await expect(await cli('k8s-node2/cli/mpls')).toMatchFileSnapshot(golden('mpls-node2'));
+      await expect(await cli('k8s-node2/cli/vif')).toMatchFileSnapshot(golden('vif-node2'));
+      await expect(await cli(`k8s-node1/cli/vrfstats?vrf=${podVrf}`)).toMatchFileSnapshot(
+        golden('vrfstats-node1'),
+      );
+      await expect(await cli('k8s-node1/cli/dropstats')).toMatchFileSnapshot(golden('dropstats-node1'));
+    },
+    FLOW_WALK_TIMEOUT_MS,
+  );
+
+  it(
+    'pages the long utility texts (rt, nh --list, flow -l) with the next cursor in x-next-cursor',
+    async () => {
+      const whole = (await e.ui.inject(`/api/dataplane/vrouters/k8s-node1/cli/rt?vrf=${podVrf}`)).body;
+      let text = '';
+      let cursor: string | undefined = '0';
+      let pages = 0;
+      while (cursor !== undefined) {
+        const res = await e.ui.inject(
+          `/api/dataplane/vrouters/k8s-node1/cli/rt?vrf=${podVrf}&limit=4&cursor=${cursor}`,
+        );
+        text += res.body;
+        cursor = res.headers['x-next-cursor'] as string | undefined;
+        pages++;
+      }
+      expect(text).toBe(whole);
+      expect(pages).toBeGreaterThan(1);
+      const nhPage = await e.ui.inject('/api/dataplane/vrouters/k8s-node1/cli/nh?limit=2');
+      expect(nhPage.body.match(/^Id:/gm)).toHaveLength(2);
+      expect(nhPage.headers['x-next-cursor']).toBe('2');
+    },
+    FLOW_WALK_TIMEOUT_MS,
+  );
 
   it('counts generated flows per member and streams progress as NDJSON when asked', async () => {
     const res = await traffic({ from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, flows: 200 });
@@ -355,160 +369,194 @@ describe('/api/dataplane on the seed scenario, through introspect', () => {
     expect(lines.at(-1)!.result).toMatchObject({ sourcePortWraps: 1, flows: 20_000 });
   });
 
-  it('pages flows filtered by VIP, pod, Service and port, sorted by packets, with names', async () => {
-    const all = await get<FlowPage>('/api/dataplane/vrouters/k8s-node1/flows?limit=1');
-    expect(all.total).toBe(e.sim.dataplane.router('k8s-node1')!.flows.size);
-    const toVip = await get<FlowPage>(`/api/dataplane/vrouters/k8s-node1/flows?vip=${vip}&port=8888&limit=5`);
-    expect(toVip.matched).toBeGreaterThan(100);
-    for (const f of toVip.items) {
-      expect([f.record.dip, f.record.sip]).toContain(vip);
-      expect(f.names).toMatchObject({
-        pod: 'ns-user-1/client',
-        service: 'ns-user-1/service-web-clusterip',
-        vip,
+  it(
+    'pages flows filtered by VIP, pod, Service and port, sorted by packets, with names',
+    async () => {
+      const all = await get<FlowPage>('/api/dataplane/vrouters/k8s-node1/flows?limit=1');
+      // KFlowReq leaves evicted entries out (show_evicted=0), as the agent's FlowKState does.
+      const router = e.sim.dataplane.router('k8s-node1')!;
+      let listed = 0;
+      for (let i = router.flows.nextActive(0); i >= 0; i = router.flows.nextActive(i + 1))
+        if (!((kflowRow(router, i).fe_flags ?? 0) & VR_FLOW_FLAG_EVICTED)) listed++;
+      expect(all.total).toBe(listed);
+      const toVip = await get<FlowPage>(
+        `/api/dataplane/vrouters/k8s-node1/flows?vip=${vip}&port=8888&limit=5`,
+      );
+      expect(toVip.matched).toBeGreaterThan(100);
+      for (const f of toVip.items) {
+        expect([f.record.dip, f.record.sip]).toContain(vip);
+        expect(f.names).toMatchObject({
+          pod: 'ns-user-1/client',
+          service: 'ns-user-1/service-web-clusterip',
+          vip,
+        });
+      }
+      const byService = await get<FlowPage>(
+        '/api/dataplane/vrouters/k8s-node1/flows?service=ns-user-1/service-web-clusterip&limit=1',
+      );
+      // Every port of the Service's VIP (the trace above also sent one packet to port 12345).
+      const anyPort = await get<FlowPage>(`/api/dataplane/vrouters/k8s-node1/flows?vip=${vip}&limit=1`);
+      expect(anyPort.matched).toBeGreaterThan(toVip.matched);
+      expect(byService.matched).toBe(anyPort.matched);
+      const byPod = await get<FlowPage>(
+        '/api/dataplane/vrouters/k8s-node1/flows?pod=ns-user-1/client&limit=1',
+      );
+      expect(byPod.matched).toBeGreaterThanOrEqual(toVip.matched);
+      const busiest = await get<FlowPage>(
+        '/api/dataplane/vrouters/k8s-node1/flows?sort=packets&order=desc&limit=20',
+      );
+      const pkts = busiest.items.map((i) => i.record.pkts);
+      expect(pkts).toEqual([...pkts].sort((a, b) => b - a));
+      expect(
+        (await e.ui.inject('/api/dataplane/vrouters/k8s-node1/flows?pod=ns-user-1/ghost&limit=1')).statusCode,
+      ).toBe(404);
+    },
+    FLOW_WALK_TIMEOUT_MS,
+  );
+
+  it(
+    'draws the VIP across every compute: routes, slots with members and labels, flow shares',
+    async () => {
+      const { uuid } = vipOf(e.sim, 'ns-user-1__service-web-clusterip');
+      const topo = await get<VipTopology>(`/api/dataplane/topology?vip=${vip}&port=8888`);
+      expect(topo.lb).toEqual({ uuid, displayName: 'ns-user-1__service-web-clusterip' });
+      expect(topo.hashFields).toBeNull();
+      expect(topo.computes.map((c) => [c.node, c.reachable])).toEqual([
+        ['k8s-node1', true],
+        ['k8s-node2', true],
+      ]);
+      for (const c of topo.computes) {
+        const router = e.sim.dataplane.router(c.node)!;
+        const nh = router.nh.get(c.route!.nhId)!;
+        expect(nh.type).toBe('composite');
+        expect(c.composite!.slots.map((s) => s.kind)).toEqual(
+          (nh.type === 'composite' ? nh.components : []).map((x) => x?.kind ?? 'hole'),
+        );
+        const local = c.composite!.slots.find((s) => s.kind === 'interface')!;
+        expect(local.kind === 'interface' && local.names.pod).toMatch(/^ns-user-1\/webserver-/);
+        expect(local.kind === 'interface' && local.member).toMatch(/^[0-9a-f-]{36}$/);
+        const tunnel = c.composite!.slots.find((s) => s.kind === 'tunnel')!;
+        expect(tunnel.kind === 'tunnel' && tunnel.node).toBe(
+          c.node === 'k8s-node1' ? 'k8s-node2' : 'k8s-node1',
+        );
+      }
+      const node1 = topo.computes[0]!;
+      // The traffic above went from node1's client: every flow to the VIP took one of its slots.
+      const shares = node1.composite!.slots.map((s) => (s.kind === 'hole' ? 0 : s.share));
+      expect(node1.flows).toBeGreaterThan(0);
+      expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      expect((await get<VipTopology>(`/api/dataplane/topology?lb=${uuid}`)).vip).toBe(vip);
+      expect((await e.ui.inject('/api/dataplane/topology')).statusCode).toBe(400);
+      expect(
+        (await e.ui.inject('/api/dataplane/topology?lb=00000000-0000-4000-8000-00000000dead')).statusCode,
+      ).toBe(404);
+    },
+    FLOW_WALK_TIMEOUT_MS,
+  );
+
+  it(
+    'answers bad input with 400 and unknown objects with 404',
+    async () => {
+      expect((await trace({ from: 'client', to: vip, protocol: 'TCP', port: 8888 })).statusCode).toBe(400);
+      expect(
+        (await trace({ from: 'ns-user-1/client', to: 'nope', protocol: 'TCP', port: 8888 })).statusCode,
+      ).toBe(400);
+      expect(
+        (
+          await trace({ from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, mode: 'guess' })
+        ).json().detail,
+      ).toBe('body.mode: must be "predicted" or "simulated" (got "guess")');
+      const missing = await trace({ from: 'ns-user-1/ghost', to: vip, protocol: 'TCP', port: 8888 });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json().detail).toBe('pod ns-user-1/ghost has no interface on any vRouter');
+      const predicted = await trace({
+        from: 'ns-user-1/ghost',
+        to: vip,
+        protocol: 'TCP',
+        port: 8888,
+        mode: 'predicted',
       });
-    }
-    const byService = await get<FlowPage>(
-      '/api/dataplane/vrouters/k8s-node1/flows?service=ns-user-1/service-web-clusterip&limit=1',
-    );
-    expect(byService.matched).toBe(toVip.matched);
-    const byPod = await get<FlowPage>('/api/dataplane/vrouters/k8s-node1/flows?pod=ns-user-1/client&limit=1');
-    expect(byPod.matched).toBeGreaterThanOrEqual(toVip.matched);
-    const busiest = await get<FlowPage>(
-      '/api/dataplane/vrouters/k8s-node1/flows?sort=packets&order=desc&limit=20',
-    );
-    const pkts = busiest.items.map((i) => i.record.pkts);
-    expect(pkts).toEqual([...pkts].sort((a, b) => b - a));
-    expect(
-      (await e.ui.inject('/api/dataplane/vrouters/k8s-node1/flows?pod=ns-user-1/ghost&limit=1')).statusCode,
-    ).toBe(404);
-  });
-
-  it('draws the VIP across every compute: routes, slots with members and labels, flow shares', async () => {
-    const { uuid } = vipOf(e.sim, 'ns-user-1__service-web-clusterip');
-    const topo = await get<VipTopology>(`/api/dataplane/topology?vip=${vip}&port=8888`);
-    expect(topo.lb).toEqual({ uuid, displayName: 'ns-user-1__service-web-clusterip' });
-    expect(topo.hashFields).toBeNull();
-    expect(topo.computes.map((c) => [c.node, c.reachable])).toEqual([
-      ['k8s-node1', true],
-      ['k8s-node2', true],
-    ]);
-    for (const c of topo.computes) {
-      const router = e.sim.dataplane.router(c.node)!;
-      const nh = router.nh.get(c.route!.nhId)!;
-      expect(nh.type).toBe('composite');
-      expect(c.composite!.slots.map((s) => s.kind)).toEqual(
-        (nh.type === 'composite' ? nh.components : []).map((x) => x?.kind ?? 'hole'),
+      expect(predicted.json().detail).toBe('pod ns-user-1/ghost has no interface in the config API');
+      const badTraffic = await traffic({
+        from: 'ns-user-1/client',
+        to: vip,
+        protocol: 'TCP',
+        port: 8888,
+        flows: 2_000_000,
+      });
+      expect(badTraffic.statusCode).toBe(400);
+      expect(badTraffic.json().detail).toBe('body.flows: must be an integer from 1 to 1000000 (got 2000000)');
+      expect(
+        (await traffic({ from: 'ns-user-1/ghost', to: vip, protocol: 'TCP', port: 8888, flows: 5 }))
+          .statusCode,
+      ).toBe(404);
+      const nowhere = await e.ui.inject('/api/dataplane/vrouters/nowhere/vrfs');
+      expect(nowhere.statusCode).toBe(404);
+      expect(nowhere.json().detail).toBe('no compute nowhere; computes: k8s-node1, k8s-node2');
+      expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/routes')).statusCode).toBe(400);
+      expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/routes?vrf=99')).statusCode).toBe(404);
+      expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/nexthops/x')).statusCode).toBe(400);
+      expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/nexthops/9999')).statusCode).toBe(404);
+      expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/cli/nh?id=9999')).statusCode).toBe(404);
+      expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/cli/vrfstats?vrf=99')).statusCode).toBe(
+        404,
       );
-      const local = c.composite!.slots.find((s) => s.kind === 'interface')!;
-      expect(local.kind === 'interface' && local.names.pod).toMatch(/^ns-user-1\/webserver-/);
-      expect(local.kind === 'interface' && local.member).toMatch(/^[0-9a-f-]{36}$/);
-      const tunnel = c.composite!.slots.find((s) => s.kind === 'tunnel')!;
-      expect(tunnel.kind === 'tunnel' && tunnel.node).toBe(
-        c.node === 'k8s-node1' ? 'k8s-node2' : 'k8s-node1',
-      );
-    }
-    const node1 = topo.computes[0]!;
-    // The traffic above went from node1's client: every flow to the VIP took one of its slots.
-    const shares = node1.composite!.slots.map((s) => (s.kind === 'hole' ? 0 : s.share));
-    expect(node1.flows).toBeGreaterThan(0);
-    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-    expect((await get<VipTopology>(`/api/dataplane/topology?lb=${uuid}`)).vip).toBe(vip);
-    expect((await e.ui.inject('/api/dataplane/topology')).statusCode).toBe(400);
-    expect(
-      (await e.ui.inject('/api/dataplane/topology?lb=00000000-0000-4000-8000-00000000dead')).statusCode,
-    ).toBe(404);
-  });
-
-  it('answers bad input with 400 and unknown objects with 404', async () => {
-    expect((await trace({ from: 'client', to: vip, protocol: 'TCP', port: 8888 })).statusCode).toBe(400);
-    expect(
-      (await trace({ from: 'ns-user-1/client', to: 'nope', protocol: 'TCP', port: 8888 })).statusCode,
-    ).toBe(400);
-    expect(
-      (await trace({ from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, mode: 'guess' })).json()
-        .detail,
-    ).toBe('body.mode: must be "predicted" or "simulated" (got "guess")');
-    const missing = await trace({ from: 'ns-user-1/ghost', to: vip, protocol: 'TCP', port: 8888 });
-    expect(missing.statusCode).toBe(404);
-    expect(missing.json().detail).toBe('pod ns-user-1/ghost has no interface on any vRouter');
-    const predicted = await trace({
-      from: 'ns-user-1/ghost',
-      to: vip,
-      protocol: 'TCP',
-      port: 8888,
-      mode: 'predicted',
-    });
-    expect(predicted.json().detail).toBe('pod ns-user-1/ghost has no interface in the config API');
-    const badTraffic = await traffic({
-      from: 'ns-user-1/client',
-      to: vip,
-      protocol: 'TCP',
-      port: 8888,
-      flows: 2_000_000,
-    });
-    expect(badTraffic.statusCode).toBe(400);
-    expect(badTraffic.json().detail).toBe('body.flows: must be an integer from 1 to 1000000 (got 2000000)');
-    expect(
-      (await traffic({ from: 'ns-user-1/ghost', to: vip, protocol: 'TCP', port: 8888, flows: 5 })).statusCode,
-    ).toBe(404);
-    const nowhere = await e.ui.inject('/api/dataplane/vrouters/nowhere/vrfs');
-    expect(nowhere.statusCode).toBe(404);
-    expect(nowhere.json().detail).toBe('no compute nowhere; computes: k8s-node1, k8s-node2');
-    expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/routes')).statusCode).toBe(400);
-    expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/routes?vrf=99')).statusCode).toBe(404);
-    expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/nexthops/x')).statusCode).toBe(400);
-    expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/nexthops/9999')).statusCode).toBe(404);
-    expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/cli/nh?id=9999')).statusCode).toBe(404);
-    expect((await e.ui.inject('/api/dataplane/vrouters/k8s-node1/cli/vrfstats?vrf=99')).statusCode).toBe(404);
-    expect((await e.ui.inject('/api/dataplane/vrouters/nowhere/cli/dropstats')).statusCode).toBe(404);
-  });
+      expect((await e.ui.inject('/api/dataplane/vrouters/nowhere/cli/dropstats')).statusCode).toBe(404);
+    },
+    FLOW_WALK_TIMEOUT_MS,
+  );
 });
 
 describe('a compute that does not answer', () => {
-  it('is listed unreachable with the reason; the other computes keep working', async () => {
-    const endpoints = e.sim.ports.introspect!();
-    // A listener of our own for k8s-node2, stopped: its port refuses connections.
-    const stopped = await listenIntrospect(
-      { router: () => undefined, controlNode: () => '', connectedSince: () => 0, now: () => 0 },
-      { port: 0 },
-    );
-    await stopped.close();
-    const partial = await startEmbedded({
-      ui: {
-        dataplane: {
-          introspect: () =>
-            endpoints.map((p) =>
-              p.name === 'k8s-node2' ? { ...p, url: `http://127.0.0.1:${stopped.port}` } : p,
-            ),
+  it(
+    'is listed unreachable with the reason; the other computes keep working',
+    async () => {
+      const endpoints = e.sim.ports.introspect!();
+      // A listener of our own for k8s-node2, stopped: its port refuses connections.
+      const stopped = await listenIntrospect(
+        { router: () => undefined, controlNode: () => '', connectedSince: () => 0, now: () => 0 },
+        { port: 0 },
+      );
+      await stopped.close();
+      const partial = await startEmbedded({
+        ui: {
+          dataplane: {
+            introspect: () =>
+              endpoints.map((p) =>
+                p.name === 'k8s-node2' ? { ...p, url: `http://127.0.0.1:${stopped.port}` } : p,
+              ),
+          },
         },
-      },
-    });
-    try {
-      const { vrouters } = (await partial.ui.inject('/api/dataplane/vrouters')).json() as ComputeList;
-      const [node1, node2] = vrouters;
-      expect(node1).toMatchObject({ name: 'k8s-node1', reachable: true, error: null });
-      expect(node2).toMatchObject({ name: 'k8s-node2', reachable: false, summary: null, asOf: null });
-      expect(node2!.error).toContain('ECONNREFUSED');
-      const routes = await partial.ui.inject(
-        `/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}&limit=5`,
-      );
-      expect(routes.statusCode).toBe(200);
-      const down = await partial.ui.inject(`/api/dataplane/vrouters/k8s-node2/routes?vrf=${podVrf}&limit=5`);
-      expect(down.statusCode).toBe(502);
-      expect(down.json().detail).toMatch(
-        /^compute k8s-node2 \(http:\/\/127\.0\.0\.1:\d+\): http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED/,
-      );
-      const topo = (await partial.ui.inject(`/api/dataplane/topology?vip=${vip}`)).json() as VipTopology;
-      expect(topo.computes.map((c) => [c.node, c.reachable])).toEqual([
-        ['k8s-node1', true],
-        ['k8s-node2', false],
-      ]);
-      expect(topo.computes[0]!.composite!.slots.length).toBe(2);
-    } finally {
-      await partial.close();
-    }
-  });
+      });
+      try {
+        const { vrouters } = (await partial.ui.inject('/api/dataplane/vrouters')).json() as ComputeList;
+        const [node1, node2] = vrouters;
+        expect(node1).toMatchObject({ name: 'k8s-node1', reachable: true, error: null });
+        expect(node2).toMatchObject({ name: 'k8s-node2', reachable: false, summary: null, asOf: null });
+        expect(node2!.error).toContain('ECONNREFUSED');
+        const routes = await partial.ui.inject(
+          `/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}&limit=5`,
+        );
+        expect(routes.statusCode).toBe(200);
+        const down = await partial.ui.inject(
+          `/api/dataplane/vrouters/k8s-node2/routes?vrf=${podVrf}&limit=5`,
+        );
+        expect(down.statusCode).toBe(502);
+        expect(down.json().detail).toMatch(
+          /^compute k8s-node2 \(http:\/\/127\.0\.0\.1:\d+\): http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED/,
+        );
+        const topo = (await partial.ui.inject(`/api/dataplane/topology?vip=${vip}`)).json() as VipTopology;
+        expect(topo.computes.map((c) => [c.node, c.reachable])).toEqual([
+          ['k8s-node1', true],
+          ['k8s-node2', false],
+        ]);
+        expect(topo.computes[0]!.composite!.slots.length).toBe(2);
+      } finally {
+        await partial.close();
+      }
+    },
+    FLOW_WALK_TIMEOUT_MS,
+  );
 });
 
 describe('without the simulation (a real cluster)', () => {

@@ -181,6 +181,8 @@ export function dataplaneRoutes(opts: DataplaneRouteOptions): FastifyPluginAsync
       if (mode === 'simulated' && !packets)
         throw new HttpError(501, `trace mode "simulated": ${NO_SIMULATION}`);
       const result = mode === 'simulated' ? packets!.trace(request) : await predictor.predict(request);
+      // The simulated packet made flows: what the agents said before is stale.
+      if (mode === 'simulated') reader.cache.invalidate();
       // What the flow tables say about the same 5-tuple (the simulated packet just made its flows;
       // without a source port both use the same default, model/dataplane/trace-source-port.ts).
       const observed = await predictor.observe(request).catch(() => null);
@@ -195,7 +197,11 @@ export function dataplaneRoutes(opts: DataplaneRouteOptions): FastifyPluginAsync
     app.post(at(dataplaneApi.traffic), async (req, reply): Promise<TrafficResult | FastifyReply> => {
       const body = parseRequest(trafficRequestSchema, req.body ?? null, 'body');
       if (!packets) throw new HttpError(501, `POST ${dataplaneApi.traffic.pattern}: ${NO_SIMULATION}`);
-      if (!String(req.headers.accept ?? '').includes('application/x-ndjson')) return packets.traffic(body);
+      // Flows change while it runs and after: drop what the agents said before, at both ends.
+      reader.cache.invalidate();
+      const run = (onProgress?: (p: TrafficProgress) => void) =>
+        packets.traffic(body, onProgress).finally(() => reader.cache.invalidate());
+      if (!String(req.headers.accept ?? '').includes('application/x-ndjson')) return run();
       // Lines as they come; the first one (or a failure before it) decides the status.
       const queue: string[] = [];
       let done = false;
@@ -204,14 +210,13 @@ export function dataplaneRoutes(opts: DataplaneRouteOptions): FastifyPluginAsync
       const changed = () => new Promise<void>((resolve) => (notify = resolve));
       let next = changed();
       let lastProgress = 0;
-      void packets
-        .traffic(body, (p: TrafficProgress) => {
-          // At most one progress line per percent.
-          if (p.done - lastProgress < p.total / 100) return;
-          lastProgress = p.done;
-          queue.push(`${JSON.stringify({ progress: p })}\n`);
-          notify();
-        })
+      void run((p: TrafficProgress) => {
+        // At most one progress line per percent.
+        if (p.done - lastProgress < p.total / 100) return;
+        lastProgress = p.done;
+        queue.push(`${JSON.stringify({ progress: p })}\n`);
+        notify();
+      })
         .then(
           (result) => queue.push(`${JSON.stringify({ result })}\n`),
           (err: unknown) => (failure = err),
