@@ -39,8 +39,11 @@ export interface ComputeKernel {
   compute: Compute;
   /** The VRF most of its pod interfaces are in, or null when it has no pods. */
   podVrf: number | null;
-  /** Host routes (/32) of the pod VRF: address → next-hop id. */
-  hostRoutes: ReadonlyMap<string, number>;
+  /**
+   * Host routes (/32) of the pod VRF: address → next-hop id and the route's MPLS label (the label a
+   * route straight to a tunnel carries; -1 when `label_flags` has no MPLS: route_kstate.cc).
+   */
+  hostRoutes: ReadonlyMap<string, { nh: number; label: number }>;
   nhs: ReadonlyMap<number, KNHInfo>;
   /** Interface index → its address. */
   vifIps: ReadonlyMap<number, string>;
@@ -100,7 +103,7 @@ export function buildChains(
 /** The pod addresses a next hop leads to, following tunnels' labels into the other computes' kernels. */
 function reachedAddresses(
   kernel: ComputeKernel,
-  nhId: number,
+  route: { nh: number; label: number },
   byIp: (ip: string) => ComputeKernel | undefined,
   unreadable: Set<string>,
 ): Set<string> {
@@ -118,7 +121,7 @@ function reachedAddresses(
         if (sub?.type === 'TUNNEL') viaTunnel(sub, c.label, depth);
         else follow(k, c.nh_id, depth + 1);
       }
-    } else if (nh.type === 'TUNNEL') viaTunnel(nh, -1, depth);
+    } else if (nh.type === 'TUNNEL') viaTunnel(nh, depth === 0 ? route.label : -1, depth);
   };
   const viaTunnel = (tunnel: KNHInfo, label: number, depth: number) => {
     const remote = tunnel.tun_dip ? byIp(tunnel.tun_dip) : undefined;
@@ -129,7 +132,7 @@ function reachedAddresses(
     const target = remote.labels.get(label);
     if (target !== undefined) follow(remote, target, depth + 1);
   };
-  follow(kernel, nhId, 0);
+  follow(kernel, route.nh, 0);
   return out;
 }
 
@@ -207,8 +210,8 @@ export function checkLoadBalancer(
   const byIp = (ip: string) => kernels.find((k) => k.compute.ip === ip);
   for (const k of kernels) {
     if (k.podVrf === null) continue;
-    const nh = k.hostRoutes.get(lb.vip);
-    if (nh === undefined) {
+    const route = k.hostRoutes.get(lb.vip);
+    if (route === undefined) {
       if (expected.size > 0)
         add('route', `compute ${k.compute.name} has no route for ${lb.vip}/32`, k.compute.name);
       continue;
@@ -222,7 +225,8 @@ export function checkLoadBalancer(
       continue;
     }
     const unreadable = new Set<string>();
-    const reached = reachedAddresses(k, nh, byIp, unreadable);
+    const reached = reachedAddresses(k, route, byIp, unreadable);
+    const nh = route.nh;
     for (const ip of unreadable)
       lbUnchecked.push({
         layer: 'nexthop',
@@ -264,10 +268,11 @@ export async function readKernel(reader: DataplaneReader, c: Compute): Promise<C
   for (const v of vifs.value) if (v.type === 'VIRTUAL') counts.set(v.vrf, (counts.get(v.vrf) ?? 0) + 1);
   let podVrf: number | null = null;
   for (const [vrf, n] of counts) if (podVrf === null || n > counts.get(podVrf)!) podVrf = vrf;
-  const hostRoutes = new Map<string, number>();
+  const hostRoutes = new Map<string, { nh: number; label: number }>();
   if (podVrf !== null)
     for (const r of (await reader.kroutes(c, podVrf)).value ?? [])
-      if (r.prefix_len === 32) hostRoutes.set(r.prefix, r.nh_id);
+      if (r.prefix_len === 32)
+        hostRoutes.set(r.prefix, { nh: r.nh_id, label: r.label_flags.includes('MPLS') ? r.label : -1 });
   return {
     compute: c,
     podVrf,
