@@ -148,6 +148,11 @@ export class DataplaneReader {
     return this.table(c, `kroutes:${vrfId}`, (a) => a.kroutes(vrfId));
   }
 
+  /** One kernel next hop (KNHReq with its id), or null when the kernel has none by that id. */
+  knh(c: Compute, id: number): Promise<Snapshot<KNHInfo | null>> {
+    return this.table(c, `knh:${id}`, (a) => a.knh(id));
+  }
+
   knhs(c: Compute): Promise<Snapshot<KNHInfo[]>> {
     return this.table(c, 'knhs', async (a) => (await a.knhs()).sort((x, y) => x.id - y.id));
   }

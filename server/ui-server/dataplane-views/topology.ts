@@ -195,7 +195,7 @@ export class TopologyBuilder {
     total: number,
   ): Promise<TopologyComposite> {
     // The kernel's composite names each slot's next hop (nh --get Sub NH); the agent's does not.
-    const knh = (await this.reader.knhs(c)).value.find((k) => k.id === nh.nh_index);
+    const knh = (await this.reader.knh(c, nh.nh_index)).value;
     const slots = await Promise.all(
       (nh.mc_list ?? []).map(async (m, slot): Promise<TopologySlot> => {
         const nhId = knh?.component_nh?.[slot]?.nh_id ?? -1;
