@@ -57,6 +57,41 @@ afterAll(async () => {
   await e.close();
 });
 
+/** What the tables say of a route and a next hop, as both sources give it. */
+const routeShape = (r: RouteUcSandeshData) => ({
+  prefix: `${r.src_ip}/${r.src_plen}`,
+  paths: r.path_list.map((p) => ({
+    peer: p.peer,
+    label: p.label,
+    hash: p.ecmp_hashing_fields,
+    nh: p.nh && {
+      id: p.nh.nh_index,
+      type: p.nh.type,
+      mc: p.nh.mc_list,
+      label: p.nh.label,
+      itf: p.nh.itf,
+    },
+  })),
+});
+
+const nhShape = ({ nh_index, type, label, mc_list, local_ecmp, itf, dip, hash_fields }: NhSandeshData) => ({
+  nh_index,
+  type,
+  label,
+  mc_list,
+  local_ecmp,
+  itf,
+  dip,
+  hash_fields,
+});
+
+const cli = async (path: string) => {
+  const res = await e.ui.inject(`/api/dataplane/vrouters/${path}`);
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain/);
+  return res.body;
+};
+
 describe('/api/dataplane on the seed scenario, through introspect', () => {
   it('lists every compute with its introspect, reachability and table sizes', async () => {
     const { vrouters } = await get<ComputeList>('/api/dataplane/vrouters');
@@ -88,43 +123,9 @@ describe('/api/dataplane on the seed scenario, through introspect', () => {
       `/api/dataplane/vrouters/k8s-node1/routes?vrf=${podVrf}`,
     );
     const want = router.sortedRoutes(router.vrfById[podVrf]!).map((r) => routeJson(router, r));
-    const shape = (r: RouteUcSandeshData) => ({
-      prefix: `${r.src_ip}/${r.src_plen}`,
-      paths: r.path_list.map((p) => ({
-        peer: p.peer,
-        label: p.label,
-        hash: p.ecmp_hashing_fields,
-        nh: p.nh && {
-          id: p.nh.nh_index,
-          type: p.nh.type,
-          mc: p.nh.mc_list,
-          label: p.nh.label,
-          itf: p.nh.itf,
-        },
-      })),
-    });
-    expect(route_list.map(shape)).toEqual(want.map(shape));
+    expect(route_list.map(routeShape)).toEqual(want.map(routeShape));
     const { nh_list } = await get<{ nh_list: NhSandeshData[] }>('/api/dataplane/vrouters/k8s-node1/nexthops');
     const nhs = [...router.nh.values()].sort((a, b) => a.id - b.id).map((n) => nhJson(router, n));
-    const nhShape = ({
-      nh_index,
-      type,
-      label,
-      mc_list,
-      local_ecmp,
-      itf,
-      dip,
-      hash_fields,
-    }: NhSandeshData) => ({
-      nh_index,
-      type,
-      label,
-      mc_list,
-      local_ecmp,
-      itf,
-      dip,
-      hash_fields,
-    });
     expect(nh_list.map(nhShape)).toEqual(nhs.map(nhShape));
     const { itf_list } = await get<{ itf_list: unknown[] }>('/api/dataplane/vrouters/k8s-node1/interfaces');
     expect(itf_list).toEqual(
@@ -277,12 +278,6 @@ describe('/api/dataplane on the seed scenario, through introspect', () => {
   it(
     'prints every vRouter utility from the kernel records introspect gives (goldens)',
     async () => {
-      const cli = async (path: string) => {
-        const res = await e.ui.inject(`/api/dataplane/vrouters/${path}`);
-        expect(res.statusCode, res.body).toBe(200);
-        expect(res.headers['content-type']).toMatch(/^text\/plain/);
-        return res.body;
-      };
       await expect(await cli(`k8s-node1/cli/rt?vrf=${serviceVrf}`)).toMatchFileSnapshot(
         golden('rt-node1-service-vrf'),
       );
