@@ -11,9 +11,9 @@ import type {
   TraceResult,
   TrafficRequest,
   TrafficResult,
-  VRouterList,
   VrfListResp,
 } from '@model/dataplane/types.ts';
+import type { ComputeList } from '@model/api/dataplane-views.ts';
 import { dataplaneApi } from '@model/api/paths.ts';
 import { apiFetch, apiFetchText, postJson } from './client.ts';
 
@@ -37,7 +37,7 @@ export const dataplaneQueries = {
   vrouters: () =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'vrouters'],
-      queryFn: () => apiFetch<VRouterList>(dataplaneApi.vrouters.path()),
+      queryFn: () => apiFetch<ComputeList>(dataplaneApi.vrouters.path()),
     }),
   vrfs: (node: string) =>
     queryOptions({

@@ -12,6 +12,7 @@ import type {
   VRouterSummary,
   VrfSandeshData,
 } from '@model/dataplane/types.ts';
+import type { ComputeState } from '@model/api/dataplane-views.ts';
 import type { KubeDeployment, KubePod, KubeService } from '@web/api/cluster.ts';
 
 export const FABRIC_VRF = 'default-domain:default-project:ip-fabric:__default__';
@@ -24,7 +25,8 @@ export const COMPOSITE_NH = 14;
 export const SINGLE_MEMBER_VIP = '10.105.53.70';
 
 export interface DataplaneFixtures {
-  vrouters: VRouterSummary[];
+  /** GET /api/dataplane/vrouters (ComputeState), plus the flow counters the flows mock serves. */
+  vrouters: (ComputeState & Pick<VRouterSummary, 'flowCounters'>)[];
   vrfs: Map<string, VrfSandeshData[]>;
   interfaces: Map<string, ItfSandeshData[]>;
   nexthops: Map<string, NhSandeshData[]>;
@@ -294,11 +296,15 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
     vrouters: NODES.map((n, i) => ({
       name: n.name,
       ip: n.ip,
-      vrfs: 3,
-      interfaces: i === 0 ? 2 : 1,
-      nexthops: i === 0 ? node1Nh.length : node2Nh.length,
-      flows: i === 0 ? 2 : 0,
-      flowCapacity: { entries: 524288, overflowEntries: 8192 },
+      introspect: `http://${n.ip}:8085`,
+      reachable: true,
+      error: null,
+      asOf: '2026-01-01T00:00:00.000Z',
+      summary: {
+        vrfs: 3,
+        interfaces: i === 0 ? 2 : 1,
+        nexthops: i === 0 ? node1Nh.length : node2Nh.length,
+      },
       flowCounters: COUNTERS,
     })),
     vrfs: new Map([

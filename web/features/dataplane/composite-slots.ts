@@ -1,12 +1,7 @@
 // An ECMP composite next hop as slots a person can read: each slot's label, the component next
 // hop (local Encap → vif, or Tunnel → remote compute) and the member pod behind it; holes stay.
 
-import type {
-  Inet4UcRouteResp,
-  ItfSandeshData,
-  NhSandeshData,
-  VRouterSummary,
-} from '@model/dataplane/types.ts';
+import type { Inet4UcRouteResp, ItfSandeshData, NhSandeshData } from '@model/dataplane/types.ts';
 import { podKeyOfVmName } from '@model/contrail/names.ts';
 import type { KubePod } from '@web/api/cluster.ts';
 
@@ -36,7 +31,7 @@ export interface CompositeSlot {
 export interface SlotContext {
   /** The compute whose composite this is. */
   node: string;
-  vrouters: readonly VRouterSummary[];
+  vrouters: readonly { name: string; ip: string }[];
   /** Interfaces of every compute that has answered so far. */
   interfacesByNode: ReadonlyMap<string, readonly ItfSandeshData[]>;
   /** This compute's next hops (to name each component's Encap/Tunnel NH). */

@@ -63,8 +63,9 @@ export function DataplanePage() {
             </label>
             {current && (
               <span className="count">
-                {current.vrfs} VRFs · {current.interfaces} vifs · {current.nexthops} next hops ·{' '}
-                {current.flows} flows
+                {current.summary
+                  ? `${current.summary.vrfs} VRFs · ${current.summary.interfaces} vifs · ${current.summary.nexthops} next hops`
+                  : `unreachable: ${current.error ?? 'not read yet'}`}
               </span>
             )}
           </div>
