@@ -18,8 +18,10 @@ import { analyzeDisruption } from '@server/dataplane/disruption.ts';
 import { FlowProcessor, PacketResult } from '@server/dataplane/flow-processor.ts';
 import { formatIpv4, parseIpv4 } from '@model/net/ipv4.ts';
 import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
-import { dataplaneRoutes } from '@server/ui-server/routes/dataplane.ts';
-import Fastify from 'fastify';
+import { buildConfigApi } from '@server/config-api/http.ts';
+import { IntrospectListeners } from '@server/introspect/listeners.ts';
+import { packetSimulator } from '@server/simulation.ts';
+import { buildUiServer } from '@server/ui-server/app.ts';
 
 const COMPUTES = 10;
 const SERVICES = 1000;
@@ -254,8 +256,17 @@ log(
 log('  progress (NDJSON), while GET /api/dataplane/vrouters is sent every 20 ms: how long does that wait?');
 clock.advance(200_000);
 for (const r of dp.routers.values()) r.flows.expire(clock.now(), true);
-const app = Fastify();
-await app.register(dataplaneRoutes(dp), { prefix: '/api/dataplane' });
+// The UI server as main.ts builds it: /vrouters reads the config API and every agent's introspect.
+const configApi = buildConfigApi({ store });
+const configApiUrl = await configApi.listen({ port: 0, host: '127.0.0.1' });
+const agents = await IntrospectListeners.start(dp, { basePort: 0 });
+const app = await buildUiServer({
+  configApiUrl,
+  dataplane: {
+    introspect: () => agents.computes.map((c) => ({ name: c.node, url: `http://127.0.0.1:${c.port}` })),
+    packets: packetSimulator(dp),
+  },
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const apiPort = (app.server.address() as AddressInfo).port;
 
@@ -315,6 +326,8 @@ traffic0.done = true;
 await pinger;
 loop.disable();
 await app.close();
+await agents.close();
+await configApi.close();
 const lines = traffic.text
   .trim()
   .split('\n')

@@ -48,6 +48,8 @@ const VROUTER_CLI_PURE = 'vrouter-cli is pure: it renders records and imports no
 const VROUTER_CLI =
   'vrouter-cli renders introspect-shaped records from model/ only: it imports no server layer.';
 const INTROSPECT = 'introspect serves the dataplane only: it imports no other layer.';
+const INTROSPECT_CLIENT =
+  'introspect-client reads agents over their protocol: it imports model/ only, never the simulation or the UI server.';
 const KUBE_API =
   "kube-api serves the Kubernetes model only (and implements kube-manager's KubeClient port): it imports no other Contrail layer and not the UI server.";
 const DP_DOMAINS =
@@ -127,6 +129,9 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/introspect/planted.ts', '../ui-server/app.ts', INTROSPECT],
   ['server/introspect/planted.ts', '../simulation.ts', NO_ROOT],
   ['server/ui-server/planted.ts', '@server/introspect/server.ts', UI],
+  ['server/introspect-client/planted.ts', '@server/dataplane/vrouter.ts', INTROSPECT_CLIENT],
+  ['server/introspect-client/planted.ts', '../introspect/sandesh-xml.ts', INTROSPECT_CLIENT],
+  ['server/introspect-client/planted.ts', '@server/ui-server/errors.ts', INTROSPECT_CLIENT],
   ['server/persistence/planted.ts', '@server/config-api/store.ts', PERSISTENCE],
   ['server/persistence/planted.ts', '../cluster/cluster.ts', PERSISTENCE],
   ['server/persistence/planted.ts', 'fastify', HTTP],
@@ -151,8 +156,11 @@ const FORBIDDEN: [string, string, string][] = [
   ['server/ui-server/planted.ts', '@server/kube-manager/kube-manager.ts', UI],
   ['server/ui-server/planted.ts', '@server/simulation.ts', UI],
   ['server/ui-server/routes/planted.ts', '../../dataplane/dataplane.ts', UI],
+  ['server/ui-server/routes/dataplane.ts', '../../dataplane/dataplane.ts', UI],
+  ['server/ui-server/dataplane-views/planted.ts', '@server/dataplane/flow-processor.ts', UI],
   ['server/ui-server/routes/events.ts', '../../config-api/store.ts', UI],
-  // routes/cluster.ts reads the cluster through the Kubernetes API only (no longer exempt).
+  // routes/cluster.ts reads the cluster through the Kubernetes API only, routes/dataplane.ts every
+  // compute through its agent's introspect (neither is exempt any more).
   ['server/ui-server/routes/cluster.ts', '../../cluster/cluster.ts', UI],
   ['server/ui-server/routes/cluster.ts', '@server/kube-api/http.ts', UI],
   ['server/keystone/planted.ts', '@server/config-api/store.ts', KEYSTONE],
@@ -186,6 +194,10 @@ const ALLOWED: [string, string][] = [
   ['server/vrouter-cli/planted.ts', '@model/dataplane/vrouter-cli-input.ts'],
   ['server/introspect/planted.ts', '@server/dataplane/dataplane.ts'],
   ['server/introspect/planted.ts', 'node:http'],
+  ['server/introspect-client/planted.ts', 'undici'],
+  ['server/introspect-client/planted.ts', 'saxes'],
+  ['server/introspect-client/planted.ts', '@model/dataplane/sandesh/agent.ts'],
+  ['server/ui-server/planted.ts', '@server/introspect-client/agent.ts'],
   ['server/ui-server/planted.ts', '@server/vrouter-cli/nh.ts'],
   ['server/config-api/http-actions.ts', 'fastify'],
   ['server/kube-manager/planted.ts', '@model/dataplane/ecmp-hashing.ts'],
@@ -198,8 +210,6 @@ const ALLOWED: [string, string][] = [
   ['server/ui-server/planted.ts', '@model/dataplane/types.ts'],
   ['server/ui-server/planted.ts', '@server/errors.ts'],
   ['server/ui-server/planted.ts', 'prom-client'],
-  // Temporary exemption (.oxlintrc.json says why): the route that still calls the dataplane.
-  ['server/ui-server/routes/dataplane.ts', '../../dataplane/dataplane.ts'],
   ['server/keystone/planted.ts', 'fastify'],
   ['server/keystone/planted.ts', '@server/clock.ts'],
   ['server/simulation.ts', './kube-manager/kube-manager.ts'],

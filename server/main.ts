@@ -18,6 +18,7 @@ import { startSimulation } from './simulation.ts';
 import { buildUiServer, type UiServerOptions } from './ui-server/app.ts';
 import {
   configApiAuthEnvironment,
+  introspectEnvironment,
   kubeWriteEnvironment,
   uiServerEnvironment,
 } from './ui-server/environment.ts';
@@ -93,6 +94,7 @@ if (embeddedKeystone && (env.OS_AUTH_URL || env.CONFIG_API_TOKEN))
 const keystoneAdminPassword = env.KEYSTONE_ADMIN_PASSWORD || 'contrail123';
 const configApiAuth = configApiAuthEnvironment(env, fail);
 const kubeWrite = kubeWriteEnvironment(env, fail);
+const introspectSources = introspectEnvironment(env, fail);
 
 /** KUBECONFIG's current context, read as kubectl reads it; a file that cannot serve stops the start. */
 function realCluster(): KubernetesTarget | undefined {
@@ -138,6 +140,7 @@ async function start(): Promise<void> {
   let configApiUrl = externalApi;
   let info: ServerInfoSource = { mode: 'external' };
   let plugins: Awaited<ReturnType<typeof startSimulation>>['plugins'] = [];
+  let simulationPorts: Awaited<ReturnType<typeof startSimulation>>['ports'] = {};
   let readiness: Record<string, () => boolean> = {};
   let kubernetes: KubernetesTarget | undefined = realKubernetesTarget;
   let kubeManager: UiServerOptions['kubeManager'];
@@ -207,6 +210,7 @@ async function start(): Promise<void> {
     const address = await listen(configApi, configApiPort, 'CONFIG_API_PORT');
     configApiUrl = address;
     plugins = simulation.plugins;
+    simulationPorts = simulation.ports;
     info = simulation.info;
     readiness = { simulation: () => simulation.isReady() };
     process.stdout.write(
@@ -235,6 +239,7 @@ async function start(): Promise<void> {
     staticDir: fileURLToPath(new URL('../dist', import.meta.url)),
     plugins,
     info,
+    dataplane: { ...simulationPorts, ...introspectSources },
     ...uiEnvironment,
     metrics,
     readiness,

@@ -26,7 +26,11 @@ import { buildKubeApi } from './kube-api/http.ts';
 import { KubeManager } from './kube-manager/kube-manager.ts';
 import { noMetrics, type Metrics } from './metrics.ts';
 import type { DataDir } from './persistence/data-dir.ts';
-import { dataplaneRoutes } from './ui-server/routes/dataplane.ts';
+import { FlowProcessor } from './dataplane/flow-processor.ts';
+import { generateTraffic, tracePacket, UnknownObject } from './dataplane/trace.ts';
+import { NotFound } from './errors.ts';
+import type { DataplaneSources } from './ui-server/dataplane-views/views.ts';
+import type { PacketSimulator } from './ui-server/ports.ts';
 import { eventRoutes } from './ui-server/routes/events.ts';
 
 export interface SimulationOptions {
@@ -51,6 +55,9 @@ export interface SimulationOptions {
   introspect?: IntrospectListenersOptions;
 }
 
+/** What the UI server's dataplane views are given of the simulation: ports, never its objects. */
+export type SimulationPorts = Pick<DataplaneSources, 'introspect' | 'packets' | 'changes'>;
+
 export interface Simulation {
   readonly store: ConfigStore;
   /** The config API's user-agent key/value store. */
@@ -67,6 +74,11 @@ export interface Simulation {
   readonly introspect: IntrospectListeners | undefined;
   /** UI server route plugins over the simulation, each with its prefix. */
   readonly plugins: { prefix: string; plugin: FastifyPluginAsync }[];
+  /**
+   * The UI server's ports into the simulation: each compute's introspect listener, the packet
+   * path (traces and traffic), the config change feed (snapshots drop on it). kube-manager's pause switch is `kubeManager`.
+   */
+  readonly ports: SimulationPorts;
   readonly info: ServerInfoSource;
   /** From the moment startSimulation resolves (scenario loaded and reconciled) until stop(). */
   isReady(): boolean;
@@ -138,8 +150,18 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     : undefined;
   const plugins: Simulation['plugins'] = [
     { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
-    { prefix: API_PREFIX.dataplane, plugin: dataplaneRoutes(dataplane) },
   ];
+  const host = opts.introspect?.host ?? '127.0.0.1';
+  const ports: SimulationPorts = {
+    packets: packetSimulator(dataplane),
+    changes: store,
+    ...(introspect
+      ? {
+          introspect: () =>
+            introspect.computes.map((c) => ({ name: c.node, url: `http://${host}:${c.port}` })),
+        }
+      : {}),
+  };
   (opts.metrics ?? noMetrics).gauge(
     {
       name: 'config_store_objects',
@@ -158,6 +180,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     dataplane,
     introspect,
     plugins,
+    ports,
     info: { mode: 'embedded', scenario: opts.scenarioFile ?? 'default', kubernetes: client.description },
     isReady: () => !stopped,
     stop: async () => {
@@ -166,6 +189,43 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
       await introspect?.close();
       dataplane.stop();
       await kubeApi.close();
+    },
+  };
+}
+
+/** Synchronous work of one traffic slice before the simulation yields to the event loop. */
+const TRAFFIC_SLICE_MS = 8;
+
+/** Runs `run`, turning the dataplane's unknown pod into the domain's NotFound (404). */
+function known<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof UnknownObject) throw new NotFound(err.message);
+    throw err;
+  }
+}
+
+/** The dataplane's packet path behind the UI server's PacketSimulator port. */
+export function packetSimulator(dataplane: Dataplane): PacketSimulator {
+  const processor = new FlowProcessor(dataplane);
+  return {
+    trace: (request) => known(() => tracePacket(dataplane, processor, request)),
+    traffic: async (request, onProgress) => {
+      let sliceStart = performance.now();
+      const run = generateTraffic(
+        dataplane,
+        processor,
+        { ...request, from: Array.isArray(request.from) ? request.from : [request.from] },
+        { timeUp: () => performance.now() - sliceStart > TRAFFIC_SLICE_MS },
+      );
+      // The first slice resolves the pods: an unknown one fails before any progress.
+      for (let step = known(() => run.next()); ; step = run.next()) {
+        if (step.done) return step.value;
+        onProgress?.(step.value);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     },
   };
 }

@@ -40,6 +40,7 @@ export const trafficRequestSchema = strictObject({
   port,
   flows: integer(1, MAX_TRAFFIC_FLOWS),
   firstSourcePort: port.optional(),
+  sourcePorts: z.enum(['sequential', 'random'], { error: 'must be "sequential" or "random"' }).optional(),
 });
 export type TrafficRequestBody = z.infer<typeof trafficRequestSchema>;
 

@@ -15,8 +15,8 @@ import type {
   TraceMember,
   TraceRequest,
   TraceResult,
-  VRouterSummary,
 } from '../dataplane/types.ts';
+import { nhCliQuerySchema, traceRequestSchema, vrfQuerySchema } from './dataplane-requests.ts';
 import { expects, integerText, ipv4, strictObject } from './validation.ts';
 
 // ---- computes --------------------------------------------------------------------------------
@@ -37,8 +37,19 @@ export interface ComputeState {
   error: string | null;
   /** When the figures were read from the agent (ISO 8601). */
   asOf: string | null;
-  /** The agent's figures; null while unreachable. */
-  summary: Omit<VRouterSummary, 'name' | 'ip'> | null;
+  /** The sizes of its tables as the agent counts them; null while unreachable. */
+  summary: ComputeSummary | null;
+}
+
+/**
+ * A compute's table sizes (each table's `Pagination` `table_size`). Flow counts and the flow
+ * table's capacity and counters are the kernel's (`flow -l`), which the agent's introspect does
+ * not report, so a real compute cannot give them.
+ */
+export interface ComputeSummary {
+  vrfs: number;
+  interfaces: number;
+  nexthops: number;
 }
 
 /** GET /api/dataplane/vrouters. */
@@ -88,11 +99,6 @@ export interface Page<T> {
 export type RoutePage = Page<RouteUcSandeshData>;
 export type NexthopPage = Page<NhSandeshData>;
 export type InterfacePage = Page<ItfSandeshData>;
-/**
- * A flow's `names` are about its source and its Service: `pod` is the pod whose address is the
- * flow's source (so a trace of the same 5-tuple starts there), `service`, `vip` and `lb` the
- * Service whose VIP either end is, `node` the compute the destination pod runs on.
- */
 export type FlowPage = Page<KFlowInfo>;
 
 export const MAX_PAGE_LIMIT = 1000;
@@ -171,24 +177,6 @@ export const flowPageQuerySchema = strictObject(
   },
   'a query string',
 );
-
-/**
- * `?limit=&cursor=` of the vRouter CLI texts (`cli/rt`, `cli/nh`, `cli/flow`, `cli/mpls`,
- * `cli/vif`, `cli/vrfstats`), beside each one's own parameters: at most `limit` records (routes,
- * next hops, flows, labels, interfaces, VRFs) per answer, the utility's header on the first page
- * only. The answer stays `text/plain`; the next page's cursor is in the `X-Next-Cursor` header,
- * absent on the last page. Without `limit` the whole text, as the utility prints it.
- */
-export const cliPageQuerySchema = strictObject(
-  {
-    limit: pageFields.limit,
-    cursor: pageFields.cursor,
-    vrf: z.string().max(1024).optional(),
-    id: integerText(0, 2 ** 31 - 1).optional(),
-  },
-  'a query string',
-);
-export const CLI_NEXT_CURSOR_HEADER = 'x-next-cursor';
 
 export type RoutePageQuery = z.infer<typeof routePageQuerySchema>;
 export type NexthopPageQuery = z.infer<typeof nexthopPageQuerySchema>;
@@ -301,6 +289,36 @@ export const traceModeSchema = z.enum(['predicted', 'simulated'], {
   error: 'must be "predicted" or "simulated"',
 });
 
+/** POST /api/dataplane/trace: the trace request and its mode. */
+export const traceViewRequestSchema = strictObject({
+  ...traceRequestSchema.shape,
+  mode: traceModeSchema.optional(),
+});
+
+/** `?limit=&cursor=` of the long vRouter utility texts (`rt`, `nh --list`, `flow -l`): rows from the `cursor`-th; the next cursor is in `x-next-cursor`. */
+export const cliPageFields = {
+  limit: integerText(1, 100_000).optional(),
+  cursor: integerText(0, 2 ** 31 - 1).optional(),
+};
+
+/** `?vrf=&limit=&cursor=` of `cli/rt`. */
+export const rtCliQuerySchema = strictObject({ ...vrfQuerySchema.shape, ...cliPageFields }, 'a query string');
+/** `?id=&limit=&cursor=` of `cli/nh`: one next hop (`nh --get`), or a page of `nh --list`. */
+export const nhCliPageQuerySchema = strictObject(
+  { ...nhCliQuerySchema.shape, ...cliPageFields },
+  'a query string',
+);
+/** `?limit=&cursor=` of `cli/flow`. */
+export const flowCliQuerySchema = strictObject({ ...cliPageFields }, 'a query string');
+/** `?vrf=` of `cli/vrfstats` (`--get <vrf>`; `--dump` without it). */
+export const vrfstatsCliQuerySchema = strictObject(
+  { vrf: vrfQuerySchema.shape.vrf.optional() },
+  'a query string',
+);
+
+/** The name of the response header carrying the next cursor of a paged vRouter utility text. */
+export const CLI_NEXT_CURSOR_HEADER = 'x-next-cursor';
+
 // ---- consistency: Endpoints → members → floating-ip → routes → next hops --------------------------
 
 export type ConsistencyLayer = 'endpoints' | 'members' | 'floating-ip' | 'route' | 'nexthop';
@@ -312,18 +330,29 @@ export interface ConsistencyProblem {
   message: string;
 }
 
+/** A layer that could not be read (a compute down, no Kubernetes API), and why. */
+export interface UncheckedLayer {
+  layer: ConsistencyLayer;
+  node?: string;
+  reason: string;
+}
+
 /** GET /api/consistency/<lb-uuid>, and each entry of GET /api/consistency. */
 export interface LbConsistency {
   uuid: string;
   displayName: string;
+  /** True only when every layer was read and no link is broken. */
   consistent: boolean;
+  /** The broken links in chain order: the first is the first broken link. */
   problems: ConsistencyProblem[];
+  /** The layers this load balancer's check could not read (so `consistent` is false). */
+  unchecked: UncheckedLayer[];
 }
 
 export interface ConsistencyReport {
   loadbalancers: LbConsistency[];
   /** Layers that could not be read (a compute down, no Kubernetes API): checked without them. */
-  unchecked: { layer: ConsistencyLayer; node?: string; reason: string }[];
+  unchecked: UncheckedLayer[];
   asOf: string;
 }
 

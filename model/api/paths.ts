@@ -63,6 +63,7 @@ export const API_PREFIX = {
   explorer: '/api/explorer',
   cluster: '/api/cluster',
   dataplane: '/api/dataplane',
+  consistency: '/api/consistency',
   events: '/api/events',
 } as const;
 
@@ -107,11 +108,11 @@ export const clusterApi = {
   apply: apiRoute('/api/cluster/apply'),
   scale: apiRoute('/api/cluster/deployments/:namespace/:name/scale'),
   readiness: apiRoute('/api/cluster/pods/:namespace/:name/readiness'),
-  /** GET / PUT `{"paused"}`: the embedded kube-manager's pause switch. */
+  /** The embedded kube-manager's pause switch. */
   kubeManager: apiRoute('/api/cluster/kube-manager'),
 };
 
-/** The vRouters: introspect-shaped JSON per compute, CLI text, trace and traffic. */
+/** The computes' dataplane, read through their agents' introspect: tables, CLI text, trace, topology, traffic. */
 export const dataplaneApi = {
   vrouters: apiRoute('/api/dataplane/vrouters'),
   vrfs: apiRoute('/api/dataplane/vrouters/:node/vrfs'),
@@ -129,17 +130,12 @@ export const dataplaneApi = {
   cliDropstats: apiRoute('/api/dataplane/vrouters/:node/cli/dropstats'),
   trace: apiRoute('/api/dataplane/trace'),
   traffic: apiRoute('/api/dataplane/traffic'),
+  /** `?vip=&port=` or `?lb=`: one VIP across every compute. */
+  topology: apiRoute('/api/dataplane/topology'),
 };
 
-/**
- * The real-cluster views of model/api/dataplane-views.ts that the UI server does not serve yet: a
- * VIP's ECMP topology across computes and the per-load-balancer consistency check. Kept apart so
- * server/ui-server/paths.test.ts (every named route is served) holds meanwhile; they join
- * `dataplaneApi` and a `consistencyApi` once the server serves them.
- */
-export const pendingApi = {
-  /** `?vip=&port=` or `?lb=<uuid>`. */
-  topology: apiRoute('/api/dataplane/topology'),
-  consistency: apiRoute('/api/consistency'),
-  lbConsistency: apiRoute('/api/consistency/:uuid'),
+/** Endpoints → members → floating-ip → routes → next hops, per load balancer. */
+export const consistencyApi = {
+  all: apiRoute('/api/consistency'),
+  loadBalancer: apiRoute('/api/consistency/:uuid'),
 };

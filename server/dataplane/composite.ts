@@ -1,13 +1,14 @@
-// ECMP composite next hops as the vRouter agent builds and changes them, and the member pick:
-// component key lists with stable slots and NULL holes, the local-ECMP composite of one compute,
+// ECMP composite next hops as the vRouter agent builds and changes them: component key lists
+// with stable slots and NULL holes, the local-ECMP composite of one compute,
 // the expansion of a local composite inside a controller composite, the reorder that keeps old
-// positions, and CompositeNH::PickMember. Pure list logic; no routes, NH ids or flows here.
+// positions (CompositeNH::PickMember is model/dataplane/pick-member.ts, shared with the UI
+// server's prediction). Pure list logic; no routes, NH ids or flows here.
 //
 // Sources (tf-controller src/vnsw/agent):
 // - oper/nexthop.cc CompositeNHKey::insert (skip a present key, else fill the first NULL, else
 //   append), CompositeNHKey::erase (the first equal key becomes NULL),
 //   CompositeNH::AddComponentNHKey / DeleteComponentNHKey (same rules on the live list),
-//   CompositeNHKey::ExpandLocalCompositeNH and CompositeNHKey::Reorder, CompositeNH::PickMember;
+//   CompositeNHKey::ExpandLocalCompositeNH and CompositeNHKey::Reorder;
 // - oper/ecmp.cc EcmpData::AllocateEcmpPath (the second local path makes a LOCAL_ECMP composite
 //   listing the existing path first, the new one second), AppendEcmpPath, EcmpDeletePath (one
 //   local path left: the composite and its label go).
@@ -150,45 +151,4 @@ export class LocalEcmp {
     eraseComponent(this.components, c);
     return false;
   }
-}
-
-/** CompositeNH::kInvalidComponentNHIdx as the flow table stores it. */
-export const INVALID_COMPONENT = -1;
-
-/** A slot PickMember may choose: present, and not a tunnel when the packet came from the fabric. */
-const usable = (c: Component | null | undefined, ingress: boolean): boolean =>
-  !!c && (ingress || c.kind !== 'tunnel');
-
-/**
- * CompositeNH::PickMember(seed, affinity, ingress), exactly:
- * - no components → invalid;
- * - an affinity index whose NH is present and active is kept;
- * - else `idx = seed % size`; if that slot is NULL, inactive, or a tunnel while the packet did
- *   not come from a VM (`ingress == false`, i.e. it arrived from the fabric), the pick is
- *   `active_list[seed % active_list.size()]` over the other usable slots (tunnels excluded
- *   for fabric ingress), or invalid when there are none.
- * `seed` is the 32-bit seed (pickSeed). `first` replaces `seed % size` for the Maglev what-if
- * only. Runs on every new flow: no allocation.
- */
-export function pickMember(
-  components: readonly (Component | null)[],
-  seed: number,
-  affinity: number,
-  ingress: boolean,
-  first: number = (seed >>> 0) % Math.max(components.length, 1),
-): number {
-  const size = components.length;
-  if (size === 0) return INVALID_COMPONENT;
-  if (affinity !== INVALID_COMPONENT && affinity >= 0 && affinity < size && components[affinity])
-    return affinity;
-  if (usable(components[first], ingress)) return first;
-  let count = 0;
-  for (let i = 0; i < size; i++) if (i !== first && usable(components[i], ingress)) count++;
-  if (count === 0) return INVALID_COMPONENT;
-  let target = (seed >>> 0) % count;
-  for (let i = 0; i < size; i++) {
-    if (i === first || !usable(components[i], ingress)) continue;
-    if (target-- === 0) return i;
-  }
-  return INVALID_COMPONENT;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeDisruption } from './disruption.ts';
-import { buildMaglevTable, maglevTableSize } from './maglev.ts';
+import { buildMaglevTable, maglevTableSize } from '@model/dataplane/maglev.ts';
 
 describe('analyzeDisruption', () => {
   it("reproduces Contrail's scheme: optimal on removal, ~91% of new flows move on append at N=10", () => {

@@ -2,7 +2,7 @@
 // Maglev: share per member, and for one member removed or added the fraction of established
 // flows that keep their member and of new flows that now map elsewhere. Pure and deterministic.
 
-import { hashFlow, type Hash64 } from './agent-hash.ts';
+import { hashFlow, type Hash64 } from '@model/dataplane/agent-hash.ts';
 import { EcmpGroup, type EcmpHashing } from './ecmp-group.ts';
 
 export interface ChangeImpact {

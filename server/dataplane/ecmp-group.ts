@@ -4,9 +4,10 @@
 // dataplane's own composites are in vrouter.ts; no routes or flows here.
 
 import type { EcmpHashing } from '@model/dataplane/ecmp-hashing.ts';
-import { hashMod, pickSeed, type Hash64 } from './agent-hash.ts';
-import { INVALID_COMPONENT, pickMember, type Component } from './composite.ts';
-import { buildMaglevTable, maglevTableSize } from './maglev.ts';
+import { hashMod, pickSeed, type Hash64 } from '@model/dataplane/agent-hash.ts';
+import { INVALID_COMPONENT, pickMember } from '@model/dataplane/pick-member.ts';
+import { buildMaglevTable, maglevTableSize } from '@model/dataplane/maglev.ts';
+import type { Component } from './composite.ts';
 
 export type { EcmpHashing };
 

@@ -12,9 +12,10 @@
 // tf-vrouter dp-core/vr_flow.c vr_flow_tcp_digest (SYN sets S on the flow, Sr on its reverse).
 
 import type { TcpFlag } from '@model/dataplane/types.ts';
-import { hashFlow, hashMod, pickSeed, type Hash64 } from './agent-hash.ts';
+import { hashFlow, hashMod, pickSeed, type Hash64 } from '@model/dataplane/agent-hash.ts';
+import { buildMaglevTable, maglevTableSize } from '@model/dataplane/maglev.ts';
+import { INVALID_COMPONENT, pickMember } from '@model/dataplane/pick-member.ts';
 import { VRF_STAT_INDEX } from './counters.ts';
-import { INVALID_COMPONENT, pickMember } from './composite.ts';
 import type { Dataplane } from './dataplane.ts';
 import {
   DROP_FLOW_LIMIT,
@@ -38,7 +39,6 @@ import {
   srcInfoOfAddress,
   type FlowTable,
 } from './flow-table.ts';
-import { buildMaglevTable, maglevTableSize } from './maglev.ts';
 import type { NextHop } from './nexthops.ts';
 import { routeKey, type FipConfig, type PodPlacement, type Vif, type VRouter } from './vrouter.ts';
 

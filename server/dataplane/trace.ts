@@ -2,6 +2,7 @@
 // report every ECMP pick, the member and each flow it created or reused. Pure over the model: the
 // traffic run is a generator of slices its caller schedules, so no run holds the event loop.
 
+import { hashFlow, hashToString } from '@model/dataplane/agent-hash.ts';
 import { hashFieldNames } from '@model/dataplane/ecmp-load-balance.ts';
 import type {
   TraceEcmp,
@@ -13,9 +14,9 @@ import type {
   TrafficRequest,
   TrafficResult,
 } from '@model/dataplane/types.ts';
+import { defaultTraceSourcePort } from '@model/dataplane/trace-source-port.ts';
 import { parseIpv4 } from '@model/net/ipv4.ts';
 import { flowActionText } from '@server/vrouter-cli/flow.ts';
-import { hashFlow, hashToString } from './agent-hash.ts';
 import { protocolNumber, type Dataplane } from './dataplane.ts';
 import { DROP_NONE } from './flow-table.ts';
 import { PacketResult, SHORT_FLOW_REASON, type FlowProcessor } from './flow-processor.ts';
@@ -36,14 +37,6 @@ function resolve(dp: Dataplane, req: { from: string; to: string; protocol: strin
   const vmi = dp.podVmi(req.from);
   if (!vmi) throw new UnknownObject(`pod ${req.from} has no interface on any vRouter`);
   return { vmi, dip: parseIpv4(req.to), proto: protocolNumber(req.protocol)!, port: req.port };
-}
-
-/** A stable ephemeral port per (pod, destination) so a repeated trace reuses its flow. */
-function defaultSourcePort(from: string, dip: number, port: number): number {
-  let h = 0x811c9dc5;
-  const text = `${from}|${dip}|${port}`;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return 32768 + ((h >>> 0) % 28232);
 }
 
 function picksOf(
@@ -79,7 +72,7 @@ function picksOf(
 
 export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceRequest): TraceResult {
   const r = resolve(dp, req);
-  const sport = req.sourcePort ?? defaultSourcePort(req.from, r.dip, r.port);
+  const sport = req.sourcePort ?? defaultTraceSourcePort(req.from, r.dip, r.port);
   const pkt = { proto: r.proto, sport, dport: r.port, dip: r.dip, tcpFlag: req.tcpFlag };
   const res = processor.sendFromPod(r.vmi, pkt);
   const evicted = res.evictedSnapshots.length > 0;

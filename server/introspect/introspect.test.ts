@@ -1,4 +1,3 @@
-import Fastify from 'fastify';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@server/clock.ts';
@@ -7,13 +6,14 @@ import { Dataplane } from '@server/dataplane/dataplane.ts';
 import { FlowProcessor } from '@server/dataplane/flow-processor.ts';
 import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
 import { generateTraffic, runTraffic } from '@server/dataplane/trace.ts';
+import { flowJson, itfJson, nhJson, routeJson, vrfJson } from '@server/dataplane/json-views.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { startSimulation, type Simulation } from '@server/simulation.ts';
-import { dataplaneRoutes } from '@server/ui-server/routes/dataplane.ts';
 import { IntrospectListeners } from './listeners.ts';
 
 // The introspect read by an XML parser that knows only the Sandesh XML encoding (saxes and the
-// decoder below), compared with what the JSON routes say about the same vRouters.
+// decoder below), compared with the same vRouters' records read in process (the dataplane's own
+// JSON views).
 
 interface XmlNode {
   name: string;
@@ -101,7 +101,6 @@ const asList = (v: Value | undefined) => (v ?? []) as { [field: string]: Value }
 
 let sim: Simulation;
 let listeners: IntrospectListeners;
-let json: ReturnType<typeof Fastify>;
 let node1: number;
 let node2: number;
 
@@ -126,29 +125,59 @@ function items(doc: SandeshDoc, list: string) {
 beforeAll(async () => {
   const clock = new ManualClock();
   sim = await startSimulation({ clock, ids: sequentialIds() });
-  json = Fastify();
-  await json.register(dataplaneRoutes(sim.dataplane), { prefix: '/api/dataplane' });
   listeners = await IntrospectListeners.start(sim.dataplane, { basePort: 0 });
   [node1, node2] = listeners.computes.map((c) => c.port) as [number, number];
-  // Flows on both computes, through the UI route.
+  // Flows on both computes, through the simulation's packet path.
   const lb = [...sim.store.all('loadbalancer')].find(
     (o) => o.displayName === 'ns-user-1__service-web-clusterip',
   )!;
   const vip = (lb.props.loadbalancer_properties as { vip_address: string }).vip_address;
-  await json.inject({
-    method: 'POST',
-    url: '/api/dataplane/traffic',
-    payload: { from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, flows: 300 },
-  });
+  await sim.ports.packets!.traffic({ from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, flows: 300 });
 });
 
 afterAll(async () => {
   await listeners.close();
-  await json.close();
-  sim.stop();
+  await sim.stop();
 });
 
-const getJson = async (url: string) => (await json.inject(url)).json();
+/**
+ * The reference: what the in-process dataplane's JSON views say for the UI paths these tests used
+ * to ask (vrfs, routes?vrf=, nexthops, interfaces, flows?limit=&cursor=), read without introspect.
+ */
+// oxlint-disable-next-line typescript/no-explicit-any -- shapes are asserted field by field below
+async function getJson(url: string): Promise<any> {
+  const u = new URL(url, 'http://x');
+  const [, node, table] = /^\/api\/dataplane\/vrouters\/([^/]+)\/(\w+)$/.exec(u.pathname)!;
+  const router = sim.dataplane.router(node!)!;
+  switch (table) {
+    case 'vrfs':
+      return { vrf_list: router.vrfById.map((v) => vrfJson(router, v)) };
+    case 'routes': {
+      const vrf = router.vrfById[Number(u.searchParams.get('vrf'))]!;
+      return { route_list: router.sortedRoutes(vrf).map((r) => routeJson(router, r)) };
+    }
+    case 'nexthops':
+      return {
+        nh_list: [...router.nh.values()].sort((a, b) => a.id - b.id).map((nh) => nhJson(router, nh)),
+      };
+    case 'interfaces':
+      return {
+        itf_list: [...router.vifs.values()]
+          .filter((v) => v.type === 'pod')
+          .sort((a, b) => a.index - b.index)
+          .map((v) => itfJson(router, v)),
+      };
+    case 'flows': {
+      router.flows.expireAll(sim.dataplane.clock.now());
+      const limit = Number(u.searchParams.get('limit'));
+      const list = [];
+      let i = router.flows.nextActive(Number(u.searchParams.get('cursor')));
+      for (; i >= 0 && list.length < limit; i = router.flows.nextActive(i + 1)) list.push(flowJson(router, i));
+      return { flow_list: list, next_cursor: i >= 0 ? i : null };
+    }
+  }
+  throw new Error(`no reference for ${url}`);
+}
 
 describe('agent introspect, read with a generic Sandesh XML parser', () => {
   it('listens once per compute, in node order', () => {

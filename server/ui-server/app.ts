@@ -1,6 +1,7 @@
 // The UI server the browser talks to (port 8080): the built SPA with history fallback, the config
-// API proxy, the explorer tree, the cluster routes over a Kubernetes API, the embedded simulation's
-// routes, and the operator's endpoints (health, readiness, metrics). The only place that knows
+// API proxy, the explorer tree, the cluster routes over a Kubernetes API, the dataplane views (every
+// compute's agent introspect) and the consistency check, the embedded simulation's routes, and the
+// operator's endpoints (health, readiness, metrics). The only place that knows
 // whether the config API is the embedded one or a real Contrail cluster, and the only holder of the
 // credentials to it. One error handler, one JSON parser, one access log line per request.
 
@@ -19,6 +20,7 @@ import {
   type KeystoneCredentials,
 } from './config-api-auth.ts';
 import { ConfigApiClient } from './config-api-client.ts';
+import { buildDataplaneViews, type DataplaneSources } from './dataplane-views/views.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS, type LogLevel } from './environment.ts';
 import { registerErrorHandler } from './errors.ts';
 import { EventStreams } from './event-streams.ts';
@@ -83,6 +85,12 @@ export interface UiServerOptions {
   metrics?: PrometheusMetrics;
   /** What else must be ready for GET /readyz to say so (the embedded simulation), by name. */
   readiness?: Readonly<Record<string, ReadinessCheck>>;
+  /**
+   * Where /api/dataplane and /api/consistency read each compute's agent introspect, beyond the
+   * config API's virtual-routers (the simulation's listeners, VROUTER_INTROSPECT, introspect SSL),
+   * and the simulation's packet path when embedded.
+   */
+  dataplane?: DataplaneSources;
 }
 
 export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInstance> {
@@ -162,10 +170,21 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
   const kubernetes = opts.kubernetes
     ? new KubernetesClient({ ...opts.kubernetes, timeoutMs, instruments })
     : undefined;
+  const dataplaneClient = new ConfigApiClient({
+    url: opts.configApiUrl,
+    auth,
+    timeoutMs,
+    client: 'dataplane',
+    instruments,
+  });
+  // The consistency check reads Endpoints through the same Kubernetes API client (read-only).
+  const dataplane = buildDataplaneViews(dataplaneClient, opts.dataplane ?? {}, kubernetes);
   app.addHook('onClose', async () => {
     await Promise.all([
       explorerClient.close(),
       readinessClient.close(),
+      dataplaneClient.close(),
+      dataplane.close(),
       keystone?.close(),
       kubernetes?.close(),
     ]);
@@ -184,7 +203,7 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
     ...(kubernetes ? { kubernetes: kubernetes.description } : {}),
     configApi: auth ? { url: opts.configApiUrl, auth: auth.description } : { url: opts.configApiUrl },
     capabilities: {
-      simulate: opts.info?.mode === 'embedded',
+      simulate: opts.dataplane?.packets !== undefined,
       scale: kubernetes?.canWrite ?? false,
       readiness: kubernetes?.canSetReadiness ?? false,
       pauseKubeManager: opts.kubeManager !== undefined,
@@ -193,6 +212,8 @@ export async function buildUiServer(opts: UiServerOptions): Promise<FastifyInsta
   app.get(serverApi.info.pattern, async () => info);
 
   await app.register(explorerRoutes(explorerClient, opts.explorer));
+  await app.register(dataplane.dataplane, { prefix: API_PREFIX.dataplane });
+  await app.register(dataplane.consistency, { prefix: API_PREFIX.consistency });
   await app.register(
     operationsRoutes({ configApi: readinessClient, metrics, readiness: opts.readiness ?? {} }),
   );

@@ -104,6 +104,22 @@ export class ConfigApiClient {
     });
   }
 
+  /**
+   * `GET /<type>s?fields=…` → each object's uuid, fq_name and the named fields only: a plain
+   * (not detail) list, much smaller than the whole objects.
+   */
+  async listFields(type: string, fields: readonly string[]): Promise<JsonObject[]> {
+    const body = await this.getJson(
+      `/${type}s?${new URLSearchParams({ fields: fields.join(',') }).toString()}`,
+    );
+    const entries = body[`${type}s`];
+    if (!Array.isArray(entries))
+      throw this.failed(
+        new UpstreamError(502, `config API list of ${type}s has no "${type}s" array`, 'body'),
+      );
+    return entries.filter((e): e is JsonObject => typeof e === 'object' && e !== null && !Array.isArray(e));
+  }
+
   /** One list query over a uuid anchor, in URL-sized chunks run in parallel. */
   async listAnchored(
     type: string,

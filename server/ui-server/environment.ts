@@ -1,10 +1,12 @@
 // The UI server's settings from the environment: LOG_LEVEL, UPSTREAM_TIMEOUT_MS, the config API's
-// credentials (CONFIG_API_TOKEN, or Keystone's OS_* variables) and KUBE_WRITE, each parsed
-// strictly; a bad value is reported once, in one line naming the variable, through `fail`.
+// credentials (CONFIG_API_TOKEN, or Keystone's OS_* variables), KUBE_WRITE and where the agents'
+// introspect is (VROUTER_INTROSPECT, introspect SSL), each parsed strictly; a bad value is reported
+// once, in one line naming the variable, through `fail`.
 
 import { readFileSync } from 'node:fs';
 import type { LevelWithSilent } from 'pino';
 import { keystoneV3Url, type KeystoneCredentials } from './config-api-auth.ts';
+import { parseIntrospectOverride } from './dataplane-views/computes.ts';
 
 /** pino's levels (fastify's logger); `silent` turns logging off. */
 export const LOG_LEVELS = [
@@ -45,6 +47,60 @@ export function uiServerEnvironment(
       );
   }
   return { logLevel: level as LogLevel, upstreamTimeoutMs };
+}
+
+/** Contrail's own defaults (contrail-sandesh library/cpp/sandesh_options.cc, `[SANDESH]`). */
+export const SANDESH_SSL_DEFAULTS = {
+  SANDESH_CA_CERT: '/etc/contrail/ssl/certs/ca-cert.pem',
+  SANDESH_CERTFILE: '/etc/contrail/ssl/certs/server.pem',
+  SANDESH_KEYFILE: '/etc/contrail/ssl/private/server-privkey.pem',
+} as const;
+
+export interface IntrospectEnvironment {
+  /** VROUTER_INTROSPECT: compute name → introspect base URL. */
+  override?: ReadonlyMap<string, string>;
+  /** Introspect SSL, when INTROSPECT_SSL_ENABLE is true: the CA, our certificate and key. */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
+}
+
+/**
+ * Where the agents' introspect is, beyond the config API's virtual-routers: `VROUTER_INTROSPECT`
+ * (`<compute>=<url>,…`), and introspect SSL named after Contrail's sandesh settings
+ * (`introspect_ssl_enable`, `sandesh_ca_cert`, `sandesh_certfile`, `sandesh_keyfile`):
+ * INTROSPECT_SSL_ENABLE=true, SANDESH_CA_CERT, SANDESH_CERTFILE, SANDESH_KEYFILE (Contrail's
+ * default paths when unset). A file that cannot be read is reported in one line.
+ */
+export function introspectEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  fail: (message: string) => never,
+  read: (path: string) => Buffer = (path) => readFileSync(path),
+): IntrospectEnvironment {
+  const out: IntrospectEnvironment = {};
+  const override = env.VROUTER_INTROSPECT;
+  if (override) {
+    try {
+      out.override = parseIntrospectOverride(override);
+    } catch (err) {
+      fail(`VROUTER_INTROSPECT: ${(err as Error).message}`);
+    }
+  }
+  const ssl = (env.INTROSPECT_SSL_ENABLE ?? '').toLowerCase();
+  if (ssl !== '' && ssl !== 'true' && ssl !== 'false')
+    fail(`INTROSPECT_SSL_ENABLE=${env.INTROSPECT_SSL_ENABLE} is not true or false`);
+  if (ssl === 'true') {
+    const file = (name: keyof typeof SANDESH_SSL_DEFAULTS): Buffer => {
+      const path = env[name] || SANDESH_SSL_DEFAULTS[name];
+      try {
+        return read(path);
+      } catch (err) {
+        return fail(
+          `${name}=${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
+      }
+    };
+    out.tls = { ca: file('SANDESH_CA_CERT'), cert: file('SANDESH_CERTFILE'), key: file('SANDESH_KEYFILE') };
+  }
+  return out;
 }
 
 /** How the UI server authenticates to the config API, from the environment. */

@@ -159,6 +159,10 @@ export class KubernetesClient implements KubernetesReader {
     return this.find<Endpoints>({ resource: resourceOf('Endpoints'), namespace, name });
   }
 
+  listEndpoints(namespace?: string): Promise<Endpoints[]> {
+    return this.list<Endpoints>(resourceOf('Endpoints'), { namespace });
+  }
+
   services(namespace?: string): Promise<Service[]> {
     return this.list<Service>(resourceOf('Service'), { namespace });
   }

@@ -36,6 +36,8 @@ export interface KubernetesReader {
   /** A description for messages: `the embedded Kubernetes API at …` or the kubeconfig's server. */
   readonly description: string;
   endpoints(namespace: string, name: string): Promise<Endpoints | undefined>;
+  /** Every Endpoints object (of a namespace, else all): one list, for the cluster-wide check. */
+  listEndpoints(namespace?: string): Promise<Endpoints[]>;
   services(namespace?: string): Promise<Service[]>;
   pods(namespace?: string): Promise<Pod[]>;
 }

@@ -4,7 +4,7 @@
 
 import { queryOptions } from '@tanstack/react-query';
 import type { ConsistencyReport, LbConsistency } from '@model/api/dataplane-views.ts';
-import { pendingApi } from '@model/api/paths.ts';
+import { consistencyApi } from '@model/api/paths.ts';
 import { apiFetch } from './client.ts';
 
 /**
@@ -19,13 +19,13 @@ export const consistencyQueries = {
   report: () =>
     queryOptions({
       queryKey: [...consistencyQueries.all(), 'report'],
-      queryFn: () => apiFetch<ConsistencyReport>(pendingApi.consistency.path()),
+      queryFn: () => apiFetch<ConsistencyReport>(consistencyApi.all.path()),
       refetchInterval: REPORT_REFRESH_MS,
     }),
   loadBalancer: (uuid: string) =>
     queryOptions({
       queryKey: [...consistencyQueries.all(), 'lb', uuid],
-      queryFn: () => apiFetch<LbConsistency>(pendingApi.lbConsistency.path({ uuid })),
+      queryFn: () => apiFetch<LbConsistency>(consistencyApi.loadBalancer.path({ uuid })),
       refetchInterval: LB_CHECK_REFRESH_MS,
     }),
 };

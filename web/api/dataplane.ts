@@ -2,10 +2,9 @@
 // whether they answer, server-paged tables with names (one infinite query per table and filter; the
 // screen refreshes the pages in view itself, so a change never refetches a whole table), one next
 // hop, a VIP's topology across the computes, the vRouter CLI text in pages, trace (predicted or
-// simulated, with what was observed) and traffic. A server that predates the contract is read
-// through legacy-dataplane.ts, into the same shapes.
+// simulated, with what was observed) and traffic.
 
-import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type {
   ComputeList,
   Page,
@@ -13,28 +12,22 @@ import type {
   TraceViewRequest,
   VipTopology,
 } from '@model/api/dataplane-views.ts';
-import { dataplaneApi, pendingApi } from '@model/api/paths.ts';
+import { dataplaneApi } from '@model/api/paths.ts';
 import type {
   NhListResp,
   NhSandeshData,
   TrafficRequest,
   TrafficResult,
-  VRouterList,
   VrfListResp,
 } from '@model/dataplane/types.ts';
 import { apiFetch, apiFetchTextPage, postJson } from './client.ts';
 import type { TableFilters, TableName, TableRecord } from './dataplane-tables.ts';
-import {
-  computeListOf,
-  isLegacyComputeList,
-  legacyTablePage,
-  legacyVipTopology,
-  traceViewOf,
-  type TopologyTarget,
-} from './legacy-dataplane.ts';
 
 export type { TableFilters, TableName, TableRecord } from './dataplane-tables.ts';
-export type { TopologyTarget } from './legacy-dataplane.ts';
+
+/** A VIP (and port), or a load balancer's VIP (and one listener's port). */
+export type TopologyTarget =
+  { vip: string; port?: number | undefined } | { lb: string; port?: number | undefined };
 
 /** The vRouter utilities a compute's CLI tab runs, and where the UI server serves each one's text. */
 const CLI_ROUTES = {
@@ -47,6 +40,9 @@ const CLI_ROUTES = {
   dropstats: dataplaneApi.cliDropstats,
 } as const;
 export type VRouterCommand = keyof typeof CLI_ROUTES;
+
+/** The utilities whose text can be long and is served in pages (`rt`, `nh --list`, `flow -l`). */
+const PAGED_COMMANDS: ReadonlySet<VRouterCommand> = new Set(['rt', 'nh', 'flow']);
 
 const TABLE_ROUTES = {
   routes: dataplaneApi.routes,
@@ -64,29 +60,14 @@ export const CLI_PAGE_RECORDS = 500;
 /** The topology's flow shares move with traffic. */
 export const TOPOLOGY_REFRESH_MS = 10_000;
 
-/** The computes, and whether the server speaks model/api/dataplane-views.ts (else: legacy-dataplane.ts). */
-export interface Computes extends ComputeList {
-  speaksViews: boolean;
-}
-
-/** Whether the server serves the views' contract, from the compute list (cached like it). */
-export async function speaksViews(client: QueryClient): Promise<boolean> {
-  return (await client.fetchQuery(dataplaneQueries.vrouters())).speaksViews;
-}
-
-/**
- * One page of a table: `cursor` null is the first page. A server that predates the contract is
- * never sent the contract's filters (it refuses some of them): its whole list is read instead.
- */
+/** One page of a table: `cursor` null is the first page. */
 export async function fetchTablePage<K extends TableName>(
-  client: QueryClient,
   table: K,
   node: string,
   filters: TableFilters[K],
   cursor: string | null,
   limit = TABLE_PAGE_LIMIT,
 ): Promise<Page<TableRecord[K]>> {
-  if (!(await speaksViews(client))) return legacyTablePage(table, node, filters);
   const url = TABLE_ROUTES[table].path({ node }, { ...filters, limit, cursor: cursor ?? undefined });
   return apiFetch<Page<TableRecord[K]>>(url);
 }
@@ -98,7 +79,7 @@ export const tableQueries = {
   pages: <K extends TableName>(table: K, node: string, filters: TableFilters[K]) =>
     infiniteQueryOptions({
       queryKey: [...tableQueries.node(node), table, filters] as const,
-      queryFn: ({ client, pageParam }) => fetchTablePage(client, table, node, filters, pageParam),
+      queryFn: ({ pageParam }) => fetchTablePage(table, node, filters, pageParam),
       initialPageParam: null as string | null,
       getNextPageParam: (last: Page<TableRecord[K]>) => last.cursor,
       // Pages are refreshed in place by the table; a remount must not start them over.
@@ -111,10 +92,7 @@ export const dataplaneQueries = {
   vrouters: () =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'vrouters'],
-      queryFn: async (): Promise<Computes> => {
-        const body = await apiFetch<ComputeList | VRouterList>(dataplaneApi.vrouters.path());
-        return { ...computeListOf(body), speaksViews: !isLegacyComputeList(body) };
-      },
+      queryFn: () => apiFetch<ComputeList>(dataplaneApi.vrouters.path()),
     }),
   vrfs: (node: string) =>
     queryOptions({
@@ -131,18 +109,13 @@ export const dataplaneQueries = {
   routesVia: (node: string, vrf: string, nhId: number) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), node, 'routes-via', vrf, nhId],
-      queryFn: async ({ client }) =>
-        (await fetchTablePage(client, 'routes', node, { vrf, nh: nhId }, null, 50)).items,
+      queryFn: async () => (await fetchTablePage('routes', node, { vrf, nh: nhId }, null, 50)).items,
     }),
   /** A VIP (and port) or a load balancer's VIP, on every compute. */
   topology: (target: TopologyTarget) =>
     queryOptions({
       queryKey: [...dataplaneQueries.all(), 'topology', target],
-      queryFn: async ({ client }) => {
-        return (await speaksViews(client))
-          ? apiFetch<VipTopology>(pendingApi.topology.path(target))
-          : legacyVipTopology(target);
-      },
+      queryFn: () => apiFetch<VipTopology>(dataplaneApi.topology.path(target)),
       refetchInterval: TOPOLOGY_REFRESH_MS,
     }),
   /**
@@ -160,7 +133,7 @@ export const dataplaneQueries = {
             { node },
             {
               ...params,
-              limit: command === 'dropstats' ? undefined : CLI_PAGE_RECORDS,
+              limit: PAGED_COMMANDS.has(command) ? CLI_PAGE_RECORDS : undefined,
               cursor: pageParam ?? undefined,
             },
           ),
@@ -175,7 +148,7 @@ export const dataplaneQueries = {
 };
 
 export async function tracePacket(request: TraceViewRequest): Promise<TraceView> {
-  return traceViewOf(await postJson<TraceView>(dataplaneApi.trace.path(), request));
+  return postJson<TraceView>(dataplaneApi.trace.path(), request);
 }
 
 export function sendTraffic(request: TrafficRequest): Promise<TrafficResult> {

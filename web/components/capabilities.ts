@@ -3,7 +3,6 @@
 
 import { useQuery } from '@tanstack/react-query';
 import type { Capabilities } from '@model/api/dataplane-views.ts';
-import { dataplaneQueries } from '@web/api/dataplane.ts';
 import { infoQueries } from '@web/api/info.ts';
 
 /** Why each control can be missing: said where the control would be. */
@@ -16,26 +15,18 @@ export const MISSING_CAPABILITY: Readonly<Record<keyof Capabilities, string>> = 
   pauseKubeManager: 'kube-manager runs in the real cluster: only the embedded one can be paused from here.',
 };
 
-export interface ServerCapabilities extends Capabilities {
-  /**
-   * The server serves the real-cluster views of model/api/dataplane-views.ts (the VIP's topology,
-   * the consistency check, paged tables with names): its compute list says so by its shape.
-   */
-  hasViews: boolean;
-}
-
-/** null until /api/info and the compute list have answered. */
-export function useCapabilities(): ServerCapabilities | null {
+/** null until /api/info has answered. */
+export function useCapabilities(): Capabilities | null {
   const info = useQuery(infoQueries.detail());
-  const computes = useQuery(dataplaneQueries.vrouters());
-  if (!info.data || (computes.data === undefined && !computes.isError)) return null;
+  if (!info.data) return null;
   const simulated = info.data.mode !== 'external';
-  // A server that predates `capabilities` offers what its mode always did.
-  const offered = info.data.capabilities ?? {
-    simulate: simulated,
-    scale: simulated,
-    readiness: simulated,
-    pauseKubeManager: simulated,
-  };
-  return { ...offered, hasViews: computes.data?.speaksViews ?? false };
+  // The mock may leave `capabilities` out: then it offers what its mode does.
+  return (
+    info.data.capabilities ?? {
+      simulate: simulated,
+      scale: simulated,
+      readiness: simulated,
+      pauseKubeManager: simulated,
+    }
+  );
 }

@@ -15,13 +15,16 @@ import {
 } from '@model/api/cluster-requests.ts';
 import {
   CLI_NEXT_CURSOR_HEADER,
-  cliPageQuerySchema,
+  flowCliQuerySchema,
   flowPageQuerySchema,
   interfacePageQuerySchema,
   nexthopPageQuerySchema,
+  nhCliPageQuerySchema,
   routePageQuerySchema,
+  rtCliQuerySchema,
   topologyQuerySchema,
   traceModeSchema,
+  vrfstatsCliQuerySchema,
   type Annotated,
   type Capabilities,
   type ComputeState,
@@ -33,7 +36,7 @@ import {
   type VipTopology,
 } from '@model/api/dataplane-views.ts';
 import type { ApiErrorBody } from '@model/api/errors.ts';
-import { clusterApi, dataplaneApi, pendingApi } from '@model/api/paths.ts';
+import { clusterApi, consistencyApi, dataplaneApi } from '@model/api/paths.ts';
 import { parseInput } from '@model/api/validation.ts';
 import { serviceOfLbDisplayName } from '@model/contrail/names.ts';
 import type { KFlowInfo, TraceRequest, TraceResult, TrafficRequest } from '@model/dataplane/types.ts';
@@ -222,23 +225,35 @@ export function createDataplaneHandlers(
       return json(body);
     });
 
-  const cliHandler = (command: string, route: { pattern: string }, keyParam?: 'vrf' | 'id') =>
+  /**
+   * A utility's text; the long ones (`rt`, `nh --list`, `flow -l`) in pages whose cursor is the
+   * next record's index, as the server pages them. A query parameter a utility does not take is
+   * refused by its schema, as the server does (the others take none and ignore the query).
+   */
+  const cliHandler = (
+    command: string,
+    route: { pattern: string },
+    schema?: Parameters<typeof parseInput>[0],
+    keyParam?: 'vrf' | 'id',
+  ) =>
     http.get(route.pattern, ({ params, request }) => {
       const node = String(params.node);
       if (!known(node)) return unknownNode(node);
-      const parsed = parseInput(cliPageQuerySchema, queryOf(request), 'query');
-      if (!parsed.ok) return badRequest(parsed.message);
-      const q = parsed.value as { limit?: number; cursor?: string; vrf?: string; id?: number };
+      let q: { limit?: number; cursor?: number; vrf?: string; id?: number } = {};
+      if (schema) {
+        const parsed = parseInput(schema, queryOf(request), 'query');
+        if (!parsed.ok) return badRequest(parsed.message);
+        q = parsed.value as typeof q;
+      }
       const selector = keyParam === undefined ? undefined : q[keyParam];
       const key = selector === undefined ? `${command}/${node}` : `${command}/${node}/${selector}`;
       const text = dp.cli.get(key);
       if (!text) return notFound(`no ${command} output for ${key}`);
-      const offset = offsetOf(q.cursor);
-      if (offset === null) return badRequest(BAD_CURSOR);
+      const offset = q.cursor ?? 0;
       const end = q.limit === undefined ? text.records.length : offset + q.limit;
       const lines = [...(offset === 0 ? text.header : []), ...text.records.slice(offset, end)];
       const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
-      if (end < text.records.length) headers[CLI_NEXT_CURSOR_HEADER] = cursorAt(end);
+      if (end < text.records.length) headers[CLI_NEXT_CURSOR_HEADER] = String(end);
       return new HttpResponse(`${lines.join('\n')}\n`, { status: 200, headers });
     });
 
@@ -282,7 +297,13 @@ export function createDataplaneHandlers(
           : `pod ${pod.metadata.name} is not ready but is still a member of pool ${pool}`,
       });
     }
-    return { uuid: row.uuid, displayName: row.displayName, consistent: problems.length === 0, problems };
+    return {
+      uuid: row.uuid,
+      displayName: row.displayName,
+      consistent: problems.length === 0,
+      problems,
+      unchecked: [],
+    };
   };
   const lbRows = () => opts.explorer?.loadBalancers ?? [];
 
@@ -415,14 +436,14 @@ export function createDataplaneHandlers(
   return [
     http.get(dataplaneApi.vrouters.pattern, () =>
       json({
-        vrouters: dp.vrouters.map(({ name, ip, ...summary }): ComputeState => ({
+        vrouters: dp.vrouters.map(({ name, ip, vrfs, interfaces, nexthops }): ComputeState => ({
           name,
           ip,
           introspect: `http://${ip}:8085`,
           reachable: true,
           error: null,
           asOf: FIXTURE_AS_OF,
-          summary,
+          summary: { vrfs, interfaces, nexthops },
         })),
       }),
     ),
@@ -440,15 +461,15 @@ export function createDataplaneHandlers(
       const nh = dp.nexthops.get(node)?.find((n) => n.nh_index === Number(params.id));
       return nh ? json({ nh_list: [nh] }) : notFound(`no next hop ${String(params.id)} on ${node}`);
     }),
-    cliHandler('rt', dataplaneApi.cliRt, 'vrf'),
-    cliHandler('nh', dataplaneApi.cliNh, 'id'),
-    cliHandler('flow', dataplaneApi.cliFlow),
+    cliHandler('rt', dataplaneApi.cliRt, rtCliQuerySchema, 'vrf'),
+    cliHandler('nh', dataplaneApi.cliNh, nhCliPageQuerySchema, 'id'),
+    cliHandler('flow', dataplaneApi.cliFlow, flowCliQuerySchema),
     cliHandler('mpls', dataplaneApi.cliMpls),
     cliHandler('vif', dataplaneApi.cliVif),
-    cliHandler('vrfstats', dataplaneApi.cliVrfstats, 'vrf'),
+    cliHandler('vrfstats', dataplaneApi.cliVrfstats, vrfstatsCliQuerySchema, 'vrf'),
     cliHandler('dropstats', dataplaneApi.cliDropstats),
 
-    http.get(pendingApi.topology.pattern, ({ request }) => {
+    http.get(dataplaneApi.topology.pattern, ({ request }) => {
       const parsed = parseInput(topologyQuerySchema, queryOf(request), 'query');
       if (!parsed.ok) return badRequest(parsed.message);
       const q = parsed.value as { vip?: string; port?: number; lb?: string };
@@ -504,7 +525,7 @@ export function createDataplaneHandlers(
       });
     }),
 
-    http.get(pendingApi.consistency.pattern, () => {
+    http.get(consistencyApi.all.pattern, () => {
       const report: ConsistencyReport = {
         loadbalancers: lbRows().map(lbCheck),
         unchecked: [],
@@ -512,7 +533,7 @@ export function createDataplaneHandlers(
       };
       return json(report);
     }),
-    http.get(pendingApi.lbConsistency.pattern, ({ params }) => {
+    http.get(consistencyApi.loadBalancer.pattern, ({ params }) => {
       const row = lbRows().find((r) => r.uuid === params.uuid);
       return row ? json(lbCheck(row)) : notFound(`no load balancer ${String(params.uuid)}`);
     }),

@@ -1,60 +1,50 @@
-// /api/dataplane: the simulated vRouters over HTTP — introspect-shaped JSON (pageable), vRouter
-// CLI text (streamed), packet trace and traffic generator (run in slices, progress as NDJSON).
-// A thin adapter: bodies are parsed by the schemas in model/, every rule lives in
-// server/dataplane, every CLI format in server/vrouter-cli.
+// /api/dataplane: every compute's dataplane as its agent's introspect tells it (a real cluster's or
+// the simulation's, one code path) — the computes and whether they answer, server pages of routes,
+// next hops, interfaces and flows with names beside addresses, the vRouter utilities' text, a
+// VIP's topology across computes, and the trace (predicted from introspect, or simulated, and
+// observed in the flow tables). Sending packets needs the embedded simulation (PacketSimulator);
+// without it those routes answer 501. A thin adapter: parse, call, throw.
 
 import { Readable } from 'node:stream';
-import type { z } from 'zod';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
-  firstIssue,
-  FlowQuerySchema,
-  NexthopQuerySchema,
-  RouteQuerySchema,
-  TraceRequestSchema,
-  TrafficRequestSchema,
-  type PageQuery,
-} from '@model/dataplane/requests.ts';
-import type {
-  ItfResp,
-  NhListResp,
-  TraceResult,
-  TrafficProgress,
-  TrafficResult,
-  VRouterList,
-  VrfListResp,
-} from '@model/dataplane/types.ts';
-import { renderDropStats } from '@server/vrouter-cli/dropstats.ts';
-import { renderFlowList } from '@server/vrouter-cli/flow.ts';
-import { renderMplsDump } from '@server/vrouter-cli/mpls.ts';
-import { renderNhGet, renderNhList } from '@server/vrouter-cli/nh.ts';
-import { renderRtDump } from '@server/vrouter-cli/rt.ts';
-import { renderVifList } from '@server/vrouter-cli/vif.ts';
-import { renderVrfStats } from '@server/vrouter-cli/vrfstats.ts';
-import type { Dataplane } from '../../dataplane/dataplane.ts';
-import { FlowProcessor } from '../../dataplane/flow-processor.ts';
-import { flowJson, itfJson, nhJson, routeJson, vrfJson, vrouterSummary } from '../../dataplane/json-views.ts';
+  CLI_NEXT_CURSOR_HEADER,
+  flowCliQuerySchema,
+  flowPageQuerySchema,
+  interfacePageQuerySchema,
+  nexthopPageQuerySchema,
+  nhCliPageQuerySchema,
+  routePageQuerySchema,
+  rtCliQuerySchema,
+  topologyQuerySchema,
+  traceViewRequestSchema,
+  vrfstatsCliQuerySchema,
+  type ComputeList,
+  type TraceView,
+  type VipTopology,
+} from '@model/api/dataplane-views.ts';
 import {
-  flowTableInfo,
-  kdropStats,
-  kflowSlots,
-  kifRows,
-  kmplsRows,
-  knhRow,
-  krouteRows,
-  kvrfStatsRow,
-} from '../../dataplane/kstate.ts';
-import { generateTraffic, tracePacket, UnknownObject } from '../../dataplane/trace.ts';
-import type { Vrf, VRouter } from '../../dataplane/vrouter.ts';
-import { formatIpv4, parseIpv4 } from '@model/net/ipv4.ts';
-import { proxyError } from '../proxy.ts';
+  nexthopParamsSchema,
+  nodeParamsSchema,
+  trafficRequestSchema,
+} from '@model/api/dataplane-requests.ts';
+import { API_PREFIX, dataplaneApi } from '@model/api/paths.ts';
+import type { TrafficProgress, TrafficResult } from '@model/dataplane/types.ts';
+import { HttpError } from '../errors.ts';
+import type { DataplaneCli, CliText } from '../dataplane-views/cli.ts';
+import type { DataplaneReader } from '../dataplane-views/reader.ts';
+import type { DataplaneTables } from '../dataplane-views/tables.ts';
+import type { TopologyBuilder } from '../dataplane-views/topology.ts';
+import { traceView, type TracePredictor } from '../dataplane-views/trace.ts';
+import { parseRequest } from '../parse-request.ts';
+import type { PacketSimulator } from '../ports.ts';
 
-type NodeParams = { Params: { node: string } };
 const TEXT = 'text/plain; charset=utf-8';
 /** A request's synchronous work between two yields to the event loop. */
 const SLICE_MS = 8;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const at = (route: { under(prefix: string): string }) => route.under(API_PREFIX.dataplane);
 
 /** Text from a generator of pieces, streamed in chunks with the event loop free between them. */
 function textStream(pieces: Iterable<string>): Readable {
@@ -80,342 +70,177 @@ function textStream(pieces: Iterable<string>): Readable {
   );
 }
 
-function page<T>(items: readonly T[], q: PageQuery): { items: readonly T[]; next: number | null } {
-  if (q.limit === undefined && q.cursor === undefined) return { items, next: null };
-  const start = q.cursor ?? 0;
-  const end = q.limit === undefined ? items.length : start + q.limit;
-  return { items: items.slice(start, end), next: end < items.length ? end : null };
+function text(reply: FastifyReply, out: CliText): FastifyReply {
+  if (out.next !== null) reply.header(CLI_NEXT_CURSOR_HEADER, String(out.next));
+  return reply.type(TEXT).send(textStream(out.pieces));
 }
 
-const notFound = (reply: FastifyReply, detail: string) => proxyError(reply, 404, 'Not Found', detail);
-const badRequest = (reply: FastifyReply, detail: string) => proxyError(reply, 400, 'Bad Request', detail);
-const text = (reply: FastifyReply, pieces: Iterable<string>) => reply.type(TEXT).send(textStream(pieces));
+/** A table request is a page request when it names any page parameter (else the whole table, as before). */
+const pageParams = (query: unknown, besides: readonly string[] = []) =>
+  Object.keys((query ?? {}) as object).some((k) => !besides.includes(k));
 
-/** A VRF by id or by name, or a 400/404. */
-function vrfOf(reply: FastifyReply, router: VRouter, value: unknown): Vrf | undefined {
-  if (typeof value !== 'string' || value === '') {
-    badRequest(reply, 'query parameter "vrf" (a VRF id or name) is required');
-    return undefined;
-  }
-  const vrf = /^\d+$/.test(value) ? router.vrfById[Number(value)] : router.vrfs.get(value);
-  if (!vrf) notFound(reply, `no VRF ${value} on ${router.name}`);
-  return vrf;
+export const NO_SIMULATION =
+  "sending packets needs the embedded simulation; a real cluster's dataplane is only read, through its agents' introspect";
+
+export interface DataplaneRouteOptions {
+  reader: DataplaneReader;
+  tables: DataplaneTables;
+  cli: DataplaneCli;
+  predictor: TracePredictor;
+  topology: TopologyBuilder;
+  /** The embedded simulation's packet path; absent against a real cluster. */
+  packets?: PacketSimulator | undefined;
 }
 
-function parsedOr400<S extends z.ZodType>(
-  reply: FastifyReply,
-  schema: S,
-  query: unknown,
-): z.infer<S> | undefined {
-  const parsed = schema.safeParse(query ?? {});
-  if (parsed.success) return parsed.data;
-  badRequest(reply, firstIssue(parsed.error));
-  return undefined;
-}
-
-/** An item a list generator yields to give the stream a chance to pause (it writes nothing). */
-const PAUSE = Symbol('pause');
-
-/**
- * A JSON object `{"<field>":[…], …tail}` streamed item by item with the event loop free between
- * slices: a list of any size never holds other requests. `tail` is read after the last item.
- */
-function jsonList(
-  reply: FastifyReply,
-  field: string,
-  items: Iterable<unknown>,
-  tail: () => object,
-): FastifyReply {
-  const pieces = function* () {
-    yield `{${JSON.stringify(field)}:[`;
-    let first = true;
-    for (const item of items) {
-      if (item === PAUSE) {
-        yield '';
-        continue;
-      }
-      yield first ? JSON.stringify(item) : `,${JSON.stringify(item)}`;
-      first = false;
-    }
-    const rest = JSON.stringify(tail());
-    yield rest === '{}' ? ']}' : `],${rest.slice(1)}`;
-  };
-  return reply.type('application/json; charset=utf-8').send(textStream(pieces()));
-}
-
-export function dataplaneRoutes(dataplane: Dataplane): FastifyPluginAsync {
-  const processor = new FlowProcessor(dataplane);
-  const nhCache = new WeakMap<VRouter, { version: number; ids: number[] }>();
-
-  /** The node's vRouter, or a 404 naming the known nodes. */
-  const routerOf = (reply: FastifyReply, node: string): VRouter | undefined => {
-    const router = dataplane.router(node);
-    if (!router)
-      notFound(
-        reply,
-        `no vRouter on node ${node}; computes: ${[...dataplane.routers.keys()].join(', ') || 'none'}`,
-      );
-    return router;
-  };
-
-  /** Next-hop ids in id order, re-sorted only when the table changed. */
-  const nhIds = (router: VRouter): number[] => {
-    const cached = nhCache.get(router);
-    if (cached && cached.version === router.nh.version) return cached.ids;
-    const ids = [...router.nh.values()].map((nh) => nh.id).sort((a, b) => a - b);
-    nhCache.set(router, { version: router.nh.version, ids });
-    return ids;
-  };
+export function dataplaneRoutes(opts: DataplaneRouteOptions): FastifyPluginAsync {
+  const { reader, tables, cli, predictor, packets } = opts;
+  const compute = async (params: unknown) =>
+    reader.compute(parseRequest(nodeParamsSchema, params, 'path').node);
 
   return async (app) => {
-    app.get('/vrouters', async (): Promise<VRouterList> => {
-      const now = dataplane.clock.now();
-      return {
-        vrouters: [...dataplane.routers.values()]
-          .sort((a, b) => (a.name < b.name ? -1 : 1))
-          .map((r) => {
-            r.flows.expireAll(now);
-            return vrouterSummary(r);
-          }),
-      };
+    app.get(at(dataplaneApi.vrouters), async (): Promise<ComputeList> => ({
+      vrouters: await reader.states(),
+    }));
+
+    app.get(at(dataplaneApi.vrfs), async (req) => tables.vrfList(await compute(req.params)));
+
+    app.get(at(dataplaneApi.interfaces), async (req) => {
+      const query = parseRequest(interfacePageQuerySchema, req.query, 'query');
+      const c = await compute(req.params);
+      return pageParams(req.query) ? tables.interfacePage(c, query) : tables.interfaceList(c);
     });
 
-    app.get<NodeParams>('/vrouters/:node/vrfs', async (req, reply): Promise<VrfListResp | FastifyReply> => {
-      const router = routerOf(reply, req.params.node);
-      return router ? { vrf_list: router.vrfById.map((v) => vrfJson(router, v)) } : reply;
+    app.get(at(dataplaneApi.nexthops), async (req) => {
+      const query = parseRequest(nexthopPageQuerySchema, req.query, 'query');
+      const c = await compute(req.params);
+      return pageParams(req.query) ? tables.nexthopPage(c, query) : tables.nexthopList(c);
     });
 
-    app.get<NodeParams>('/vrouters/:node/interfaces', async (req, reply): Promise<ItfResp | FastifyReply> => {
-      const router = routerOf(reply, req.params.node);
-      if (!router) return reply;
-      const vifs = [...router.vifs.values()]
-        .filter((v) => v.type === 'pod')
-        .sort((a, b) => a.index - b.index);
-      return { itf_list: vifs.map((v) => itfJson(router, v)) };
+    app.get(at(dataplaneApi.nexthop), async (req) => {
+      const { node, id } = parseRequest(nexthopParamsSchema, req.params, 'path');
+      return tables.nexthop(await reader.compute(node), id);
     });
 
-    /** `?type=`, `limit`, `cursor`; streamed (NhListResp + next_cursor). */
-    app.get<NodeParams>('/vrouters/:node/nexthops', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      const q = router && parsedOr400(reply, NexthopQuerySchema, req.query);
-      if (!router || !q) return reply;
-      const ids = q.type ? nhIds(router).filter((id) => router.nh.get(id)?.type === q.type) : nhIds(router);
-      const { items, next } = page(ids, q);
-      return jsonList(
-        reply,
-        'nh_list',
-        (function* () {
-          for (const id of items) yield nhJson(router, router.nh.get(id)!);
-        })(),
-        () => ({ next_cursor: next }),
-      );
+    app.get(at(dataplaneApi.routes), async (req) => {
+      const query = parseRequest(routePageQuerySchema, req.query, 'query');
+      const c = await compute(req.params);
+      return pageParams(req.query, ['vrf']) ? tables.routePage(c, query) : tables.routeList(c, query.vrf);
     });
 
-    app.get<{ Params: { node: string; id: string } }>(
-      '/vrouters/:node/nexthops/:id',
-      async (req, reply): Promise<NhListResp | FastifyReply> => {
-        const router = routerOf(reply, req.params.node);
-        if (!router) return reply;
-        if (!/^\d+$/.test(req.params.id))
-          return badRequest(reply, `next-hop id must be a non-negative integer, got "${req.params.id}"`);
-        const nh = router.nh.get(Number(req.params.id));
-        if (!nh) return notFound(reply, `no next hop ${req.params.id} on ${router.name}`);
-        return { nh_list: [nhJson(router, nh)] };
-      },
+    app.get(at(dataplaneApi.flows), async (req) => {
+      const query = parseRequest(flowPageQuerySchema, req.query, 'query');
+      const c = await compute(req.params);
+      return pageParams(req.query) ? tables.flowPage(c, query) : tables.flowList(c);
+    });
+
+    // ---- the vRouter utilities' text ------------------------------------------------------------
+
+    app.get(at(dataplaneApi.cliRt), async (req, reply) => {
+      const q = parseRequest(rtCliQuerySchema, req.query, 'query');
+      const c = await compute(req.params);
+      return text(reply, await cli.rt(c, await reader.vrf(c, q.vrf), q));
+    });
+
+    app.get(at(dataplaneApi.cliNh), async (req, reply) => {
+      const q = parseRequest(nhCliPageQuerySchema, req.query, 'query');
+      return text(reply, await cli.nh(await compute(req.params), q.id, q));
+    });
+
+    app.get(at(dataplaneApi.cliFlow), async (req, reply) => {
+      const q = parseRequest(flowCliQuerySchema, req.query, 'query');
+      return text(reply, await cli.flow(await compute(req.params), q));
+    });
+
+    app.get(at(dataplaneApi.cliMpls), async (req, reply) =>
+      text(reply, await cli.mpls(await compute(req.params))),
     );
 
-    /** `?vrf=` (id or name), `prefix`, `limit`, `cursor`; streamed (Inet4UcRouteResp + next_cursor). */
-    app.get<NodeParams & { Querystring: { vrf?: string } }>('/vrouters/:node/routes', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      const vrf = router && vrfOf(reply, router, req.query.vrf);
-      const q = vrf && parsedOr400(reply, RouteQuerySchema, req.query);
-      if (!router || !vrf || !q) return reply;
-      const prefix = q.prefix;
-      const all = router.sortedRoutes(vrf);
-      const routes = prefix === undefined ? all : all.filter((r) => formatIpv4(r.prefix).startsWith(prefix));
-      const { items, next } = page(routes, q);
-      return jsonList(
-        reply,
-        'route_list',
-        (function* () {
-          for (const r of items) yield routeJson(router, r);
-        })(),
-        () => ({ next_cursor: next }),
-      );
-    });
-
-    /** `?ip=`, `port`, `limit`, `cursor` (a table index); streamed (FlowList + next_cursor). */
-    app.get<NodeParams>('/vrouters/:node/flows', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      const q = router && parsedOr400(reply, FlowQuerySchema, req.query);
-      if (!router || !q) return reply;
-      const table = router.flows;
-      table.expireAll(dataplane.clock.now());
-      const ip = q.ip === undefined ? undefined : parseIpv4(q.ip);
-      const port = q.port;
-      const matches = (i: number) => {
-        if (ip === undefined && port === undefined) return true;
-        const e = table.entry(i);
-        return (
-          (ip === undefined || e.sip === ip || e.dip === ip) &&
-          (port === undefined || e.sport === port || e.dport === port)
-        );
-      };
-      const limit = q.limit ?? Infinity;
-      let next: number | null = null;
-      return jsonList(
-        reply,
-        'flow_list',
-        (function* () {
-          let n = 0;
-          let scanned = 0;
-          for (let i = table.nextActive(q.cursor ?? 0); i >= 0; i = table.nextActive(i + 1)) {
-            // A filter may match little: hand control back now and then so the stream can pause.
-            if (++scanned % 4096 === 0) yield PAUSE;
-            if (!matches(i)) continue;
-            if (n === limit) {
-              next = i;
-              return;
-            }
-            n++;
-            yield flowJson(router, i);
-          }
-        })(),
-        () => ({ flow_handle: '0', counters: { ...table.counters }, next_cursor: next }),
-      );
-    });
-
-    // ---- CLI text ---------------------------------------------------------------------------------
-
-    app.get<NodeParams & { Querystring: { vrf?: string } }>('/vrouters/:node/cli/rt', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      const vrf = router && vrfOf(reply, router, req.query.vrf);
-      if (!router || !vrf) return reply;
-      return text(reply, renderRtDump(vrf.id, krouteRows(router, vrf.id)));
-    });
-
-    app.get<NodeParams & { Querystring: { id?: string } }>('/vrouters/:node/cli/nh', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      if (!router) return reply;
-      const row = (id: number) => {
-        const nh = router.nh.get(id);
-        return nh ? knhRow(router, nh) : undefined;
-      };
-      if (req.query.id === undefined)
-        return text(
-          reply,
-          renderNhList(
-            (function* () {
-              for (const id of nhIds(router)) yield row(id)!;
-            })(),
-          ),
-        );
-      if (!/^\d+$/.test(req.query.id))
-        return badRequest(reply, `next-hop id must be a non-negative integer, got "${req.query.id}"`);
-      const first = row(Number(req.query.id));
-      if (!first) return notFound(reply, `no next hop ${req.query.id} on ${router.name}`);
-      return text(reply, renderNhGet(first, row));
-    });
-
-    app.get<NodeParams>('/vrouters/:node/cli/flow', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      if (!router) return reply;
-      router.flows.expireAll(dataplane.clock.now());
-      return text(reply, renderFlowList(flowTableInfo(router), kflowSlots(router)));
-    });
-
-    app.get<NodeParams>('/vrouters/:node/cli/mpls', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      return router ? text(reply, renderMplsDump(kmplsRows(router))) : reply;
-    });
-
-    app.get<NodeParams>('/vrouters/:node/cli/vif', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      return router ? text(reply, renderVifList(kifRows(router))) : reply;
-    });
-
-    app.get<NodeParams & { Querystring: { vrf?: string } }>(
-      '/vrouters/:node/cli/vrfstats',
-      async (req, reply) => {
-        const router = routerOf(reply, req.params.node);
-        if (!router) return reply;
-        // `vrfstats --get <vrf>` with ?vrf=, else `vrfstats --dump`.
-        if (req.query.vrf !== undefined) {
-          const vrf = vrfOf(reply, router, req.query.vrf);
-          return vrf ? text(reply, renderVrfStats([kvrfStatsRow(router, vrf.id)!])) : reply;
-        }
-        return text(reply, renderVrfStats(router.vrfById.map((v) => kvrfStatsRow(router, v.id)!)));
-      },
+    app.get(at(dataplaneApi.cliVif), async (req, reply) =>
+      text(reply, await cli.vif(await compute(req.params))),
     );
 
-    app.get<NodeParams>('/vrouters/:node/cli/dropstats', async (req, reply) => {
-      const router = routerOf(reply, req.params.node);
-      return router ? reply.type(TEXT).send(renderDropStats(kdropStats(router))) : reply;
+    app.get(at(dataplaneApi.cliVrfstats), async (req, reply) => {
+      const q = parseRequest(vrfstatsCliQuerySchema, req.query, 'query');
+      const c = await compute(req.params);
+      return text(reply, await cli.vrfstats(c, q.vrf === undefined ? undefined : await reader.vrf(c, q.vrf)));
     });
 
-    // ---- trace and traffic --------------------------------------------------------------------------
+    app.get(at(dataplaneApi.cliDropstats), async (req, reply) =>
+      text(reply, await cli.dropstats(await compute(req.params))),
+    );
 
-    app.post('/trace', async (req, reply): Promise<TraceResult | FastifyReply> => {
-      const parsed = TraceRequestSchema.safeParse(req.body ?? null);
-      if (!parsed.success) return badRequest(reply, firstIssue(parsed.error));
-      try {
-        return tracePacket(dataplane, processor, parsed.data);
-      } catch (err) {
-        if (err instanceof UnknownObject) return notFound(reply, err.message);
-        throw err;
-      }
+    // ---- a VIP across the cluster, and the trace ------------------------------------------------
+
+    app.get(at(dataplaneApi.topology), async (req): Promise<VipTopology> =>
+      opts.topology.topology(parseRequest(topologyQuerySchema, req.query, 'query')),
+    );
+
+    app.post(at(dataplaneApi.trace), async (req): Promise<TraceView> => {
+      const { mode: asked, ...request } = parseRequest(traceViewRequestSchema, req.body ?? null, 'body');
+      const mode = asked ?? (packets ? 'simulated' : 'predicted');
+      if (mode === 'simulated' && !packets)
+        throw new HttpError(501, `trace mode "simulated": ${NO_SIMULATION}`);
+      const result = mode === 'simulated' ? packets!.trace(request) : await predictor.predict(request);
+      // The simulated packet made flows: what the agents said before is stale.
+      if (mode === 'simulated') reader.cache.invalidate();
+      // What the flow tables say about the same 5-tuple (the simulated packet just made its flows;
+      // without a source port both use the same default, model/dataplane/trace-source-port.ts).
+      const observed = await predictor.observe(request).catch(() => null);
+      return traceView(result, mode, observed);
     });
 
     /**
-     * Runs in slices of at most SLICE_MS so no other request waits behind it. With
+     * Runs in the simulation's slices so no other request waits behind it. With
      * `Accept: application/x-ndjson` the answer streams `{"progress":{done,total}}` lines and
      * ends with `{"result":…}`; otherwise it is the result alone.
      */
-    app.post('/traffic', async (req, reply): Promise<TrafficResult | FastifyReply> => {
-      const parsed = TrafficRequestSchema.safeParse(req.body ?? null);
-      if (!parsed.success) return badRequest(reply, firstIssue(parsed.error));
-      let sliceStart = performance.now();
-      const run = generateTraffic(dataplane, processor, parsed.data, {
-        timeUp: () => performance.now() - sliceStart > SLICE_MS,
-      });
-      let first: IteratorResult<TrafficProgress, TrafficResult>;
-      try {
-        // The first slice resolves the pods, so an unknown one is a 404 before anything streams.
-        first = run.next();
-      } catch (err) {
-        if (err instanceof UnknownObject) return notFound(reply, err.message);
-        throw err;
-      }
-      type Item = { progress: TrafficProgress } | { result: TrafficResult };
-      // Every slice ends when its time is up: the event loop runs between any two.
-      const drive = async function* (): AsyncGenerator<Item> {
-        let step = first;
-        while (!step.done) {
-          yield { progress: step.value };
-          await yieldToLoop();
-          sliceStart = performance.now();
-          step = run.next();
-        }
-        yield { result: step.value };
-      };
-      if (String(req.headers.accept ?? '').includes('application/x-ndjson')) {
-        const lines = Readable.from(
-          (async function* () {
-            let lastProgress = 0;
-            for await (const item of drive()) {
-              if ('progress' in item) {
-                // At most one progress line per percent.
-                if (item.progress.done - lastProgress < item.progress.total / 100) continue;
-                lastProgress = item.progress.done;
-              }
-              yield `${JSON.stringify(item)}\n`;
+    app.post(at(dataplaneApi.traffic), async (req, reply): Promise<TrafficResult | FastifyReply> => {
+      const body = parseRequest(trafficRequestSchema, req.body ?? null, 'body');
+      if (!packets) throw new HttpError(501, `POST ${dataplaneApi.traffic.pattern}: ${NO_SIMULATION}`);
+      // Flows change while it runs and after: drop what the agents said before, at both ends.
+      reader.cache.invalidate();
+      const run = (onProgress?: (p: TrafficProgress) => void) =>
+        packets.traffic(body, onProgress).finally(() => reader.cache.invalidate());
+      if (!String(req.headers.accept ?? '').includes('application/x-ndjson')) return run();
+      // Lines as they come; the first one (or a failure before it) decides the status.
+      const queue: string[] = [];
+      let done = false;
+      let failure: unknown = null;
+      let notify = (): void => void queue;
+      const changed = () => new Promise<void>((resolve) => (notify = resolve));
+      let next = changed();
+      let lastProgress = 0;
+      void run((p: TrafficProgress) => {
+        // At most one progress line per percent.
+        if (p.done - lastProgress < p.total / 100) return;
+        lastProgress = p.done;
+        queue.push(`${JSON.stringify({ progress: p })}\n`);
+        notify();
+      })
+        .then(
+          (result) => queue.push(`${JSON.stringify({ result })}\n`),
+          (err: unknown) => (failure = err),
+        )
+        .finally(() => {
+          done = true;
+          notify();
+        });
+      await next;
+      if (failure !== null && queue.length === 0) throw failure;
+      const stream = Readable.from(
+        (async function* () {
+          for (;;) {
+            while (queue.length > 0) yield queue.shift()!;
+            if (done) {
+              if (failure !== null) throw failure;
+              return;
             }
-          })(),
-        );
-        return reply.type('application/x-ndjson; charset=utf-8').send(lines);
-      }
-      for await (const item of drive()) if ('result' in item) return item.result;
-      throw new Error('traffic run ended without a result');
+            next = changed();
+            await next;
+          }
+        })(),
+      );
+      return reply.type('application/x-ndjson; charset=utf-8').send(stream);
     });
   };
 }

@@ -68,14 +68,14 @@ describe('dataplane CLI tab', () => {
 
     await user.click(within(commands).getByRole('radio', { name: 'vif' }));
     expect((await screen.findByLabelText('vif --list')).textContent).toContain('vif0/0      OS: eth0');
-    // `rt` on the fullest VRF first (the default command), then each command once, in pages of
-    // 500 records (dropstats is one block of counters: never paged).
+    // `rt` on the fullest VRF first (the default command), then each command once; the long texts
+    // (`rt`, `nh --list`, `flow -l`) in pages of 500 records.
     expect(requests[0]).toMatch(/^k8s-node1 rt\?vrf=\d+&limit=500$/);
     expect(requests.slice(1)).toEqual([
-      'k8s-node1 mpls?limit=500',
+      'k8s-node1 mpls',
       'k8s-node1 dropstats',
       'k8s-node1 nh?limit=500',
-      'k8s-node1 vif?limit=500',
+      'k8s-node1 vif',
     ]);
   });
 

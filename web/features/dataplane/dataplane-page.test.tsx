@@ -491,14 +491,14 @@ describe('computes', () => {
   it('lists a compute that does not answer as unreachable, with why, and keeps the others', async () => {
     const list: ComputeList = {
       vrouters: [
-        ...fx.vrouters.map(({ name, ip, ...summary }) => ({
+        ...fx.vrouters.map(({ name, ip, vrfs, interfaces, nexthops }) => ({
           name,
           ip,
           introspect: `http://${ip}:8085`,
           reachable: true,
           error: null,
           asOf: null,
-          summary,
+          summary: { vrfs, interfaces, nexthops },
         })),
         {
           name: 'k8s-node3',

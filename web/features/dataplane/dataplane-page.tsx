@@ -73,7 +73,7 @@ export function DataplanePage() {
             {current?.summary && (
               <span className="count">
                 {current.summary.vrfs} VRFs · {current.summary.interfaces} vifs · {current.summary.nexthops}{' '}
-                next hops · {current.summary.flows} flows
+                next hops
               </span>
             )}
           </div>

@@ -4,11 +4,10 @@
 // bytes. Only the pages in view refresh, every few seconds while the browser tab is visible; a
 // row's Trace fills the trace form with its 5-tuple. Or the CLI text itself.
 
-import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import type { KFlowInfo } from '@model/dataplane/types.ts';
-import { dataplaneQueries, FLOW_REFRESH_MS } from '@web/api/dataplane.ts';
+import { FLOW_REFRESH_MS } from '@web/api/dataplane.ts';
 import { CliOutput, CliToggle } from './cli-view.tsx';
 import { dataplaneUrl, useDataplaneUrlState } from './dataplane-url-state.ts';
 import { Names } from './entity-names.tsx';
@@ -102,8 +101,6 @@ export function FlowsTab({ node }: { node: string }) {
     refreshEveryMs: FLOW_REFRESH_MS,
     enabled: !isCli,
   });
-  const computes = useQuery(dataplaneQueries.vrouters());
-  const counters = computes.data?.vrouters.find((c) => c.name === node)?.summary?.flowCounters;
   const tableColumns = useMemo(() => columns(node), [node]);
 
   return (
@@ -117,19 +114,6 @@ export function FlowsTab({ node }: { node: string }) {
       >
         <CliToggle isCli={isCli} onChange={(on) => setParam('cli', on ? '1' : null)} />
       </TableToolbar>
-      {counters && (
-        <p className="dp-facts mono" aria-label="Flow counters">
-          <span>Created {counters.created}</span>
-          <span>Added {counters.added}</span>
-          <span>Deleted {counters.deleted}</span>
-          <span>Changed {counters.changed}</span>
-          <span>Processed {counters.processed}</span>
-          <span>Overflow in use {counters.overflowInUse}</span>
-          <span>Aged {counters.aged}</span>
-          <span>Evicted {counters.evicted}</span>
-          <span>Table full {counters.tableFull}</span>
-        </p>
-      )}
       {isCli ? (
         <CliOutput node={node} command="flow" />
       ) : (

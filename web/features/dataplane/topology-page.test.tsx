@@ -9,7 +9,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { pendingApi } from '@model/api/paths.ts';
+import { dataplaneApi } from '@model/api/paths.ts';
 import { VIP } from '@web/testing/dataplane-fixtures.ts';
 import { buildFixtures } from '@web/testing/fixtures.ts';
 import { server, useMswServer } from '@web/testing/msw-server.ts';
@@ -68,7 +68,7 @@ describe('ECMP topology', () => {
 
   it('keeps 100 computes × 100 members to one line per compute until one is opened, and keeps it in the URL', async () => {
     const big = scaleTopology({ computes: 100, members: 100, unreachable: [7] });
-    server.use(http.get(pendingApi.topology.pattern, () => HttpResponse.json(big)));
+    server.use(http.get(dataplaneApi.topology.pattern, () => HttpResponse.json(big)));
     const user = userEvent.setup();
     const { router } = renderApp(`/topology?vip=${big.vip}&port=80`);
     const table = await screen.findByRole('table', { name: `Slots of ${big.vip} by compute` });

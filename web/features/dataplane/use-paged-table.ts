@@ -114,7 +114,7 @@ export function usePagedTable<K extends TableName>(
       if (param === undefined) continue;
       let fresh: Page<TableRecord[K]>;
       try {
-        fresh = await fetchTablePage(queryClient, table, node, filters, param);
+        fresh = await fetchTablePage(table, node, filters, param);
       } catch {
         // The page stays as it was; a lost connection is said once, by the page's banner.
         return;

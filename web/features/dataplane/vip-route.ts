@@ -43,14 +43,14 @@ export function useVipRoute(node: string, vip: string, enabled: boolean): VipRou
     queryFn: async ({ client }): Promise<Found> => {
       const [vrfs, interfaces] = await Promise.all([
         client.fetchQuery(dataplaneQueries.vrfs(node)),
-        fetchTablePage(client, 'interfaces', node, {}, null),
+        fetchTablePage('interfaces', node, {}, null),
       ]);
       const order = vrfSearchOrder(
         interfaces.items.map((i) => i.record),
         vrfs.vrf_list,
       );
       for (const vrf of order) {
-        const page = await fetchTablePage(client, 'routes', node, { vrf, prefix: vip }, null, 10);
+        const page = await fetchTablePage('routes', node, { vrf, prefix: vip }, null, 10);
         const nexthop = vipNexthop(
           page.items.map((r) => r.record),
           vip,

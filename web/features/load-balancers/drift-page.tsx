@@ -5,15 +5,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { consistencyQueries } from '@web/api/consistency.ts';
-import { useCapabilities } from '@web/components/capabilities.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { KubeManagerSwitch } from '@web/components/kube-manager-switch.tsx';
 import { objectUrl } from '@web/components/object-url.ts';
-import { LAYER_TEXT, problemText } from './drift.tsx';
+import { firstProblemText, hasNoCheck, LAYER_TEXT } from './drift.tsx';
 
 export function DriftPage() {
-  const capabilities = useCapabilities();
-  const report = useQuery({ ...consistencyQueries.report(), enabled: capabilities?.hasViews === true });
+  const report = useQuery(consistencyQueries.report());
   const drifted = report.data?.loadbalancers.filter((lb) => !lb.consistent) ?? [];
 
   return (
@@ -43,9 +41,7 @@ export function DriftPage() {
         <h2>kube-manager</h2>
         <KubeManagerSwitch />
       </section>
-      {capabilities === null ? (
-        <LoadingState what="what this server offers" />
-      ) : !capabilities.hasViews ? (
+      {hasNoCheck(report.error) ? (
         <div role="status" className="state state-empty">
           This server does not run the consistency check (<code>GET /api/consistency</code>).
         </div>
@@ -85,7 +81,7 @@ export function DriftPage() {
                     <td>
                       <Link to={objectUrl('loadbalancer', lb.uuid)}>{lb.displayName}</Link>
                     </td>
-                    <td className="drift-first">{lb.problems[0] ? problemText(lb.problems[0]) : '—'}</td>
+                    <td className="drift-first">{firstProblemText(lb)}</td>
                     <td className="mono">{lb.problems.length}</td>
                   </tr>
                 ))}

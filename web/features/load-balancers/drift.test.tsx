@@ -4,13 +4,13 @@
 // the load balancer's row naming the first broken link, the Consistency section of its page, and
 // the drift clearing on resume; a server without the check says so.
 
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { dataplaneApi } from '@model/api/paths.ts';
+import type { ConsistencyReport } from '@model/api/dataplane-views.ts';
+import { consistencyApi } from '@model/api/paths.ts';
 import { setPodReadiness } from '@web/api/cluster.ts';
-import { buildDataplaneFixtures } from '@web/testing/dataplane-fixtures.ts';
 import { buildFixtures } from '@web/testing/fixtures.ts';
 import { server, useMswServer } from '@web/testing/msw-server.ts';
 import { renderApp } from '@web/testing/render.tsx';
@@ -22,6 +22,10 @@ const SEED_LB = 'ns-user-1__service-web-clusterip';
 const LB = buildFixtures().loadBalancers.find((lb) => lb.displayName === SEED_LB)!;
 const POD = 'webserver-psx2dvdbbb-8v79p';
 const BROKEN = `pool members: pod ${POD} is not ready but is still a member of pool`;
+
+/** A UI server without a dataplane behind it has no consistency check. */
+const notServed = () =>
+  HttpResponse.json({ error: 'Not Found', detail: 'no dataplane here', status: 404 }, { status: 404 });
 
 describe('drift', () => {
   it('appears while kube-manager is paused and a pod goes not ready, on the list, the row and the page, and clears on resume', async () => {
@@ -73,13 +77,49 @@ describe('drift', () => {
     expect(screen.queryByRole('table', { name: 'Load balancers with drift' })).toBeNull();
   });
 
-  it('says where the server does not run the check, and hides the flags', async () => {
-    // A compute list in the shape that predates the views' contract.
-    const dp = buildDataplaneFixtures();
-    server.use(http.get(dataplaneApi.vrouters.pattern, () => HttpResponse.json({ vrouters: dp.vrouters })));
+  it('says where the server does not run the check, and shows no section on the page', async () => {
+    server.use(
+      http.get(consistencyApi.all.pattern, notServed),
+      http.get(consistencyApi.loadBalancer.pattern, notServed),
+    );
     renderApp('/drift');
     expect((await screen.findByText(/This server does not run the consistency check/)).textContent).toContain(
       'GET /api/consistency',
+    );
+    cleanup();
+    renderApp(`/loadbalancers/${LB.uuid}`);
+    await screen.findByRole('heading', { name: new RegExp(SEED_LB), level: 1 });
+    await waitFor(() => expect(screen.queryByText(/Checking Endpoints/)).toBeNull());
+    expect(screen.queryByRole('region', { name: 'Consistency' })).toBeNull();
+  });
+
+  it('says which layer could not be read when nothing is broken but the check could not conclude', async () => {
+    const report: ConsistencyReport = {
+      loadbalancers: buildFixtures().loadBalancers.map((lb) => ({
+        uuid: lb.uuid,
+        displayName: lb.displayName,
+        consistent: lb.uuid !== LB.uuid,
+        problems: [],
+        unchecked:
+          lb.uuid === LB.uuid
+            ? [{ layer: 'route', node: 'k8s-node3', reason: 'connect ECONNREFUSED 10.85.188.22:8085' }]
+            : [],
+      })),
+      unchecked: [{ layer: 'route', node: 'k8s-node3', reason: 'connect ECONNREFUSED 10.85.188.22:8085' }],
+      asOf: '2026-01-01T00:00:00.000Z',
+    };
+    server.use(http.get(consistencyApi.all.pattern, () => HttpResponse.json(report)));
+    renderApp('/drift');
+    const table = await screen.findByRole('table', { name: 'Load balancers with drift' });
+    expect(within(table).getAllByRole('row')[1]!.textContent).toContain(
+      'route on k8s-node3: connect ECONNREFUSED 10.85.188.22:8085',
+    );
+    expect(screen.getByRole('note', { name: 'Not checked' }).textContent).toContain('route on k8s-node3');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    await userEvent.setup().click(within(nav).getByRole('link', { name: 'Load balancers' }));
+    const grid = await screen.findByRole('treegrid', { name: 'Load balancers' });
+    await waitFor(() =>
+      expect(grid.textContent).toContain('Not checked: route on k8s-node3: connect ECONNREFUSED'),
     );
   });
 });

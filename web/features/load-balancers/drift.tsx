@@ -6,7 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ConsistencyLayer, ConsistencyProblem, LbConsistency } from '@model/api/dataplane-views.ts';
 import { consistencyQueries } from '@web/api/consistency.ts';
-import { useCapabilities } from '@web/components/capabilities.ts';
+import { ApiError } from '@web/api/client.ts';
 import { ErrorState } from '@web/components/error-state.tsx';
 
 export const LAYER_TEXT: Readonly<Record<ConsistencyLayer, string>> = {
@@ -22,18 +22,29 @@ export function problemText(problem: ConsistencyProblem): string {
   return `${LAYER_TEXT[problem.layer]}${problem.node ? ` on ${problem.node}` : ''}: ${problem.message}`;
 }
 
-/** Each load balancer's check from the report, by uuid; null where the server has no check. */
+/** A server without the check (no dataplane behind it) answers 404: then there is nothing to flag. */
+export const hasNoCheck = (error: unknown) => error instanceof ApiError && error.status === 404;
+
+/** Each load balancer's check from the report, by uuid; null until it answers or without a check. */
 export function useDriftByLb(): ReadonlyMap<string, LbConsistency> | null {
-  const capabilities = useCapabilities();
-  const report = useQuery({ ...consistencyQueries.report(), enabled: capabilities?.hasViews === true });
+  const report = useQuery(consistencyQueries.report());
   if (!report.data) return null;
   return new Map(report.data.loadbalancers.map((lb) => [lb.uuid, lb]));
 }
 
-/** The first broken link in words. */
+/** `Drift` when a link is broken; `Not checked` when nothing is broken but a layer could not be read. */
+export function flagWord(check: LbConsistency): string {
+  return check.problems.length > 0 || check.unchecked.length === 0 ? 'Drift' : 'Not checked';
+}
+
+/** The first broken link in words, else the first layer that could not be read and why. */
 export function firstProblemText(check: LbConsistency): string {
   const first = check.problems[0];
-  return first ? problemText(first) : 'inconsistent';
+  if (first) return problemText(first);
+  const unread = check.unchecked[0];
+  return unread
+    ? `${LAYER_TEXT[unread.layer]}${unread.node ? ` on ${unread.node}` : ''}: ${unread.reason}`
+    : 'inconsistent';
 }
 
 /**
@@ -46,19 +57,15 @@ export function DriftFlag({ check }: { check: LbConsistency | undefined }) {
   return (
     <span className="drift-flag" title={text}>
       <span aria-hidden="true">⚠ </span>
-      Drift: {text}
+      {flagWord(check)}: {text}
     </span>
   );
 }
 
 /** A load balancer page's check, asked of the server on its own (and more often than the report). */
 export function ConsistencySection({ uuid }: { uuid: string }) {
-  const capabilities = useCapabilities();
-  const check = useQuery({
-    ...consistencyQueries.loadBalancer(uuid),
-    enabled: capabilities?.hasViews === true,
-  });
-  if (!capabilities?.hasViews) return null;
+  const check = useQuery(consistencyQueries.loadBalancer(uuid));
+  if (hasNoCheck(check.error)) return null;
   return (
     <section className="consistency" aria-label="Consistency">
       <h2>Consistency</h2>
@@ -77,12 +84,22 @@ export function ConsistencySection({ uuid }: { uuid: string }) {
         <div role="status">
           <p className="drift-flag drift-flag-block">
             <span aria-hidden="true">⚠ </span>
-            Drift: {firstProblemText(check.data)}
+            {flagWord(check.data)}: {firstProblemText(check.data)}
           </p>
           {check.data.problems.length > 1 && (
             <ul className="plain-list drift-problems" aria-label="Every problem found">
               {check.data.problems.map((p, i) => (
                 <li key={i}>{problemText(p)}</li>
+              ))}
+            </ul>
+          )}
+          {check.data.problems.length > 0 && check.data.unchecked.length > 0 && (
+            <ul className="plain-list drift-problems" aria-label="Not checked">
+              {check.data.unchecked.map((u, i) => (
+                <li key={i}>
+                  Not checked: {LAYER_TEXT[u.layer]}
+                  {u.node ? ` on ${u.node}` : ''}: {u.reason}
+                </li>
               ))}
             </ul>
           )}

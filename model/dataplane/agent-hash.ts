@@ -1,7 +1,8 @@
 // The vRouter agent's ECMP flow hash (pkt/pkt_handler.cc PktInfo::hash): boost::hash_combine of
 // the router id and the pre-NAT 5-tuple fields the route's EcmpLoadBalance includes, on a 64-bit
 // size_t, then the agent's final fold. Pure integer arithmetic on two 32-bit halves so the packet
-// path allocates nothing.
+// path allocates nothing. Shared by the simulated vRouters and the UI server's prediction from
+// introspect, so both hash a 5-tuple the same way.
 
 import {
   ALL_HASH_FIELDS,

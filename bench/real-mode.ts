@@ -1,0 +1,226 @@
+// Real-cluster mode benchmark: the embedded simulation with 10 computes, 1k Services × 10 ready
+// members, read by the UI server only through its protocols (config API over HTTP, the Kubernetes
+// API, each compute's agent introspect). Measures the time to data of one VIP's ECMP topology
+// across every compute (cold: nothing read yet; warm: the agents' tables within their snapshot)
+// and of the consistency sweep of every load balancer (cold), each beside the same data taken
+// from the simulation's objects in process (the in-process path the routes used before they read
+// introspect: route + composite + components per compute; per load balancer its Endpoints,
+// members, VIP floating-ip refs and each compute's VIP route). Median of 5 runs. Prints readable
+// lines, then one JSON line with the figures. Goals (issue): topology ≤ 500 ms, sweep ≤ 5 s, each
+// ≤ 1.5× the in-process figure.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConsistencyReport, VipTopology } from '@model/api/dataplane-views.ts';
+import { routeKey } from '@server/dataplane/vrouter.ts';
+import { nhJson, routeJson } from '@server/dataplane/json-views.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
+import { startEmbedded } from '@server/ui-server/testing/embedded.ts';
+import { systemClock } from '@server/clock.ts';
+
+const COMPUTES = 10;
+const SERVICES = 1000;
+const MEMBERS = 10;
+/** Each group of 10 pods backs this many Services (bench/reconcile.ts does the same). */
+const SERVICES_PER_GROUP = 10;
+const RUNS = 5;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function scenario(): string {
+  const groups = SERVICES / SERVICES_PER_GROUP;
+  const docs: unknown[] = [];
+  for (let n = 1; n <= COMPUTES; n++)
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: `node-${String(n).padStart(2, '0')}` },
+      status: { addresses: [{ type: 'InternalIP', address: `10.85.0.${n}` }] },
+    });
+  docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+  for (let g = 0; g < groups; g++)
+    docs.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `app-${g}`, namespace: 'bench' },
+      spec: {
+        replicas: MEMBERS,
+        selector: { matchLabels: { app: `app-${g}` } },
+        template: {
+          metadata: { labels: { app: `app-${g}` } },
+          spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] },
+        },
+      },
+    });
+  for (let s = 0; s < SERVICES; s++)
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc-${s}`, namespace: 'bench' },
+      spec: {
+        selector: { app: `app-${s % groups}` },
+        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+      },
+    });
+  return docs.map((d) => JSON.stringify(d)).join('\n---\n');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'real-mode-'));
+const scenarioFile = join(dir, 'scenario.yaml');
+writeFileSync(scenarioFile, scenario());
+
+let t0 = performance.now();
+const e = await startEmbedded({ simulation: { scenarioFile, clock: systemClock } });
+const startMs = performance.now() - t0;
+const lbs = [...e.sim.store.all('loadbalancer')].filter((o) => o.displayName.startsWith('bench__'));
+const members = e.sim.store.count('loadbalancer-member');
+log(
+  `simulation: ${e.sim.dataplane.routers.size} computes, ${lbs.length} Services, ${members} members, started in ${round(startMs / 1000)} s`,
+);
+
+const lb = lbs[Math.floor(lbs.length / 2)]!;
+const vip = (lb.props.loadbalancer_properties as { vip_address: string }).vip_address;
+
+async function get<T>(url: string): Promise<T> {
+  const res = await e.ui.inject(url);
+  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  return res.json() as T;
+}
+
+/** Drops every snapshot of the agents' tables: a config change does (the simulation's change feed). */
+let touches = 0;
+function dropSnapshots() {
+  const project = e.sim.store.all('project').next().value!;
+  e.sim.store.update('project', project.uuid, {
+    display_name: `${project.displayName}` + ' '.repeat(touches++ % 2),
+  });
+}
+
+// ---- a VIP across every compute ---------------------------------------------------------------------
+
+function topologyInProcess(address: string) {
+  const out = [];
+  const key = routeKey(parseIpv4(address), 32);
+  for (const router of e.sim.dataplane.routers.values())
+    for (const vrf of router.vrfs.values()) {
+      const route = vrf.routes.get(key);
+      if (!route) continue;
+      const json = routeJson(router, route);
+      const nhs = json.path_list.flatMap((p) => {
+        const nh = p.nh ? router.nh.get(p.nh.nh_index) : undefined;
+        if (!nh) return [];
+        const composite = nhJson(router, nh);
+        const components = (nh.type === 'composite' ? nh.componentNh : []).map((id) => {
+          const sub = router.nh.get(id);
+          return sub ? nhJson(router, sub) : null;
+        });
+        return [{ composite, components }];
+      });
+      out.push({ node: router.name, route: json, nhs });
+    }
+  return out;
+}
+
+const topoCold: number[] = [];
+const topoWarm: number[] = [];
+const topoInProcess: number[] = [];
+let topology: VipTopology | undefined;
+for (let i = 0; i < RUNS; i++) {
+  dropSnapshots();
+  t0 = performance.now();
+  topology = await get<VipTopology>(`/api/dataplane/topology?vip=${vip}&port=80`);
+  topoCold.push(performance.now() - t0);
+  t0 = performance.now();
+  await get<VipTopology>(`/api/dataplane/topology?vip=${vip}&port=80`);
+  topoWarm.push(performance.now() - t0);
+  t0 = performance.now();
+  const inProcess = topologyInProcess(vip);
+  topoInProcess.push(performance.now() - t0);
+  if (inProcess.length === 0) throw new Error(`no compute routes ${vip}`);
+}
+const withVip = topology!.computes.filter((c) => c.route !== null).length;
+const unreachable = topology!.computes.filter((c) => !c.reachable).length;
+log(
+  `topology of ${vip}:80 (${lb.displayName}) on ${topology!.computes.length} computes (${withVip} with the VIP, ${unreachable} unreachable):`,
+);
+log(
+  `  through introspect: cold ${round(median(topoCold))} ms, warm ${round(median(topoWarm))} ms; in process ${round(median(topoInProcess), 2)} ms (goal ≤ 500 ms)`,
+);
+
+// ---- the consistency sweep ----------------------------------------------------------------------------
+
+function consistencyInProcess() {
+  let drift = 0;
+  for (const o of lbs) {
+    const [ns, name] = o.displayName.split('__') as [string, string];
+    const endpoints = e.sim.cluster.get('Endpoints', ns, name);
+    const ready = new Set((endpoints?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)));
+    const addr = (o.props.loadbalancer_properties as { vip_address: string }).vip_address;
+    const listeners = e.sim.store.backRefs(o.uuid, 'loadbalancer-listener');
+    const memberIps = new Set<string>();
+    for (const l of listeners)
+      for (const pool of e.sim.store.backRefs(l.object.uuid, 'loadbalancer-pool'))
+        for (const m of e.sim.store.children(pool.object.uuid, 'loadbalancer-member')) {
+          const ip = (m.props.loadbalancer_member_properties as { address?: string } | undefined)?.address;
+          if (ip) memberIps.add(ip);
+        }
+    if (memberIps.size !== ready.size) drift++;
+    const key = routeKey(parseIpv4(addr), 32);
+    for (const router of e.sim.dataplane.routers.values())
+      for (const vrf of router.vrfs.values()) {
+        const route = vrf.routes.get(key);
+        if (route) routeJson(router, route);
+      }
+  }
+  return drift;
+}
+
+const sweepCold: number[] = [];
+const sweepInProcess: number[] = [];
+let report: ConsistencyReport | undefined;
+for (let i = 0; i < RUNS; i++) {
+  dropSnapshots();
+  t0 = performance.now();
+  report = await get<ConsistencyReport>('/api/consistency');
+  sweepCold.push(performance.now() - t0);
+  t0 = performance.now();
+  consistencyInProcess();
+  sweepInProcess.push(performance.now() - t0);
+}
+const consistent = report!.loadbalancers.filter((l) => l.consistent).length;
+log(
+  `consistency sweep of ${report!.loadbalancers.length} load balancers (${consistent} consistent, ${report!.unchecked.length} layers unchecked):`,
+);
+log(
+  `  through the protocols: ${round(median(sweepCold))} ms; in process ${round(median(sweepInProcess))} ms (goal ≤ 5000 ms)`,
+);
+
+await e.close();
+rmSync(dir, { recursive: true, force: true });
+
+log(
+  JSON.stringify({
+    computes: COMPUTES,
+    services: lbs.length,
+    members,
+    runs: RUNS,
+    topology: {
+      computes: topology!.computes.length,
+      withVip,
+      coldMs: round(median(topoCold)),
+      warmMs: round(median(topoWarm)),
+      inProcessMs: round(median(topoInProcess), 2),
+      coldVsInProcess: round(median(topoCold) / median(topoInProcess)),
+    },
+    consistency: {
+      loadbalancers: report!.loadbalancers.length,
+      consistent,
+      sweepMs: round(median(sweepCold)),
+      inProcessMs: round(median(sweepInProcess)),
+      sweepVsInProcess: round(median(sweepCold) / median(sweepInProcess)),
+    },
+  }),
+);

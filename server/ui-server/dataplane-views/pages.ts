@@ -1,0 +1,169 @@
+// One page of a table snapshot: filtered, sorted and cut at an opaque keyset cursor (the sort key
+// of the last row given), so the work per request is the page plus one pass over the snapshot,
+// and no pass holds the event loop: sorts and filters run in slices with a yield between them.
+// A sorted order is computed once per snapshot and sort, and reused by every page. Pure of HTTP.
+
+import { InvalidRequest } from '../../errors.ts';
+
+/** Synchronous work between two yields to the event loop. */
+const SLICE_MS = 8;
+/** Rows between two looks at the clock. */
+const CHECK_EVERY = 512;
+
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A time budget for slices of work: `due()` counts one unit and, every CHECK_EVERY units, says
+ * whether the slice is used up (then `await yieldToLoop()` and go on). Synchronous, so a loop pays
+ * no promise per row.
+ */
+export class Slicer {
+  private start = performance.now();
+  private n = 0;
+
+  due(units = 1): boolean {
+    this.n += units;
+    if (this.n < CHECK_EVERY) return false;
+    this.n = 0;
+    if (performance.now() - this.start < SLICE_MS) return false;
+    this.start = performance.now();
+    return true;
+  }
+}
+
+export type SortKey = readonly (number | string)[];
+
+export function compareKeys(a: SortKey, b: SortKey): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return a.length - b.length;
+}
+
+/** Stable merge sort by key, in slices (a plain sort of 500k rows would hold the loop). */
+export async function sortInSlices<T>(items: readonly T[], key: (row: T) => SortKey): Promise<T[]> {
+  const slicer = new Slicer();
+  const keyed: { row: T; key: SortKey }[] = [];
+  for (const row of items) {
+    keyed.push({ row, key: key(row) });
+    if (slicer.due()) await yieldToLoop();
+  }
+  const cmp = (a: { key: SortKey }, b: { key: SortKey }) => compareKeys(a.key, b.key);
+  // Runs of up to 4096 sorted natively (each well under a slice), then merged pairwise.
+  const RUN = 4096;
+  let runs: { row: T; key: SortKey }[][] = [];
+  for (let i = 0; i < keyed.length; i += RUN) {
+    runs.push(keyed.slice(i, i + RUN).sort(cmp));
+    if (slicer.due(RUN)) await yieldToLoop();
+  }
+  while (runs.length > 1) {
+    const next: { row: T; key: SortKey }[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r]!;
+      const b = runs[r + 1];
+      if (!b) {
+        next.push(a);
+        continue;
+      }
+      const out: { row: T; key: SortKey }[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < a.length && j < b.length) {
+        out.push(cmp(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!);
+        if (slicer.due()) await yieldToLoop();
+      }
+      while (i < a.length) out.push(a[i++]!);
+      while (j < b.length) out.push(b[j++]!);
+      next.push(out);
+    }
+    runs = next;
+  }
+  return (runs[0] ?? []).map((e) => e.row);
+}
+
+const sortedViews = new WeakMap<readonly unknown[], Map<string, Promise<unknown[]>>>();
+
+/** `items` sorted by `name`'s key, computed once per snapshot array and sort. */
+export function sortedView<T>(items: readonly T[], name: string, key: (row: T) => SortKey): Promise<T[]> {
+  let views = sortedViews.get(items);
+  if (!views) sortedViews.set(items, (views = new Map()));
+  let view = views.get(name) as Promise<T[]> | undefined;
+  if (!view) {
+    view = sortInSlices(items, key);
+    views.set(name, view);
+  }
+  return view;
+}
+
+export function encodeCursor(key: SortKey): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): SortKey {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  if (!Array.isArray(key) || !key.every((k) => typeof k === 'number' || typeof k === 'string'))
+    throw new InvalidRequest(
+      `query.cursor: must be a cursor from a previous page (got "${cursor.slice(0, 40)}")`,
+    );
+  return key as SortKey;
+}
+
+export interface PageRequest<T> {
+  /** The snapshot's rows. */
+  rows: readonly T[];
+  /** The sort's name (the cache key of its order) and its key: unique per row (ends in an id). */
+  sort: string;
+  key: (row: T) => SortKey;
+  order: 'asc' | 'desc';
+  /** Rows kept; absent: all. */
+  matches?: (row: T) => boolean;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface PageCut<T> {
+  rows: T[];
+  total: number;
+  matched: number;
+  cursor: string | null;
+}
+
+/** The page after `cursor` of the rows that match, in the sort's order. */
+export async function pageOf<T>(req: PageRequest<T>): Promise<PageCut<T>> {
+  const sorted = await sortedView(req.rows, req.sort, req.key);
+  const after = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
+  const slicer = new Slicer();
+  const desc = req.order === 'desc';
+  const out: T[] = [];
+  let matched = 0;
+  let more = false;
+  const n = sorted.length;
+  for (let step = 0; step < n; step++) {
+    const row = sorted[desc ? n - 1 - step : step]!;
+    if (slicer.due()) await yieldToLoop();
+    if (req.matches && !req.matches(row)) continue;
+    matched++;
+    if (after !== undefined && out.length === 0) {
+      const c = compareKeys(req.key(row), after);
+      if (desc ? c >= 0 : c <= 0) continue;
+    }
+    // Rows come in sort order: one that matches after a full page means there is a next page.
+    if (out.length >= req.limit) more = true;
+    else out.push(row);
+  }
+  const last = out.at(-1);
+  return {
+    rows: out,
+    total: req.rows.length,
+    matched,
+    cursor: more && last ? encodeCursor(req.key(last)) : null,
+  };
+}

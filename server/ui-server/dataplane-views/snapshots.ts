@@ -1,0 +1,53 @@
+// Short-lived snapshots of what the agents said: each table of each compute is read once and
+// shared by every request within its TTL (pages, filters and sorts are answered from it), a read
+// in flight is joined rather than repeated, and a config change drops everything (the embedded
+// simulation's change feed). A failed read is not kept. Knows nothing of what the values are.
+
+export interface Snapshot<T> {
+  readonly value: T;
+  /** When the read started (ms since the epoch): the data is at least this fresh. */
+  readonly asOf: number;
+}
+
+interface Entry {
+  promise: Promise<Snapshot<unknown>>;
+  /** Set once the read succeeded. */
+  readAt: number | null;
+}
+
+export class SnapshotCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The snapshot under `key`, read with `load` when there is none younger than the TTL. */
+  get<T>(key: string, load: () => Promise<T>): Promise<Snapshot<T>> {
+    const entry = this.entries.get(key);
+    if (entry && (entry.readAt === null || this.now() - entry.readAt < this.ttlMs))
+      return entry.promise as Promise<Snapshot<T>>;
+    const asOf = this.now();
+    const fresh: Entry = {
+      readAt: null,
+      promise: load().then(
+        (value) => {
+          fresh.readAt = asOf;
+          return { value, asOf };
+        },
+        (err: unknown) => {
+          if (this.entries.get(key) === fresh) this.entries.delete(key);
+          throw err;
+        },
+      ),
+    };
+    this.entries.set(key, fresh);
+    return fresh.promise as Promise<Snapshot<T>>;
+  }
+
+  /** Drops every snapshot (reads in flight finish for their callers but are not kept). */
+  invalidate(): void {
+    this.entries.clear();
+  }
+}

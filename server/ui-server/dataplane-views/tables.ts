@@ -1,0 +1,443 @@
+// The Dataplane screen's tables of one compute, from its introspect snapshots and the config API's
+// names: routes, next hops, interfaces and flows as server pages (filters, sorts, keyset cursors,
+// names beside addresses), and the whole-table answers the SPA read before pages (kept until it
+// reads pages). Assembly only: the reads are reader.ts's, the paging pages.ts's.
+
+import type {
+  EntityNames,
+  FlowPage,
+  FlowPageQuery,
+  InterfacePage,
+  InterfacePageQuery,
+  NexthopPage,
+  NexthopPageQuery,
+  RoutePage,
+  RoutePageQuery,
+} from '@model/api/dataplane-views.ts';
+import { DEFAULT_PAGE_LIMIT } from '@model/api/dataplane-views.ts';
+import { podKeyOfVmName } from '@model/contrail/names.ts';
+import {
+  Inet4UcRouteReq,
+  type ItfSandeshData,
+  type NhSandeshData,
+  type RouteUcSandeshData,
+  type VrfSandeshData,
+} from '@model/dataplane/sandesh/agent.ts';
+import type { KFlowInfo } from '@model/dataplane/sandesh/kstate.ts';
+import type { FlowList, ItfResp, NhListResp, VrfListResp } from '@model/dataplane/types.ts';
+import type { FlowRow } from '@model/dataplane/vrouter-cli-input.ts';
+import { cidrContains, tryParseCidr, tryParseIpv4 } from '@model/net/ipv4.ts';
+import { flowActionText } from '@server/vrouter-cli/flow.ts';
+import { InvalidRequest, NotFound } from '../../errors.ts';
+import type { Compute } from './computes.ts';
+import { namesOfAddress, type ConfigNames, type NameIndex } from './names.ts';
+import { pageOf, type SortKey } from './pages.ts';
+import { interfaceIndex } from './vip-route.ts';
+import type { DataplaneReader } from './reader.ts';
+import { flowJson, flowRows, itfJson, nhContext, nhJson, routeJson, vrfJson } from './records.ts';
+
+const ipNumber = (text: string) => tryParseIpv4(text) ?? 0;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Every word of `q` (case-insensitive) must appear in the row's text. */
+function wordsOf(q: string | undefined): string[] {
+  return (q ?? '')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
+}
+
+const textOf = (names: EntityNames) => Object.values(names).join(' ');
+
+const isComposite = (nh: NhSandeshData) => nh.type.startsWith('ECMP Composite');
+
+/** The next hop's NH type filter word as NhListReq spells types. */
+function nhTypeWord(nh: NhSandeshData): string {
+  return isComposite(nh) ? 'composite' : nh.type;
+}
+
+export class DataplaneTables {
+  constructor(
+    private readonly reader: DataplaneReader,
+    private readonly names: ConfigNames,
+  ) {}
+
+  /** Names of what a compute's tables mention, from its own interfaces and the config API. */
+  private async context(c: Compute) {
+    const [itfs, routes, mpls, names] = await Promise.all([
+      this.reader.interfaces(c),
+      this.reader.allRoutes(c),
+      this.reader.mpls(c),
+      this.names.index(),
+    ]);
+    return { itfs: itfs.value, routes, nh: nhContext(itfs.value, routes, mpls.value), names: names.value };
+  }
+
+  // ---- routes -------------------------------------------------------------------------------------
+
+  async routePage(c: Compute, q: RoutePageQuery): Promise<RoutePage> {
+    const vrf = await this.reader.vrf(c, q.vrf);
+    const [routes, itfs, mpls, names] = await Promise.all([
+      this.reader.routes(c, vrf.ucindex),
+      this.reader.interfaces(c),
+      this.reader.mpls(c),
+      this.names.index(),
+    ]);
+    const ctx = nhContext(itfs.value, routes.value, mpls.value);
+    const prefix = q.prefix === undefined ? undefined : prefixFilter(q.prefix);
+    const words = wordsOf(q.q);
+    const rowNames = (r: RouteUcSandeshData) => routeNames(r, names.value);
+    const cut = await pageOf({
+      rows: routes.value,
+      sort: q.sort ?? 'prefix',
+      key:
+        q.sort === 'nh'
+          ? (r) => [r.path_list[0]?.nh.nh_index ?? -1, ipNumber(r.src_ip), r.src_plen]
+          : (r) => [ipNumber(r.src_ip), r.src_plen],
+      order: q.order ?? 'asc',
+      limit: q.limit ?? DEFAULT_PAGE_LIMIT,
+      cursor: q.cursor,
+      ...(prefix || q.nh !== undefined || words.length > 0
+        ? {
+            matches: (r: RouteUcSandeshData) =>
+              (!prefix || prefix(ipNumber(r.src_ip), r.src_plen)) &&
+              (q.nh === undefined || r.path_list.some((p) => p.nh.nh_index === q.nh)) &&
+              matchesWords(words, () => routeText(r, rowNames(r))),
+          }
+        : {}),
+    });
+    return {
+      items: cut.rows.map((r) => ({ record: routeJson(r, ctx), names: rowNames(r) })),
+      total: cut.total,
+      matched: cut.matched,
+      cursor: cut.cursor,
+      asOf: iso(routes.asOf),
+    };
+  }
+
+  // ---- next hops ----------------------------------------------------------------------------------
+
+  async nexthopPage(c: Compute, q: NexthopPageQuery): Promise<NexthopPage> {
+    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
+    const vipNhs = q.vip === undefined ? undefined : behindVip(q.vip, ctx.routes, nhs.value, ctx.itfs);
+    const words = wordsOf(q.q);
+    const naming = nhNaming(c, ctx.itfs, ctx.routes, ctx.names);
+    const sort = q.sort ?? 'id';
+    const key =
+      sort === 'type'
+        ? (n: NhSandeshData): SortKey => [nhTypeWord(n), n.nh_index]
+        : sort === 'refcount'
+          ? (n: NhSandeshData): SortKey => [n.ref_count, n.nh_index]
+          : (n: NhSandeshData): SortKey => [n.nh_index];
+    const cut = await pageOf({
+      rows: nhs.value,
+      sort,
+      key,
+      order: q.order ?? 'asc',
+      limit: q.limit ?? DEFAULT_PAGE_LIMIT,
+      cursor: q.cursor,
+      ...(q.type !== undefined || vipNhs || words.length > 0
+        ? {
+            matches: (n: NhSandeshData) =>
+              (q.type === undefined || nhTypeWord(n) === q.type) &&
+              (!vipNhs || vipNhs.has(n.nh_index)) &&
+              matchesWords(
+                words,
+                () => `${n.nh_index} ${n.type} ${n.itf ?? ''} ${n.dip ?? ''} ${textOf(naming(n))}`,
+              ),
+          }
+        : {}),
+    });
+    return {
+      items: cut.rows.map((n) => ({ record: nhJson(n, ctx.nh), names: naming(n) })),
+      total: cut.total,
+      matched: cut.matched,
+      cursor: cut.cursor,
+      asOf: iso(nhs.asOf),
+    };
+  }
+
+  /** One next hop with what it is (`nh` detail). */
+  async nexthop(c: Compute, id: number): Promise<NhListResp & { names: EntityNames }> {
+    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
+    const nh = nhs.value.find((n) => n.nh_index === id);
+    if (!nh) throw new NotFound(`no next hop ${id} on ${c.name}`);
+    return { nh_list: [nhJson(nh, ctx.nh)], names: nhNaming(c, ctx.itfs, ctx.routes, ctx.names)(nh) };
+  }
+
+  // ---- interfaces ---------------------------------------------------------------------------------
+
+  async interfacePage(c: Compute, q: InterfacePageQuery): Promise<InterfacePage> {
+    const [itfs, names] = await Promise.all([this.reader.interfaces(c), this.names.index()]);
+    const words = wordsOf(q.q);
+    const naming = (i: ItfSandeshData) => interfaceNames(c, i, names.value);
+    const cut = await pageOf({
+      rows: itfs.value,
+      sort: 'index',
+      key: (i) => [i.index],
+      order: q.order ?? 'asc',
+      limit: q.limit ?? DEFAULT_PAGE_LIMIT,
+      cursor: q.cursor,
+      ...(words.length > 0
+        ? {
+            matches: (i: ItfSandeshData) =>
+              matchesWords(
+                words,
+                () =>
+                  `${i.index} ${i.name} ${i.type} ${i.ip_addr} ${i.mac_addr} ${i.vrf_name} ${i.vm_name} ${i.fip_list.map((f) => f.ip_addr).join(' ')} ${textOf(naming(i))}`,
+              ),
+          }
+        : {}),
+    });
+    return {
+      items: cut.rows.map((i) => ({ record: itfJson(i), names: naming(i) })),
+      total: cut.total,
+      matched: cut.matched,
+      cursor: cut.cursor,
+      asOf: iso(itfs.asOf),
+    };
+  }
+
+  // ---- flows --------------------------------------------------------------------------------------
+
+  async flowPage(c: Compute, q: FlowPageQuery): Promise<FlowPage> {
+    const [flows, names] = await Promise.all([this.reader.flows(c), this.names.index()]);
+    const rows = rowsOf(flows.value);
+    const index = names.value;
+    const ends = new Set<string>();
+    if (q.pod !== undefined) {
+      for (const [ip, p] of index.pods) if (p.pod === q.pod) ends.add(ip);
+      if (ends.size === 0) throw new NotFound(`no pod ${q.pod} with an address in the config API`);
+    }
+    const vips = new Set<string>();
+    if (q.service !== undefined) {
+      for (const [ip, lb] of index.lbs) if (lb.service === q.service) vips.add(ip);
+      if (vips.size === 0)
+        throw new NotFound(`no Service ${q.service} with a load balancer in the config API`);
+    }
+    const words = wordsOf(q.q);
+    const naming = (f: FlowRow) => flowNames(f, index);
+    const sort = q.sort ?? 'index';
+    const cut = await pageOf({
+      rows,
+      sort,
+      key:
+        sort === 'packets'
+          ? (f) => [f.pkts, f.index]
+          : sort === 'bytes'
+            ? (f) => [f.bytes, f.index]
+            : (f) => [f.index],
+      order: q.order ?? 'asc',
+      limit: q.limit ?? DEFAULT_PAGE_LIMIT,
+      cursor: q.cursor,
+      ...(q.vip !== undefined ||
+      q.ip !== undefined ||
+      q.port !== undefined ||
+      ends.size > 0 ||
+      vips.size > 0 ||
+      words.length > 0
+        ? {
+            matches: (f: FlowRow) =>
+              (q.vip === undefined || f.dip === q.vip || f.sip === q.vip) &&
+              (q.ip === undefined || f.dip === q.ip || f.sip === q.ip) &&
+              (q.port === undefined || f.dport === q.port || f.sport === q.port) &&
+              (ends.size === 0 || ends.has(f.sip) || ends.has(f.dip)) &&
+              (vips.size === 0 || vips.has(f.dip) || vips.has(f.sip)) &&
+              matchesWords(words, () => flowText(f, naming(f))),
+          }
+        : {}),
+    });
+    return {
+      items: cut.rows.map((f) => ({ record: flowJson(f), names: naming(f) })),
+      total: cut.total,
+      matched: cut.matched,
+      cursor: cut.cursor,
+      asOf: iso(flows.asOf),
+    };
+  }
+
+  // ---- the whole tables, as the SPA read them before pages ----------------------------------------
+
+  async vrfList(c: Compute): Promise<VrfListResp> {
+    const vrfs = (await this.reader.vrfs(c)).value;
+    const sizes = await this.routeCounts(c, vrfs);
+    return {
+      vrf_list: [...vrfs]
+        .sort((a, b) => a.ucindex - b.ucindex)
+        .map((v) => vrfJson(v, sizes.get(v.ucindex) ?? 0)),
+    };
+  }
+
+  /** Each VRF's route count: its route table's `table_size`, from a request no route matches. */
+  private async routeCounts(c: Compute, vrfs: readonly VrfSandeshData[]): Promise<Map<number, number>> {
+    const sizes = await this.reader.cache.get(`${c.url}|route-counts`, () =>
+      this.reader.read(c, (a) =>
+        Promise.all(
+          vrfs.map(async (v) => {
+            // No IPv4 route has a 33-bit prefix: the agent lists none and counts the table.
+            const t = await a.table<unknown>(Inet4UcRouteReq, 'route_list', {
+              vrf_index: v.ucindex,
+              src_ip: '0.0.0.0',
+              prefix_len: 33,
+            });
+            return [v.ucindex, t.tableSize] as const;
+          }),
+        ),
+      ),
+    );
+    return new Map(sizes.value);
+  }
+
+  async routeList(c: Compute, vrfWhich: string) {
+    const vrf = await this.reader.vrf(c, vrfWhich);
+    const [routes, ctx] = await Promise.all([this.reader.routes(c, vrf.ucindex), this.context(c)]);
+    return { route_list: routes.value.map((r) => routeJson(r, ctx.nh)), next_cursor: null };
+  }
+
+  async nexthopList(c: Compute): Promise<NhListResp & { next_cursor: null }> {
+    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
+    return {
+      nh_list: [...nhs.value].sort((a, b) => a.nh_index - b.nh_index).map((n) => nhJson(n, ctx.nh)),
+      next_cursor: null,
+    };
+  }
+
+  async interfaceList(c: Compute): Promise<ItfResp> {
+    const itfs = (await this.reader.interfaces(c)).value;
+    return {
+      itf_list: itfs
+        .filter((i) => i.type === 'vport')
+        .sort((a, b) => a.index - b.index)
+        .map(itfJson),
+    };
+  }
+
+  async flowList(c: Compute): Promise<Omit<FlowList, 'counters'> & { next_cursor: null }> {
+    const rows = rowsOf((await this.reader.flows(c)).value);
+    return { flow_list: rows.map(flowJson), flow_handle: '0', next_cursor: null };
+  }
+}
+
+const flowRowCache = new WeakMap<readonly KFlowInfo[], FlowRow[]>();
+
+/** The snapshot's flows as `flow -l` rows, once per snapshot. */
+export function rowsOf(flows: readonly KFlowInfo[]): FlowRow[] {
+  let rows = flowRowCache.get(flows);
+  if (!rows) flowRowCache.set(flows, (rows = flowRows(flows)));
+  return rows;
+}
+
+function matchesWords(words: readonly string[], text: () => string): boolean {
+  if (words.length === 0) return true;
+  const t = text().toLowerCase();
+  return words.every((w) => t.includes(w));
+}
+
+/** `?prefix=`: an address (routes covering it) or a CIDR (routes inside it); else a 400. */
+function prefixFilter(text: string): (ip: number, plen: number) => boolean {
+  const cidr = tryParseCidr(text);
+  if (cidr) return (ip, plen) => plen >= cidr.prefixLength && cidrContains(cidr, ip);
+  const ip = tryParseIpv4(text);
+  if (ip === undefined)
+    throw new InvalidRequest(`query.prefix: must be an IPv4 address or prefix (got "${text.slice(0, 40)}")`);
+  return (base, plen) => plen === 0 || (ip ^ base) >>> (32 - plen) === 0;
+}
+
+function routeNames(r: RouteUcSandeshData, names: NameIndex): EntityNames {
+  if (r.src_plen !== 32) return {};
+  const own = namesOfAddress(names, r.src_ip);
+  // A remote pod's route: the compute its tunnel leads to.
+  const dip = r.path_list[0]?.nh.type === 'tunnel' ? r.path_list[0].nh.dip : undefined;
+  const node = dip ? names.nodes.get(dip) : undefined;
+  return node && !own.node ? { ...own, node } : own;
+}
+
+function routeText(r: RouteUcSandeshData, names: EntityNames): string {
+  const p = r.path_list[0];
+  return `${r.src_ip}/${r.src_plen} ${r.src_vrf} ${p?.nh.type ?? ''} ${p?.nh.nh_index ?? ''} ${p?.peer ?? ''} ${textOf(names)}`;
+}
+
+/**
+ * The composites of `vip`'s routes (every path's: the local ECMP composite is the next hop of the
+ * local path) and the next hops of their members.
+ */
+function behindVip(
+  vip: string,
+  routes: readonly RouteUcSandeshData[],
+  nhs: readonly NhSandeshData[],
+  itfs: readonly ItfSandeshData[],
+): Set<number> {
+  const index = interfaceIndex(itfs);
+  const ids = new Set<number>();
+  const members = new Set<ItfSandeshData>();
+  const dips = new Set<string>();
+  for (const r of routes) {
+    if (r.src_ip !== vip || r.src_plen !== 32) continue;
+    for (const p of r.path_list) {
+      ids.add(p.nh.nh_index);
+      for (const m of p.nh.mc_list ?? []) {
+        const itf = m.type === 'Interface' ? index.ofComponent(m) : undefined;
+        if (itf) members.add(itf);
+        if (m.dip) dips.add(m.dip);
+      }
+    }
+  }
+  for (const n of nhs) {
+    const itf = n.type === 'interface' ? index.ofNexthop(n) : undefined;
+    if (itf && members.has(itf)) ids.add(n.nh_index);
+    if (n.type === 'tunnel' && n.dip && dips.has(n.dip)) ids.add(n.nh_index);
+  }
+  return ids;
+}
+
+/** What a next hop is: a composite's VIP and Service, an interface's pod, a tunnel's compute. */
+function nhNaming(
+  c: Compute,
+  itfs: readonly ItfSandeshData[],
+  routes: readonly RouteUcSandeshData[],
+  names: NameIndex,
+): (nh: NhSandeshData) => EntityNames {
+  const byItf = interfaceIndex(itfs);
+  const vipOf = new Map<number, string>();
+  for (const r of routes)
+    if (r.src_plen === 32 && names.lbs.has(r.src_ip))
+      for (const p of r.path_list) if (!vipOf.has(p.nh.nh_index)) vipOf.set(p.nh.nh_index, r.src_ip);
+  return (nh) => {
+    if (nh.type === 'interface') {
+      const itf = byItf.ofNexthop(nh);
+      return itf ? interfaceNames(c, itf, names) : {};
+    }
+    if (nh.type === 'tunnel' && nh.dip) {
+      const node = names.nodes.get(nh.dip);
+      return node ? { node } : {};
+    }
+    const vip = vipOf.get(nh.nh_index);
+    return vip ? namesOfAddress(names, vip) : {};
+  };
+}
+
+function interfaceNames(c: Compute, i: ItfSandeshData, names: NameIndex): EntityNames {
+  const pod = podKeyOfVmName(i.vm_name);
+  if (!pod) return {};
+  const lb = i.fip_list.map((f) => names.lbs.get(f.ip_addr)).find((l) => l !== undefined);
+  return {
+    pod,
+    vmi: i.uuid,
+    node: c.name,
+    ...(lb ? { vip: lb.vip, lb: lb.uuid, ...(lb.service ? { service: lb.service } : {}) } : {}),
+  };
+}
+
+function flowNames(f: FlowRow, names: NameIndex): EntityNames {
+  const pod = names.pods.get(f.sip) ?? names.pods.get(f.dip);
+  const lb = names.lbs.get(f.dip) ?? names.lbs.get(f.sip);
+  const vip = lb ? (names.lbs.get(f.dip) ? f.dip : f.sip) : undefined;
+  return {
+    ...(pod ? { pod: pod.pod, vmi: pod.vmi, ...(pod.node ? { node: pod.node } : {}) } : {}),
+    ...(lb && vip ? { vip, lb: lb.uuid, ...(lb.service ? { service: lb.service } : {}) } : {}),
+  };
+}
+
+function flowText(f: FlowRow, names: EntityNames): string {
+  return `${f.index} ${f.sip}:${f.sport} ${f.dip}:${f.dport} ${f.proto} ${flowActionText(f)} ${f.ecmp_index !== undefined ? `E:${f.ecmp_index}` : ''} ${textOf(names)}`;
+}
