@@ -280,21 +280,26 @@ export function createDataplaneHandlers(
   };
 
   // ---- consistency: Endpoints → members, drift while kube-manager is paused ---------------------
+  // The messages are the server's (server/ui-server/dataplane-views/consistency.ts), so a test that
+  // reads one reads what a user sees.
   const lbCheck = (row: { uuid: string; displayName: string }): LbConsistency => {
     const key = serviceOfLbDisplayName(row.displayName);
     const service = key
       ? dp.services.find((s) => s.metadata.namespace === key.namespace && s.metadata.name === key.name)
       : undefined;
-    const pool = opts.explorer?.listenersByLb.get(row.uuid)?.[0]?.pools[0]?.name ?? 'of the Service';
+    const pool = opts.explorer?.listenersByLb.get(row.uuid)?.[0]?.pools[0];
+    const members = pool ? (opts.explorer?.membersByPool.get(pool.uuid) ?? []) : [];
     const problems: ConsistencyProblem[] = [];
     for (const pod of state.pods) {
       const ready = state.stale.get(podKey(pod));
       if (!service || ready === undefined || !selects(service, pod.metadata.labels)) continue;
+      const serviceKey = `${service.metadata.namespace}/${service.metadata.name}`;
+      const member = members.find((m) => m.podIp === pod.status.podIP);
       problems.push({
         layer: 'members',
         message: ready
-          ? `pod ${pod.metadata.name} is ready but has no member in pool ${pool}`
-          : `pod ${pod.metadata.name} is not ready but is still a member of pool ${pool}`,
+          ? `pod ${pod.metadata.name} is ready but has no member in pool ${pool?.name ?? ''}`
+          : `member ${member?.uuid ?? `uid-member-${pod.metadata.name}`} of pool ${pool?.name ?? ''} (pod ${podKey(pod)} (${pod.status.podIP ?? ''})) is not a ready endpoint of Service ${serviceKey}`,
       });
     }
     return {
