@@ -79,6 +79,8 @@ export interface ExplorerRow {
   displayName: string;
   vip: string | null;
   listeners: { uuid: string; protocol: string | null; port: number | null }[];
+  /** Pool members over every listener (model/explorer.ts LoadBalancerRow). */
+  membersTotal: number;
 }
 
 /** The UI server's grid row for a display name (to learn uuids for accessible names). */
