@@ -31,7 +31,9 @@ export function KubeManagerSwitch() {
   });
   if (capabilities === null) return null;
   if (!canPause) return <p className="count">{MISSING_CAPABILITY.pauseKubeManager}</p>;
-  const paused = state.data?.paused ?? false;
+  // Optimistic: the switch shows what was asked while the server applies it (and moves back, with
+  // the error, if it refuses).
+  const paused = change.isPending ? change.variables : (state.data?.paused ?? false);
   return (
     <div className="km-switch">
       <label className="checkbox">

@@ -724,6 +724,39 @@ describe('cluster controls', () => {
     expect(within(controls).getByText(/Paused: it watches Kubernetes but writes nothing/)).toBeTruthy();
   });
 
+  it('moves the switch at once, and back with the reason when the server refuses', async () => {
+    let answer: () => void = () => {};
+    server.use(
+      http.put(
+        '/api/cluster/kube-manager',
+        () =>
+          new Promise<Response>((resolve) => {
+            answer = () =>
+              resolve(
+                HttpResponse.json(
+                  { error: 'Conflict', detail: 'kube-manager is catching up', status: 409 },
+                  { status: 409 },
+                ),
+              );
+          }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderApp('/dataplane/k8s-node1');
+    const controls = await screen.findByRole('complementary', { name: 'Cluster controls' });
+    const toggle = (await within(controls).findByRole('switch', {
+      name: 'Pause kube-manager',
+    })) as HTMLInputElement;
+    await waitFor(() => expect(toggle.disabled).toBe(false));
+    await user.click(toggle);
+    // Shown as asked while the server has not answered.
+    await waitFor(() => expect(toggle.checked).toBe(true));
+    expect(within(controls).getByText('Pausing…')).toBeTruthy();
+    answer();
+    await waitFor(() => expect(toggle.checked).toBe(false));
+    expect(within(controls).getByText(/kube-manager is catching up/)).toBeTruthy();
+  });
+
   it('is hidden when the UI server has no cluster (404)', async () => {
     server.use(http.get('/api/cluster/services', gone));
     renderApp('/dataplane/k8s-node1');
