@@ -9,7 +9,6 @@ import type {
   KFlowInfo,
   NhSandeshData,
   RouteUcSandeshData,
-  VRouterSummary,
   VrfSandeshData,
 } from '@model/dataplane/types.ts';
 import type { ComputeState } from '@model/api/dataplane-views.ts';
@@ -26,7 +25,7 @@ export const SINGLE_MEMBER_VIP = '10.105.53.70';
 
 export interface DataplaneFixtures {
   /** GET /api/dataplane/vrouters (ComputeState), plus the flow counters the flows mock serves. */
-  vrouters: (ComputeState & Pick<VRouterSummary, 'flowCounters'>)[];
+  vrouters: (ComputeState & { flowCounters: FlowCounters })[];
   vrfs: Map<string, VrfSandeshData[]>;
   interfaces: Map<string, ItfSandeshData[]>;
   nexthops: Map<string, NhSandeshData[]>;
