@@ -148,9 +148,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
         },
       )
     : undefined;
-  const plugins: Simulation['plugins'] = [
-    { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
-  ];
+  const plugins: Simulation['plugins'] = [{ prefix: API_PREFIX.events, plugin: eventRoutes(store) }];
   const host = opts.introspect?.host ?? '127.0.0.1';
   const ports: SimulationPorts = {
     packets: packetSimulator(dataplane),
