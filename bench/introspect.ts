@@ -5,8 +5,7 @@
 // are streamed, never built as one string). Also the XML rendering rate without HTTP.
 // Last line: one JSON object.
 
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { Agent, request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { formatIpv4, parseIpv4 } from '@model/net/ipv4.ts';
@@ -153,68 +152,75 @@ interface Walk {
   heapMaxMB: number;
 }
 
-// The walking client runs in a worker thread (as curl would run in another process), so the
-// figures are the server's: it follows each answer's next link over one keep-alive connection.
-const WALKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const { port, first, kind } = workerData;
-const get = (path) => new Promise((resolve, reject) => {
-  http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-    const chunks = [];
-    res.on('data', (c) => chunks.push(c));
-    res.on('end', () => res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(path + ': ' + res.statusCode)));
-  }).on('error', reject);
-});
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-const count = (text, tag) => { let n = 0; for (let i = text.indexOf(tag); i >= 0; i = text.indexOf(tag, i + 1)) n++; return n; };
-(async () => {
-  let path = first, requests = 0, bytes = 0, items = 0;
-  const start = performance.now();
-  while (path) {
-    const body = await get(path);
-    requests++;
-    bytes += body.length;
-    const text = body.toString('latin1');
-    if (kind === 'nh') {
-      items += count(text, '<NhSandeshData>');
-      const m = /<next_page type="string" identifier="2" link="PageReq">([^<]+)<\\/next_page>/.exec(text.slice(-2048));
-      path = m ? '/Snh_PageReq?key=' + encodeURIComponent(unescape(m[1])) : null;
-    } else {
-      items += count(text, '<KFlowInfo>');
-      const m = /<flow_handle type="string" identifier="2" link="NextKFlowReq">([^<]*)<\\/flow_handle>/.exec(text.slice(-512));
-      path = m && m[1] !== '0' ? '/Snh_NextKFlowReq?flow_handle=' + m[1] : null;
+// A plain keep-alive node:http client: the walk measures the server, not a heavy client.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+function fetchText(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${path}: HTTP ${res.statusCode}`));
+        else resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Follows an answer's next link until there is none, sampling the heap every 50 requests. */
+async function walk(
+  port: number,
+  first: string,
+  next: (body: string) => string | null,
+  count: (body: string) => number,
+): Promise<Walk> {
+  const w: Walk = { requests: 0, bytes: 0, ms: 0, items: 0, heapMinMB: Infinity, heapMaxMB: 0 };
+  let path: string | null = first;
+  let timed = 0;
+  while (path !== null) {
+    const start = performance.now();
+    const body = await fetchText(port, path);
+    timed += performance.now() - start;
+    w.requests++;
+    w.bytes += Buffer.byteLength(body);
+    w.items += count(body);
+    path = next(body);
+    if (w.requests % 50 === 0) {
+      gc();
+      const heap = process.memoryUsage().heapUsed / 2 ** 20;
+      w.heapMinMB = Math.min(w.heapMinMB, heap);
+      w.heapMaxMB = Math.max(w.heapMaxMB, heap);
     }
   }
-  parentPort.postMessage({ requests, bytes, items, ms: performance.now() - start });
-  agent.destroy();
-})();
-`;
-
-/** One walk by the worker; the server's heap is sampled (after a GC) every 250 ms meanwhile. */
-async function walk(port: number, first: string, kind: 'nh' | 'flow'): Promise<Walk> {
-  const heaps: number[] = [];
-  const sampler = setInterval(() => {
-    gc();
-    heaps.push(process.memoryUsage().heapUsed / 2 ** 20);
-  }, 250);
-  const worker = new Worker(WALKER, { eval: true, workerData: { port, first, kind } });
-  const [result] = (await once(worker, 'message')) as [Omit<Walk, 'heapMinMB' | 'heapMaxMB'>];
-  clearInterval(sampler);
-  await worker.terminate();
-  return {
-    ...result,
-    heapMinMB: heaps.length ? Math.min(...heaps) : 0,
-    heapMaxMB: heaps.length ? Math.max(...heaps) : 0,
-  };
+  w.ms = timed;
+  return w;
 }
+
+const matchAll = (body: string, re: RegExp) => body.match(re)?.length ?? 0;
+const decodeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 log('');
 log('Snh_NhListReq full walk over HTTP (first page, then each Pagination next_page via Snh_PageReq):');
 const nhWalks: Walk[] = [];
 for (const node of [...ports.keys()].sort()) {
-  const w = await walk(ports.get(node)!, '/Snh_NhListReq', 'nh');
+  const w = await walk(
+    ports.get(node)!,
+    '/Snh_NhListReq',
+    (body) => {
+      const m = /<next_page type="string" identifier="2" link="PageReq">([^<]+)<\/next_page>/.exec(body);
+      return m ? `/Snh_PageReq?key=${encodeURIComponent(decodeXml(m[1]!))}` : null;
+    },
+    (body) => matchAll(body, /<NhSandeshData>/g),
+  );
   nhWalks.push(w);
   log(
     `  ${node}: ${w.items} NHs in ${w.requests} pages, ${round(mb(w.bytes), 1)} MB in ${round(w.ms)} ms → ${round(mb(w.bytes) / (w.ms / 1000), 1)} MB/s`,
@@ -227,12 +233,23 @@ log(
 );
 const flowWalks: Walk[] = [];
 for (const node of [...ports.keys()].sort()) {
-  const w = await walk(ports.get(node)!, '/Snh_KFlowReq', 'flow');
+  const w = await walk(
+    ports.get(node)!,
+    '/Snh_KFlowReq',
+    (body) => {
+      const m = /<flow_handle type="string" identifier="2" link="NextKFlowReq">([^<]*)<\/flow_handle>/.exec(
+        body,
+      );
+      return m && m[1] !== '0' ? `/Snh_NextKFlowReq?flow_handle=${m[1]}` : null;
+    },
+    (body) => matchAll(body, /<KFlowInfo>/g),
+  );
   flowWalks.push(w);
   log(
     `  ${node}: ${w.items} flows in ${w.requests} pages, ${round(mb(w.bytes), 1)} MB in ${round(w.ms)} ms → ${round(mb(w.bytes) / (w.ms / 1000), 1)} MB/s; heap ${round(w.heapMinMB)}-${round(w.heapMaxMB)} MiB while paging`,
   );
 }
+agent.destroy();
 await listeners.close();
 
 const sum = (ws: Walk[], k: 'bytes' | 'ms' | 'requests' | 'items') => ws.reduce((n, w) => n + w[k], 0);

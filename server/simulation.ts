@@ -1,7 +1,9 @@
 // The embedded simulation `npm start` runs when no external config API is configured: the config
 // store behind a VNC-compatible API, the embedded Kubernetes cluster behind the Kubernetes API,
 // kube-manager watching that API over loopback HTTP (or a real cluster's, read-only, given a
-// kubeconfig), the vRouter dataplane, and the UI routes over them. The one place that wires them.
+// kubeconfig), the vRouter dataplane with each compute's agent introspect, the events route, and the
+// ports the UI server reads the dataplane through (the listeners, the packet path, the change
+// feed). The one place that wires them.
 // With a state directory, the config store and the cluster resume what they saved (same uuids,
 // uids and resourceVersions) instead of replaying the scenario.
 
@@ -148,9 +150,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
         },
       )
     : undefined;
-  const plugins: Simulation['plugins'] = [
-    { prefix: API_PREFIX.events, plugin: eventRoutes(store) },
-  ];
+  const plugins: Simulation['plugins'] = [{ prefix: API_PREFIX.events, plugin: eventRoutes(store) }];
   const host = opts.introspect?.host ?? '127.0.0.1';
   const ports: SimulationPorts = {
     packets: packetSimulator(dataplane),

@@ -22,26 +22,6 @@ export interface FlowCounters {
   evicted: number;
 }
 
-// ---- GET /vrouters ----------------------------------------------------------------------
-
-export interface VRouterSummary {
-  /** The compute node's name. */
-  name: string;
-  /** vhost0 address: the router id and tunnel endpoint. */
-  ip: string;
-  vrfs: number;
-  interfaces: number;
-  nexthops: number;
-  /** Flow entries in use. */
-  flows: number;
-  flowCapacity: { entries: number; overflowEntries: number };
-  flowCounters: FlowCounters;
-}
-
-export interface VRouterList {
-  vrouters: VRouterSummary[];
-}
-
 // ---- GET /vrouters/<node>/vrfs (VrfListResp) ---------------------------------------------
 
 export interface VrfSandeshData {

@@ -35,7 +35,6 @@ import {
   PEER_ECMP,
   PEER_LOCAL,
   PEER_LOCAL_VM_PORT,
-  routeKey,
   VR_RT_ARP_PROXY_FLAG,
   type Path,
   type Route,
@@ -248,11 +247,6 @@ export function routeUcSandeshData(router: VRouter, route: Route): RouteUcSandes
     multicast: false,
     intf_route_type: route.paths.some((p) => p.owner.startsWith('vmi:') && !p.ecmp) ? 'interface' : '',
   };
-}
-
-/** A route by prefix (the Inet4UcRouteReq src_ip filter). */
-export function routeAt(vrf: Vrf, prefix: number, plen: number): Route | undefined {
-  return vrf.routes.get(routeKey(prefix, plen));
 }
 
 // ---- interfaces ----------------------------------------------------------------------------------------

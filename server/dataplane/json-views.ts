@@ -1,16 +1,15 @@
-// The JSON the /api/dataplane routes return (model/dataplane/types.ts: field names of the agent's
-// VrfListResp, Inet4UcRouteResp, NhListResp, ItfResp and KFlowResp), built from the same agent
-// and kernel records the introspect serves, plus the vRouter summary. Pure; no HTTP.
+// The simulated vRouters' records as introspect-shaped JSON (model/dataplane/types.ts: field names
+// of the agent's VrfListResp, Inet4UcRouteResp, NhListResp, ItfResp and KFlowResp), built from the
+// same agent and kernel records the introspect serves: the in-process reference the tests and
+// benches check the UI server's introspect reads against. Pure; no HTTP.
 
 import { hashFieldNames } from '@model/dataplane/ecmp-load-balance.ts';
 import type {
   CompositeComponentData,
-  FlowCounters,
   ItfSandeshData as ItfJson,
   KFlowInfo as KFlowJson,
   NhSandeshData as NhJson,
   RouteUcSandeshData as RouteJson,
-  VRouterSummary,
   VrfSandeshData as VrfJson,
 } from '@model/dataplane/types.ts';
 import { flowActionText, tcpFlagsText } from '@server/vrouter-cli/flow.ts';
@@ -18,19 +17,6 @@ import { itfSandeshData, nhSandeshData, pathSandeshData, vrfSandeshData } from '
 import { kflowRow } from './kstate.ts';
 import type { NextHop } from './nexthops.ts';
 import type { Route, Vif, Vrf, VRouter } from './vrouter.ts';
-
-export function vrouterSummary(router: VRouter): VRouterSummary {
-  return {
-    name: router.name,
-    ip: router.ipText,
-    vrfs: router.vrfById.length,
-    interfaces: router.vifs.size,
-    nexthops: router.nh.size,
-    flows: router.flows.size,
-    flowCapacity: { entries: router.flows.entries, overflowEntries: router.flows.overflowEntries },
-    flowCounters: { ...router.flows.counters } satisfies FlowCounters,
-  };
-}
 
 export function vrfJson(router: VRouter, vrf: Vrf): VrfJson {
   const d = vrfSandeshData(router, vrf);

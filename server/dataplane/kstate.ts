@@ -169,11 +169,6 @@ export function knhRow(router: VRouter, nh: NextHop): NhRow {
   return row;
 }
 
-/** Every NH in id order (the kernel dumps by id). */
-export function knhRows(router: VRouter): NhRow[] {
-  return [...router.nh.values()].sort((a, b) => a.id - b.id).map((nh) => knhRow(router, nh));
-}
-
 // ---- routes (route_kstate.cc, the mtrie dump) -------------------------------------------------------
 
 /** route_kstate.cc LabelFlagsToString. */
@@ -295,10 +290,6 @@ export function kifRow(router: VRouter, vif: Vif): VifRow {
     vifr_mcast_vrf: vif.type === 'pod' ? vif.vrfId : 65535,
     vifr_dpackets: 0,
   };
-}
-
-export function kifRows(router: VRouter): VifRow[] {
-  return [...router.vifs.values()].sort((a, b) => a.index - b.index).map((v) => kifRow(router, v));
 }
 
 // ---- MPLS, VRF and drop statistics --------------------------------------------------------------------

@@ -132,7 +132,13 @@ beforeAll(async () => {
     (o) => o.displayName === 'ns-user-1__service-web-clusterip',
   )!;
   const vip = (lb.props.loadbalancer_properties as { vip_address: string }).vip_address;
-  await sim.ports.packets!.traffic({ from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, flows: 300 });
+  await sim.ports.packets!.traffic({
+    from: 'ns-user-1/client',
+    to: vip,
+    protocol: 'TCP',
+    port: 8888,
+    flows: 300,
+  });
 });
 
 afterAll(async () => {
@@ -172,7 +178,8 @@ async function getJson(url: string): Promise<any> {
       const limit = Number(u.searchParams.get('limit'));
       const list = [];
       let i = router.flows.nextActive(Number(u.searchParams.get('cursor')));
-      for (; i >= 0 && list.length < limit; i = router.flows.nextActive(i + 1)) list.push(flowJson(router, i));
+      for (; i >= 0 && list.length < limit; i = router.flows.nextActive(i + 1))
+        list.push(flowJson(router, i));
       return { flow_list: list, next_cursor: i >= 0 ? i : null };
     }
   }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { configApiAuthEnvironment, kubeWriteEnvironment, uiServerEnvironment } from './environment.ts';
+import {
+  configApiAuthEnvironment,
+  introspectEnvironment,
+  kubeWriteEnvironment,
+  SANDESH_SSL_DEFAULTS,
+  uiServerEnvironment,
+} from './environment.ts';
 
 const fail = (message: string): never => {
   throw new Error(message);
@@ -97,5 +103,67 @@ describe('kubeWriteEnvironment', () => {
     expect(() => kubeWriteEnvironment({ KUBE_WRITE: 'yes' }, fail)).toThrow(
       'KUBE_WRITE=yes is not 1 or 0 (1 lets the explorer scale, apply and delete on a real cluster)',
     );
+  });
+});
+
+describe('introspectEnvironment', () => {
+  const files: Record<string, string> = {
+    '/pki/ca.pem': 'CA',
+    '/pki/me.pem': 'CERT',
+    '/pki/me.key': 'KEY',
+    [SANDESH_SSL_DEFAULTS.SANDESH_CA_CERT]: 'DEFAULT-CA',
+    [SANDESH_SSL_DEFAULTS.SANDESH_CERTFILE]: 'DEFAULT-CERT',
+    [SANDESH_SSL_DEFAULTS.SANDESH_KEYFILE]: 'DEFAULT-KEY',
+  };
+  const read = (path: string): Buffer => {
+    if (!(path in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    return Buffer.from(files[path]!);
+  };
+
+  it('is empty without the variables, and reads VROUTER_INTROSPECT by compute name', () => {
+    expect(introspectEnvironment({}, fail, read)).toEqual({});
+    const { override } = introspectEnvironment(
+      { VROUTER_INTROSPECT: 'k8s-node1=http://10.0.0.21:8085/, k8s-node2=https://127.0.0.1:18085' },
+      fail,
+      read,
+    );
+    expect([...override!]).toEqual([
+      ['k8s-node1', 'http://10.0.0.21:8085'],
+      ['k8s-node2', 'https://127.0.0.1:18085'],
+    ]);
+  });
+
+  it('reads the introspect SSL files, Contrail’s paths when unset', () => {
+    const tls = (env: Record<string, string>) => {
+      const got = introspectEnvironment({ INTROSPECT_SSL_ENABLE: 'true', ...env }, fail, read).tls!;
+      return [got.ca, got.cert, got.key].map(String);
+    };
+    expect(tls({})).toEqual(['DEFAULT-CA', 'DEFAULT-CERT', 'DEFAULT-KEY']);
+    expect(
+      tls({
+        SANDESH_CA_CERT: '/pki/ca.pem',
+        SANDESH_CERTFILE: '/pki/me.pem',
+        SANDESH_KEYFILE: '/pki/me.key',
+      }),
+    ).toEqual(['CA', 'CERT', 'KEY']);
+    expect(introspectEnvironment({ INTROSPECT_SSL_ENABLE: 'false' }, fail, read)).toEqual({});
+  });
+
+  it.each([
+    [
+      { VROUTER_INTROSPECT: 'k8s-node1' },
+      'VROUTER_INTROSPECT: "k8s-node1" is not <compute>=<http(s)://host:port>',
+    ],
+    [
+      { VROUTER_INTROSPECT: 'a=http://x:1,b=ftp://y' },
+      'VROUTER_INTROSPECT: "b=ftp://y" is not <compute>=<http(s)://host:port>',
+    ],
+    [{ INTROSPECT_SSL_ENABLE: 'yes' }, 'INTROSPECT_SSL_ENABLE=yes is not true or false'],
+    [
+      { INTROSPECT_SSL_ENABLE: 'true', SANDESH_CA_CERT: '/nope.pem' },
+      'SANDESH_CA_CERT=/nope.pem cannot be read: ENOENT',
+    ],
+  ])('%o fails in one line', (env, message) => {
+    expect(() => introspectEnvironment(env, fail, read)).toThrow(message);
   });
 });

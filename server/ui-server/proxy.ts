@@ -9,7 +9,7 @@ import { API_PREFIX, configApi } from '@model/api/paths.ts';
 import { InvalidRequest } from '../errors.ts';
 import type { ConfigApiAuth } from './config-api-auth.ts';
 import { upstreamFailure } from './config-api-client.ts';
-import { HttpError, sendError, UpstreamError } from './errors.ts';
+import { HttpError, UpstreamError } from './errors.ts';
 import type { UiInstruments } from './metrics.ts';
 
 export interface ConfigProxyOptions {
@@ -92,20 +92,6 @@ export function upstreamPath(url: string): string | null {
 function splitOnce(s: string, sep: string): [string, string | undefined] {
   const at = s.indexOf(sep);
   return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
-}
-
-/**
- * The error body written directly, for route files that have not moved to throwing yet (their tests
- * mount them without the UI server's error handler).
- * @deprecated Throw a domain error (server/errors.ts) or an HttpError; the error handler answers.
- */
-export function proxyError(
-  reply: FastifyReply,
-  status: number,
-  _error: string,
-  detail: string,
-): FastifyReply {
-  return sendError(reply.request, reply, { status, detail, internal: false });
 }
 
 export async function registerConfigProxy(app: FastifyInstance, opts: ConfigProxyOptions): Promise<void> {

@@ -5,14 +5,6 @@ export const padStart = (value: string | number, width: number): string => Strin
 export const padEnd = (value: string | number, width: number): string => String(value).padEnd(width);
 export const spaces = (n: number): string => (n > 0 ? ' '.repeat(n) : '');
 
-/** A dotted IPv4 address → bytes. */
-export function ipv4Bytes(text: string): number[] {
-  const parts = text.split('.').map(Number);
-  return parts.length === 4 && parts.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
-    ? parts
-    : [0, 0, 0, 0];
-}
-
 /**
  * inet_ntop(AF_INET, &u32) of a 32-bit value as a little-endian host stores it: the low byte
  * prints first (how `flow` prints `fe_src_info`, e.g. vif 3 → `3.0.0.0`).

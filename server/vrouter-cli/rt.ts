@@ -47,8 +47,3 @@ export function rtDumpLine(row: RouteRow): string {
   const mac = row.rtr_mac !== '' ? `${etherNtoa(row.rtr_mac)}(${row.index})` : '-';
   return `${dest}${spaces(21 - dest.length)}${padStart(row.replace_plen, 4)}${spaces(8)}${padStart(letters, 5)}${spaces(6)}${label}${spaces(8)}${padStart(row.nh_id, 7)}${spaces(8)}${mac}\n`;
 }
-
-export function* renderRtDump(vrfId: number, rows: Iterable<RouteRow>): Generator<string> {
-  yield rtDumpHeader(vrfId);
-  for (const row of rows) yield rtDumpLine(row);
-}

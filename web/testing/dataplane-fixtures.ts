@@ -6,12 +6,10 @@
 
 import type {
   CompositeComponentData,
-  FlowCounters,
   ItfSandeshData,
   KFlowInfo,
   NhSandeshData,
   RouteUcSandeshData,
-  VRouterSummary,
   VrfSandeshData,
 } from '@model/dataplane/types.ts';
 import type { KubeDeployment, KubePod, KubeService } from '@web/api/cluster.ts';
@@ -31,8 +29,18 @@ export const NODE2_COMPOSITE_NH = 13;
 /** A Service with one backend (the client): its VIP routes straight to that pod's next hop. */
 export const SINGLE_MEMBER_VIP = '10.105.53.70';
 
+/** A compute of the fixtures: name, vhost0 address and the sizes of its tables. */
+export interface FixtureCompute {
+  name: string;
+  ip: string;
+  vrfs: number;
+  interfaces: number;
+  nexthops: number;
+}
+
 export interface DataplaneFixtures {
-  vrouters: VRouterSummary[];
+  /** Each compute and its table sizes, as GET /api/dataplane/vrouters serves them (ComputeState). */
+  vrouters: FixtureCompute[];
   vrfs: Map<string, VrfSandeshData[]>;
   interfaces: Map<string, ItfSandeshData[]>;
   nexthops: Map<string, NhSandeshData[]>;
@@ -58,20 +66,6 @@ export interface CliText {
 export function cliText(text: CliText): string {
   return [...text.header, ...text.records, ''].join('\n');
 }
-
-const COUNTERS: FlowCounters = {
-  created: 1,
-  added: 2,
-  deleted: 0,
-  changed: 0,
-  processed: 1,
-  overflowInUse: 0,
-  hits: 0,
-  misses: 1,
-  tableFull: 0,
-  aged: 0,
-  evicted: 0,
-};
 
 const NODES = [
   { name: 'k8s-node1', ip: '10.85.188.20' },
@@ -343,9 +337,6 @@ export function buildDataplaneFixtures(): DataplaneFixtures {
       vrfs: 3,
       interfaces: i === 0 ? 2 : 1,
       nexthops: i === 0 ? node1Nh.length : node2Nh.length,
-      flows: i === 0 ? 2 : 1,
-      flowCapacity: { entries: 524288, overflowEntries: 8192 },
-      flowCounters: COUNTERS,
     })),
     vrfs: new Map([
       [

@@ -725,7 +725,7 @@ describe('cluster controls', () => {
   });
 
   it('moves the switch at once, and back with the reason when the server refuses', async () => {
-    let answer: () => void = () => {};
+    let answer: (() => void) | undefined;
     server.use(
       http.put(
         '/api/cluster/kube-manager',
@@ -752,7 +752,7 @@ describe('cluster controls', () => {
     // Shown as asked while the server has not answered.
     await waitFor(() => expect(toggle.checked).toBe(true));
     expect(within(controls).getByText('Pausing…')).toBeTruthy();
-    answer();
+    answer!();
     await waitFor(() => expect(toggle.checked).toBe(false));
     expect(within(controls).getByText(/kube-manager is catching up/)).toBeTruthy();
   });
