@@ -34,12 +34,10 @@ export async function apiFetch<T>(url: string, init?: RequestInit): Promise<T> {
   }
 }
 
-/** A plain-text answer (the vRouter CLI endpoints), with the same errors as apiFetch. */
-export async function apiFetchText(url: string): Promise<string> {
-  return (await apiFetchTextPage(url)).text;
-}
-
-/** One page of a paged text: the text and the next page's cursor (`X-Next-Cursor`), null on the last. */
+/**
+ * A plain-text answer (the vRouter CLI endpoints), with the same errors as apiFetch: the text and,
+ * for a paged one, the next page's cursor (`X-Next-Cursor`), null on the last.
+ */
 export async function apiFetchTextPage(url: string): Promise<{ text: string; cursor: string | null }> {
   let res: Response;
   try {

@@ -8,11 +8,6 @@ import type { KubeService } from '@web/api/cluster.ts';
 import { explorerQueries } from '@web/api/explorer.ts';
 import type { CompositeSlot } from './composite-slots.ts';
 
-/** `10.105.53.64` from a route destination `10.105.53.64/32`. */
-export function addressOf(destination: string): string {
-  return destination.split('/')[0]!;
-}
-
 /** The Service whose ClusterIP, external IP or load-balancer ingress IP is `vip`. */
 export function serviceForVip(
   services: readonly KubeService[] | undefined,
