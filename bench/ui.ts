@@ -1,7 +1,9 @@
 // UI benchmark: Playwright in Chromium against the real server started on a generated scenario of
 // 10 vs 10,000 Kubernetes Services (load balancers). Measures time to first rows, filter keystroke
 // to repaint and expand to repaint (until the listener rows, fetched for the expand, are painted);
-// prints readable lines, then one JSON line with the figures.
+// then the Dataplane screen at real scale beside the seed (bench/ui-dataplane.ts; BENCH_UI_DATAPLANE=0
+// skips it, BENCH_UI_DP=computes,services,members,bigMembers,flows sizes it). Prints readable
+// lines, then one JSON line with the figures.
 // In-page probes are strings: tsx's transpiled closures reference helpers the page does not have.
 
 import type { ChildProcess } from 'node:child_process';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { freePort, startServerProcess } from '@server/testing/server-process.ts';
+import { measureDataplane, writeDataplaneScenario, type DataplaneSizes } from './ui-dataplane.ts';
 
 /** Load balancer counts compared; BENCH_UI_SIZES=small,large overrides (e.g. for a quick run). */
 const SIZES = (process.env.BENCH_UI_SIZES ?? '10,10000').split(',').map(Number);
@@ -199,29 +202,103 @@ async function measure(size: number, dir: string) {
   }
 }
 
+/** The issue's scenario: 10 computes, 1k Services × 10 pods, one 100-pod Service, 500k flows. */
+function dataplaneSizes(): DataplaneSizes {
+  const [computes = 10, services = 1000, members = 10, bigMembers = 100, flows = 500_000] = (
+    process.env.BENCH_UI_DP ?? ''
+  )
+    .split(',')
+    .filter(Boolean)
+    .map(Number);
+  return { computes, services, members, bigMembers, flows };
+}
+
+const logStep = (line: string) => process.stderr.write(`${line}\n`);
+
+async function measureDataplaneScreens(dir: string) {
+  const sizes = dataplaneSizes();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--disable-gpu'],
+  });
+  try {
+    const seed = await measureDataplane(browser, null, 0, logStep);
+    const scale = await measureDataplane(browser, writeDataplaneScenario(dir, sizes), sizes.flows, logStep);
+    for (const f of [seed, scale])
+      process.stdout.write(
+        `dataplane ${f.scenario}: first rows ${Object.entries(f.firstRowsMs)
+          .map(([tab, ms]) => `${tab} ${ms} ms`)
+          .join(
+            ', ',
+          )}; longest task ${f.maxLongTaskMs} ms; flow filter keystroke p50 ${f.filterKeystrokeMs} ms ` +
+          `(max ${f.filterKeystrokeMaxMs}), filtered rows ${f.filterResultMs} ms after the last key; ` +
+          `a routes page while another client reads every flow p50 ${f.pageUnderLoadP50Ms} ms, p99 ${f.pageUnderLoadP99Ms} ms ` +
+          `(${f.flowsOnCompute} flows on the compute)\n`,
+      );
+    const tabRatio = Math.max(
+      ...Object.keys(scale.firstRowsMs).map((tab) =>
+        ratio(
+          scale.firstRowsMs[tab as keyof typeof scale.firstRowsMs],
+          seed.firstRowsMs[tab as keyof typeof seed.firstRowsMs],
+        ),
+      ),
+    );
+    return {
+      dataplaneSizes: sizes,
+      dataplaneFlowsOnCompute: scale.flowsOnCompute,
+      dataplaneFirstRowsMs: scale.firstRowsMs,
+      dataplaneFirstRowsMsSeed: seed.firstRowsMs,
+      dataplaneFirstRowsWorstRatio: tabRatio,
+      dataplaneMaxLongTaskMs: scale.maxLongTaskMs,
+      dataplaneFilterKeystrokeMs: scale.filterKeystrokeMs,
+      dataplaneFilterKeystrokeMaxMs: scale.filterKeystrokeMaxMs,
+      dataplaneFilterResultMs: scale.filterResultMs,
+      dataplanePageUnderLoadP99Ms: scale.pageUnderLoadP99Ms,
+      dataplaneServerStartupMs: scale.startupMs,
+      dataplaneGoals: {
+        firstRowsMs: 500,
+        filterKeystrokeMs: 100,
+        longTaskMs: 100,
+        handlerP99Ms: 50,
+        ratio: 1.5,
+      },
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
 try {
   process.stdout.write('bench:ui — Chromium against the real server (production build in dist/)\n');
-  const [small, large] = [await measure(SIZES[0]!, dir), await measure(SIZES[1]!, dir)];
-  const figures = {
-    lbsSmall: small.size,
-    lbsLarge: large.size,
-    firstRowsMsSmall: small.firstRowsMs,
-    firstRowsMsLarge: large.firstRowsMs,
-    filterKeystrokeMsSmall: small.filterKeystrokeMs,
-    filterKeystrokeMsLarge: large.filterKeystrokeMs,
-    expandMsSmall: small.expandMs,
-    expandMsLarge: large.expandMs,
-    firstRowsRatio: ratio(large.firstRowsMs, small.firstRowsMs),
-    filterRatio: ratio(large.filterKeystrokeMs, small.filterKeystrokeMs),
-    expandRatio: ratio(large.expandMs, small.expandMs),
-    serverStartupMsLarge: large.startupMs,
-    goals: { firstRowsMs: 1000, filterKeystrokeMs: 100, expandMs: 100, ratio: 1.5 },
-  };
-  process.stdout.write(
-    `ratios ${large.size}/${small.size}: first rows ${figures.firstRowsRatio}, filter ${figures.filterRatio}, expand ${figures.expandRatio}\n`,
-  );
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  const dataplane = process.env.BENCH_UI_DATAPLANE === '0' ? {} : await measureDataplaneScreens(dir);
+  const [small, large] =
+    process.env.BENCH_UI_LBS === '0'
+      ? [null, null]
+      : [await measure(SIZES[0]!, dir), await measure(SIZES[1]!, dir)];
+  const lbs =
+    small && large
+      ? {
+          lbsSmall: small.size,
+          lbsLarge: large.size,
+          firstRowsMsSmall: small.firstRowsMs,
+          firstRowsMsLarge: large.firstRowsMs,
+          filterKeystrokeMsSmall: small.filterKeystrokeMs,
+          filterKeystrokeMsLarge: large.filterKeystrokeMs,
+          expandMsSmall: small.expandMs,
+          expandMsLarge: large.expandMs,
+          firstRowsRatio: ratio(large.firstRowsMs, small.firstRowsMs),
+          filterRatio: ratio(large.filterKeystrokeMs, small.filterKeystrokeMs),
+          expandRatio: ratio(large.expandMs, small.expandMs),
+          serverStartupMsLarge: large.startupMs,
+          goals: { firstRowsMs: 1000, filterKeystrokeMs: 100, expandMs: 100, ratio: 1.5 },
+        }
+      : {};
+  if (small && large)
+    process.stdout.write(
+      `ratios ${large.size}/${small.size}: first rows ${lbs.firstRowsRatio}, filter ${lbs.filterRatio}, expand ${lbs.expandRatio}\n`,
+    );
+  process.stdout.write(`${JSON.stringify({ ...lbs, ...dataplane })}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
