@@ -1,6 +1,7 @@
 // A KubeClient served straight from the embedded cluster, without sockets: the same list pages,
 // resourceVersions, watch replay from a version (410 when too old) and change order as the HTTP
-// API, delivered synchronously. For unit tests and benchmarks of kube-manager; the running
+// API; watch events delivered synchronously, each list page in its own turn of the event loop as
+// over a socket. For unit tests and benchmarks of kube-manager; the running
 // simulation connects kube-manager over loopback HTTP instead.
 
 import type { ApiResource } from '@model/kubernetes/resources.ts';
@@ -11,24 +12,38 @@ import type { Cluster } from '../cluster/cluster.ts';
 const keyOf = (o: KubeObject) =>
   o.metadata.namespace === undefined ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`;
 
+/** First index whose key sorts after `token` (keys are sorted). */
+function indexAfter(keys: readonly string[], token: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! <= token) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function inProcessClient(cluster: Cluster): KubeClient {
-  // One sorted snapshot per kind and resourceVersion, so paging a 10k list sorts it once.
-  let snapshot: { kind: string; version: number; items: KubeObject[] } | undefined;
+  // One sorted snapshot per kind and resourceVersion, so paging a 10k list sorts it once even
+  // while the informers of several kinds page through their lists at the same time.
+  const snapshots = new Map<string, { version: number; items: KubeObject[]; keys: string[] }>();
   const sorted = (resource: ApiResource) => {
-    if (!snapshot || snapshot.kind !== resource.kind || snapshot.version !== cluster.resourceVersion)
-      snapshot = {
-        kind: resource.kind,
-        version: cluster.resourceVersion,
-        items: cluster.list(resource.kind),
-      };
-    return snapshot.items;
+    let snapshot = snapshots.get(resource.kind);
+    if (!snapshot || snapshot.version !== cluster.resourceVersion) {
+      const items = cluster.list(resource.kind);
+      snapshot = { version: cluster.resourceVersion, items, keys: items.map(keyOf) };
+      snapshots.set(resource.kind, snapshot);
+    }
+    return snapshot;
   };
   return {
     description: 'the embedded cluster (in process)',
     async list(resource: ApiResource, page) {
-      const all = sorted(resource);
-      const start = page.continueToken ? all.findIndex((o) => keyOf(o) > page.continueToken!) : 0;
-      const from = start < 0 ? all.length : start;
+      // Each page is its own turn of the event loop, as each is its own request over HTTP.
+      await new Promise((resolve) => setImmediate(resolve));
+      const { items: all, keys } = sorted(resource);
+      const from = page.continueToken ? indexAfter(keys, page.continueToken) : 0;
       const items = all.slice(from, from + page.limit);
       const more = from + page.limit < all.length;
       return {
