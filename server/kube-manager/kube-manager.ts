@@ -95,11 +95,13 @@ export class KubeManager {
   private readonly dirtyNamespaces = new Set<string>();
   /**
    * Units whose writes must share one plan with others, set aside until everything else is
-   * reconciled: pods whose plan deletes (a gone pod's VMI is still referred to by Service
-   * floating-ips and the virtual-router until those are rewritten; a pod recreated under the same
-   * name must delete the old one before creating), and the nodes and Services that refer to them.
-   * The applier orders one plan's writes (updates drop refs before deletes, late creates after).
+   * reconciled: namespaces whose plan deletes (the project goes after everything in it); pods
+   * whose plan deletes (a gone pod's VMI is still referred to by Service floating-ips and the
+   * virtual-router until those are rewritten; a pod recreated under the same name must delete the
+   * old one before creating), and the nodes and Services that refer to them. The applier orders
+   * one plan's writes (updates drop refs before deletes, late creates after).
    */
+  private readonly deferredNamespaces = new Set<string>();
   private readonly deferredPods = new Set<string>();
   private readonly deferredNodes = new Set<string>();
   private readonly deferredServices = new Set<string>();
@@ -333,7 +335,7 @@ export class KubeManager {
     return (
       this.dirtyStartup ||
       this.dirtyServices.size + this.dirtyPods.size + this.dirtyNodes.size + this.dirtyNamespaces.size > 0 ||
-      this.deferredPods.size > 0
+      this.deferredPods.size + this.deferredNamespaces.size > 0
     );
   }
 
@@ -367,18 +369,18 @@ export class KubeManager {
         planned++;
         mergeInto(plan, this.planEnsure(desiredStartupObjects(this.ctx)));
       }
-      for (const ns of take(this.dirtyNamespaces)) mergeInto(plan, this.planNamespace(ns));
-      // Pods planned in this drain; a pod recreated under the same name plans the old one with it.
-      const pods = new Set<string>();
+      for (const ns of take(this.dirtyNamespaces)) {
+        if (this.deferredNamespaces.has(ns)) continue;
+        const nsPlan = this.planNamespace(ns);
+        if (nsPlan.deletes.length > 0) this.deferredNamespaces.add(ns);
+        else mergeInto(plan, nsPlan);
+      }
+      // A pod recreated under the same name plans the old one (gone, so deferred itself) with it.
       for (const uid of take(this.dirtyPods)) {
-        if (pods.has(uid) || this.deferredPods.has(uid)) continue;
-        const batch = new Set(pods).add(uid);
-        const podPlan = this.planPod(uid, batch);
+        if (this.deferredPods.has(uid)) continue;
+        const podPlan = this.planPod(uid, new Set([uid]));
         if (podPlan.deletes.length > 0) this.deferredPods.add(uid);
-        else {
-          pods.add(uid);
-          mergeInto(plan, podPlan);
-        }
+        else mergeInto(plan, podPlan);
       }
       // A node's VM refs need its pods' VMs: nodes wait until no pod is left dirty.
       if (this.dirtyPods.size === 0)
@@ -399,16 +401,18 @@ export class KubeManager {
         }
       // Everything else is written (or in this plan): the set-aside units go in together.
       if (
-        this.deferredPods.size > 0 &&
+        this.deferredPods.size + this.deferredNamespaces.size > 0 &&
         this.dirtyPods.size + this.dirtyNodes.size + this.dirtyServices.size + this.dirtyNamespaces.size === 0
       ) {
-        for (const uid of this.deferredPods) pods.add(uid);
+        for (const ns of this.deferredNamespaces) mergeInto(plan, this.planNamespace(ns));
+        const pods = new Set(this.deferredPods);
         for (const uid of this.deferredPods) mergeInto(plan, this.planPod(uid, pods));
         for (const node of this.deferredNodes) mergeInto(plan, this.planNode(node));
         for (const key of this.deferredServices) {
           mergeInto(plan, this.planService(key));
           lbServices.push(key);
         }
+        this.deferredNamespaces.clear();
         this.deferredPods.clear();
         this.deferredNodes.clear();
         this.deferredServices.clear();

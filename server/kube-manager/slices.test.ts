@@ -122,6 +122,11 @@ spec: {type: LoadBalancer, selector: {app: webserver}, ports: [{port: 80, target
     }
     expect(contents(sliced.store)).toEqual(contents(whole.store));
     expect(sliced.store.count('loadbalancer')).toBe(2);
+    const sides2 = restarted;
+    // The namespace goes with its pods and Services: the project is deleted last.
+    await both(sides2, (s) => s.cluster.delete('Namespace', undefined, NS));
+    expect(sliced.store.byFqName('project', ['default-domain', `k8s-${NS}`])).toBeUndefined();
+    expect(sliced.store.count('loadbalancer')).toBe(0);
     // The sliced side really was cut into one unit per drain.
     expect(restarted[0]!.km.stats.drains).toBeGreaterThan(restarted[1]!.km.stats.drains + 10);
   });
