@@ -9,6 +9,7 @@
 // requests one at a time (GET, then POST or PATCH, per object) with the server's CPU time in them.
 
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import http from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -271,6 +272,8 @@ const summary = {
   listPageP50Ms: list.p50Ms,
   listPageP99Ms: list.p99Ms,
   goals: { applyToConvergedMs: 10_000, watchFanOutP99Ms: 100, listPageP50Ms: 20 },
+  /** The machine's 1-minute load average at the end: wall-clock figures are indicative above the core count. */
+  loadAverage: Math.round(loadavg()[0]! * 100) / 100,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
 process.exit(0);
