@@ -25,30 +25,32 @@ function indexAfter(keys: readonly string[], token: string): number {
 }
 
 export function inProcessClient(cluster: Cluster): KubeClient {
-  // One sorted snapshot per kind and resourceVersion, so paging a 10k list sorts it once even
-  // while the informers of several kinds page through their lists at the same time.
+  // One sorted snapshot per kind, taken by a list's first page and read by its continue pages
+  // (the informers of several kinds page through their lists at the same time). The pages of one
+  // list are one snapshot at one resourceVersion, as the API server serves them, so a watch from
+  // that version misses nothing that changed while the list was paged.
   const snapshots = new Map<string, { version: number; items: KubeObject[]; keys: string[] }>();
-  const sorted = (resource: ApiResource) => {
-    let snapshot = snapshots.get(resource.kind);
-    if (!snapshot || snapshot.version !== cluster.resourceVersion) {
+  const snapshot = (resource: ApiResource, first: boolean) => {
+    let taken = snapshots.get(resource.kind);
+    if (!taken || (first && taken.version !== cluster.resourceVersion)) {
       const items = cluster.list(resource.kind);
-      snapshot = { version: cluster.resourceVersion, items, keys: items.map(keyOf) };
-      snapshots.set(resource.kind, snapshot);
+      taken = { version: cluster.resourceVersion, items, keys: items.map(keyOf) };
+      snapshots.set(resource.kind, taken);
     }
-    return snapshot;
+    return taken;
   };
   return {
     description: 'the embedded cluster (in process)',
     async list(resource: ApiResource, page) {
       // Each page is its own turn of the event loop, as each is its own request over HTTP.
       await new Promise((resolve) => setImmediate(resolve));
-      const { items: all, keys } = sorted(resource);
+      const { items: all, keys, version } = snapshot(resource, !page.continueToken);
       const from = page.continueToken ? indexAfter(keys, page.continueToken) : 0;
       const items = all.slice(from, from + page.limit);
       const more = from + page.limit < all.length;
       return {
         items,
-        resourceVersion: String(cluster.resourceVersion),
+        resourceVersion: String(version),
         continueToken: more ? keyOf(items[items.length - 1]!) : undefined,
       };
     },
