@@ -167,9 +167,16 @@ describe('reads', () => {
     const page1 = (await app.inject('/api/v1/pods?limit=2')).json();
     expect(page1.items).toHaveLength(2);
     expect(page1.metadata.remainingItemCount).toBe(1);
+    // A pod of the first page changes before the second page is read.
+    const changed = page1.items[0].metadata.name as string;
+    cluster.setPodReadiness(page1.items[0].metadata.namespace, changed, false);
     const page2 = (await app.inject(`/api/v1/pods?limit=2&continue=${page1.metadata.continue}`)).json();
     expect(page2.items).toHaveLength(1);
     expect(page2.metadata.continue).toBeUndefined();
+    // The list's version is its first page's: a watch from it replays the change.
+    expect(page2.metadata.resourceVersion).toBe(page1.metadata.resourceVersion);
+    const replayed = cluster.eventsSince(Number(page2.metadata.resourceVersion)) ?? [];
+    expect(replayed.map((e) => [e.type, e.object.metadata.name])).toContainEqual(['MODIFIED', changed]);
     const names = [...page1.items, ...page2.items].map(
       (p: { metadata: { name: string } }) => p.metadata.name,
     );
