@@ -46,10 +46,11 @@ export interface KubeManagerOptions {
   /** Where the queue depth and reconcile latency are reported (nowhere by default). */
   metrics?: Metrics;
   /**
-   * How long reconcile work may hold the event loop: slices of `sliceMs` (10) made of drains that
-   * each plan for at most `batchMs` (1). Results never depend on them.
+   * How long reconcile work may hold the event loop: slices of about `sliceMs` (10) of drains, each
+   * taking units until its plan costs `batchCost` (200: one per write, four per unit planned).
+   * What is written never depends on them.
    */
-  slices?: { sliceMs?: number; batchMs?: number };
+  slices?: { sliceMs?: number; batchCost?: number };
 }
 
 export interface KubeManagerStats {
@@ -63,6 +64,9 @@ export interface KubeManagerStats {
   lastWatchError?: string;
 }
 
+/** What planning one unit costs in a drain's budget, in writes (a diff even when nothing changed). */
+const UNIT_COST = 4;
+
 const splitKey = (key: string): [string, string] => {
   const at = key.indexOf('/');
   return [key.slice(0, at), key.slice(at + 1)];
@@ -74,7 +78,7 @@ export class KubeManager {
   private readonly schedule: (drain: () => void) => void;
   private readonly resyncIntervalMs: number;
   private readonly sliceMs: number;
-  private readonly batchMs: number;
+  private readonly batchCost: number;
   private readonly publicIps: IpPool;
   private readonly uuids: StableUuidCache;
   private readonly view: ClusterView;
@@ -134,7 +138,7 @@ export class KubeManager {
     this.schedule = opts.schedule ?? ((drain) => setImmediate(drain));
     this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
     this.sliceMs = opts.slices?.sliceMs ?? 10;
-    this.batchMs = opts.slices?.batchMs ?? 1;
+    this.batchCost = opts.slices?.batchCost ?? 200;
     this.publicIps = new IpPool(this.config.publicSubnet, 'up', 2);
     this.uuids = new StableUuidCache(this.config);
     this.ctx = {
@@ -343,22 +347,26 @@ export class KubeManager {
 
   /**
    * Diffs and applies dirty units in dependency order (startup objects, namespaces, pods, nodes,
-   * Services) until `deadline` (a `performance.now()` time) passes while planning, then applies
-   * what was planned; the rest stay dirty for the next drain. At least one unit is planned, so a
+   * Services) until the plan costs `maxCost` (a write costs 1, planning a unit 4: an unchanged
+   * unit still costs its diff), then applies it; the rest stay dirty for the next drain. The cut
+   * depends on the work only, never on the clock, so the order of writes (and the ids the vRouter
+   * model hands out in that order) is the same on any machine. At least one unit is planned, so a
    * drain always makes progress.
    */
-  private drain(deadline = Infinity): ApplyResult {
+  private drain(maxCost = Infinity): ApplyResult {
     if (this.draining || this.isPaused) return { created: [], updated: [], deleted: [], errors: [] };
     this.draining = true;
     try {
       const plan = emptyPlan();
       const lbServices: string[] = [];
       let planned = 0;
-      const inTime = () => planned === 0 || performance.now() < deadline;
-      /** Takes the set's items one at a time while there is time, removing each as it goes. */
+      const inBudget = () =>
+        planned === 0 ||
+        plan.creates.length + plan.updates.length + plan.deletes.length + UNIT_COST * planned < maxCost;
+      /** Takes the set's items one at a time while the budget lasts, removing each as it goes. */
       function* take<T>(set: Set<T>): Generator<T> {
         for (const item of set) {
-          if (!inTime()) return;
+          if (!inBudget()) return;
           set.delete(item);
           planned++;
           yield item;
@@ -440,13 +448,13 @@ export class KubeManager {
    * flush() for the running server: the same work in time-bounded slices that yield to the event
    * loop between them, so a cold reconcile of 10k Services never holds a request back for more
    * than about `sliceMs` (issue: long work never stalls the servers). A slice is a run of small
-   * drains, each planning for at most `batchMs` and then applying what it planned, until the
-   * slice's time is up: a slice overruns by one batch at most, whatever the units cost.
+   * drains (each about `batchCost` of writes and diffs) until the slice's time is up: a slice
+   * overruns by one drain at most.
    */
   async flushInSlices(
     yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
   ): Promise<ApplyResult> {
-    const { sliceMs, batchMs } = this;
+    const { sliceMs, batchCost } = this;
     const total: ApplyResult = { created: [], updated: [], deleted: [], errors: [] };
     while (this.hasWork() && !this.isPaused) {
       if (this.draining) {
@@ -455,7 +463,7 @@ export class KubeManager {
       }
       const sliceEnd = performance.now() + sliceMs;
       do {
-        const result = this.drain(performance.now() + batchMs);
+        const result = this.drain(batchCost);
         for (const obj of result.created) total.created.push(obj);
         for (const obj of result.updated) total.updated.push(obj);
         for (const obj of result.deleted) total.deleted.push(obj);

@@ -17,8 +17,8 @@ import type { ApplyResult } from './applier.ts';
 import { ManualTimers } from './testing/harness.ts';
 
 const NS = 'ns-user-1';
-const ONE_UNIT_PER_SLICE = { sliceMs: 0, batchMs: 0 };
-const ONE_DRAIN = { sliceMs: Infinity, batchMs: Infinity };
+const ONE_UNIT_PER_SLICE = { sliceMs: 0, batchCost: 0 };
+const ONE_DRAIN = { sliceMs: Infinity, batchCost: Infinity };
 
 interface Side {
   store: ConfigStore;
