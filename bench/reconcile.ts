@@ -185,6 +185,23 @@ async function measureApply(objects: number) {
   return out;
 }
 
+/**
+ * The event-loop delay of this process doing nothing for `ms`: the machine's own floor. On a shared
+ * machine the process is not always scheduled, and every figure below includes that.
+ */
+async function idleLoopDelay(ms: number) {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  delay.disable();
+  const out = { p99Ms: round(delay.percentile(99) / 1e6), maxMs: round(delay.max / 1e6) };
+  process.stdout.write(
+    `idle for ${ms / 1000} s: event-loop delay p99 ${out.p99Ms} ms, max ${out.maxMs} ms\n`,
+  );
+  return out;
+}
+
+const idle = await idleLoopDelay(3000);
 // Warm the JIT on a small cluster so the 10-Service figures are not first-run figures.
 await measure('warm-up (10 Services)', 10);
 const large = await measure('10k Services', 10_000);
@@ -201,6 +218,8 @@ const summary = {
   coldReconcileLoopDelayP99Ms: large.coldLoopDelayP99Ms,
   coldReconcileLoopDelayMaxMs: large.coldLoopDelayMaxMs,
   coldReconcileCpuShare: large.coldCpuShare,
+  idleLoopDelayP99Ms: idle.p99Ms,
+  idleLoopDelayMaxMs: idle.maxMs,
   apply10kMs: bulk.applyMs,
   apply10kLoopDelayP99Ms: bulk.loopDelayP99Ms,
   apply10kLoopDelayMaxMs: bulk.loopDelayMaxMs,
