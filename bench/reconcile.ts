@@ -2,7 +2,7 @@
 // then the latency of single changes (add a Service, flip a pod's readiness) at 10k and at 10;
 // and the event-loop delay (monitorEventLoopDelay) while a cold reconcile and a 10k-object
 // manifest apply run in slices, which is how long any request could wait behind them (goal,
-// issue 8: p99 ≤ 50 ms; kube-manager's slices are about 10 ms of drains of a few ms each).
+// issue 8: p99 ≤ 50 ms; kube-manager's slices are about 5 ms of drains of a few ms each).
 // Prints readable lines, then one JSON line with the figures.
 
 import { loadavg } from 'node:os';

@@ -46,8 +46,8 @@ export interface KubeManagerOptions {
   /** Where the queue depth and reconcile latency are reported (nowhere by default). */
   metrics?: Metrics;
   /**
-   * How long reconcile work may hold the event loop: slices of about `sliceMs` (10) of drains, each
-   * taking units until its plan costs `batchCost` (200: one per write, four per unit planned).
+   * How long reconcile work may hold the event loop: slices of about `sliceMs` (5) of drains, each
+   * taking units until its plan costs `batchCost` (120: one per write, three per unit planned).
    * What is written never depends on them.
    */
   slices?: { sliceMs?: number; batchCost?: number };
@@ -65,7 +65,7 @@ export interface KubeManagerStats {
 }
 
 /** What planning one unit costs in a drain's budget, in writes (a diff even when nothing changed). */
-const UNIT_COST = 4;
+const UNIT_COST = 3;
 
 const splitKey = (key: string): [string, string] => {
   const at = key.indexOf('/');
@@ -137,8 +137,8 @@ export class KubeManager {
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
     this.schedule = opts.schedule ?? ((drain) => setImmediate(drain));
     this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
-    this.sliceMs = opts.slices?.sliceMs ?? 10;
-    this.batchCost = opts.slices?.batchCost ?? 200;
+    this.sliceMs = opts.slices?.sliceMs ?? 5;
+    this.batchCost = opts.slices?.batchCost ?? 120;
     this.publicIps = new IpPool(this.config.publicSubnet, 'up', 2);
     this.uuids = new StableUuidCache(this.config);
     this.ctx = {
@@ -347,7 +347,7 @@ export class KubeManager {
 
   /**
    * Diffs and applies dirty units in dependency order (startup objects, namespaces, pods, nodes,
-   * Services) until the plan costs `maxCost` (a write costs 1, planning a unit 4: an unchanged
+   * Services) until the plan costs `maxCost` (a write costs 1, planning a unit 3: an unchanged
    * unit still costs its diff), then applies it; the rest stay dirty for the next drain. The cut
    * depends on the work only, never on the clock, so the order of writes (and the ids the vRouter
    * model hands out in that order) is the same on any machine. At least one unit is planned, so a
