@@ -448,8 +448,8 @@ export class KubeManager {
    * flush() for the running server: the same work in time-bounded slices that yield to the event
    * loop between them, so a cold reconcile of 10k Services never holds a request back for more
    * than about `sliceMs` (issue: long work never stalls the servers). A slice is a run of small
-   * drains (each about `batchCost` of writes and diffs) until the slice's time is up: a slice
-   * overruns by one drain at most.
+   * drains (each about `batchCost` of writes and diffs) while another fits in the slice's time: a
+   * slice is one drain when drains are longer than the slice.
    */
   async flushInSlices(
     yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
@@ -462,13 +462,17 @@ export class KubeManager {
         continue;
       }
       const sliceEnd = performance.now() + sliceMs;
+      // Another drain only when one as long as the last still fits in the slice.
+      let lastMs = 0;
       do {
+        const started = performance.now();
         const result = this.drain(batchCost);
+        lastMs = performance.now() - started;
         for (const obj of result.created) total.created.push(obj);
         for (const obj of result.updated) total.updated.push(obj);
         for (const obj of result.deleted) total.deleted.push(obj);
         for (const err of result.errors) total.errors.push(err);
-      } while (this.hasWork() && !this.isPaused && !this.draining && performance.now() < sliceEnd);
+      } while (this.hasWork() && !this.isPaused && !this.draining && performance.now() + lastMs <= sliceEnd);
       if (this.hasWork()) await yieldNow();
     }
     return total;
