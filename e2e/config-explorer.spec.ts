@@ -3,7 +3,7 @@
 // up). Everything is created through the config API first and deleted afterwards.
 
 import { expect, test } from '@playwright/test';
-import { E2E_CONFIG_API } from './env.ts';
+import { configApiHeaders, E2E_CONFIG_API } from './env.ts';
 import { ConfigObjects, uniqueName } from './own-objects.ts';
 import { ConfigExplorerPage } from './pages/config-explorer-page.ts';
 
@@ -12,6 +12,9 @@ interface RootLink {
 }
 
 test('types from GET /, an object by uuid and by fq_name, then follow a ref', async ({ page, request }) => {
+  // The run's config API has Keystone auth on, as contrail-api does: without a token it answers 401,
+  // and everything the page shows below came through the UI server's own token.
+  expect((await request.get(`${E2E_CONFIG_API}/loadbalancers`)).status()).toBe(401);
   const objects = new ConfigObjects(request);
   try {
     const projectName = uniqueName('e2e-explorer');
@@ -31,7 +34,9 @@ test('types from GET /, an object by uuid and by fq_name, then follow a ref', as
     });
 
     // Every collection GET / advertises, in its order.
-    const root = (await (await request.get(`${E2E_CONFIG_API}/`)).json()) as { links: RootLink[] };
+    const root = (await (
+      await request.get(`${E2E_CONFIG_API}/`, { headers: await configApiHeaders() })
+    ).json()) as { links: RootLink[] };
     const collections = root.links.filter((l) => l.link.rel === 'collection').map((l) => l.link.name);
     expect(collections).toContain('instance-ip');
     const explorer = new ConfigExplorerPage(page);

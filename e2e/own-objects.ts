@@ -1,11 +1,11 @@
 // What a spec makes for itself and removes afterwards, so no spec relies on another's side effects:
-// config objects through the config API (:8082, as any VNC client would) and Kubernetes objects
+// config objects through the config API (:8082, with a Keystone token, as any VNC client would) and Kubernetes objects
 // through the simulation's cluster API, each under a name no other run uses.
 
 import { randomUUID } from 'node:crypto';
 import { expect, type APIRequestContext } from '@playwright/test';
 import { clusterApi } from '../model/api/paths.ts';
-import { E2E_CONFIG_API } from './env.ts';
+import { configApiHeaders, E2E_CONFIG_API } from './env.ts';
 
 /** `prefix-1a2b3c4d`: a valid Kubernetes and Contrail name, unique to this run. */
 export function uniqueName(prefix: string): string {
@@ -25,7 +25,10 @@ export class ConfigObjects {
   constructor(private readonly request: APIRequestContext) {}
 
   async create(type: string, body: Record<string, unknown>): Promise<CreatedObject> {
-    const res = await this.request.post(`${E2E_CONFIG_API}/${type}s`, { data: { [type]: body } });
+    const res = await this.request.post(`${E2E_CONFIG_API}/${type}s`, {
+      data: { [type]: body },
+      headers: await configApiHeaders(),
+    });
     expect(res.ok(), `POST /${type}s: ${await res.text()}`).toBe(true);
     const inner = ((await res.json()) as Record<string, { uuid: string; fq_name: string[] }>)[type]!;
     const object = { type, uuid: inner.uuid, fq_name: inner.fq_name };
@@ -37,7 +40,9 @@ export class ConfigObjects {
   async deleteAll(): Promise<void> {
     const failures: string[] = [];
     for (const { type, uuid } of this.created.splice(0).reverse()) {
-      const res = await this.request.delete(`${E2E_CONFIG_API}/${type}/${uuid}`);
+      const res = await this.request.delete(`${E2E_CONFIG_API}/${type}/${uuid}`, {
+        headers: await configApiHeaders(),
+      });
       if (!res.ok() && res.status() !== 404)
         failures.push(`DELETE /${type}/${uuid}: ${res.status()} ${await res.text()}`);
     }

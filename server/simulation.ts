@@ -116,7 +116,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
         readOnly: false,
         description: `the embedded Kubernetes API at ${kubeApiUrl}`,
       });
-  const kubeManager = new KubeManager(store, client);
+  const kubeManager = new KubeManager(store, client, { metrics: opts.metrics });
   if (opts.kubeconfig) {
     // A real cluster that does not answer is a configuration error, said in one line.
     let timer: NodeJS.Timeout | undefined;

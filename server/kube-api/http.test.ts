@@ -90,6 +90,37 @@ describe('discovery and OpenAPI', () => {
     expect((await app.inject('/apis/batch')).statusCode).toBe(404);
   });
 
+  it('gives each group-version document the schemas its paths reach, and only those', async () => {
+    const { app } = await build();
+    const index = (await app.inject('/openapi/v3')).json() as {
+      paths: Record<string, { serverRelativeURL: string }>;
+    };
+    const schemasOf = async (gv: string) => {
+      const doc = (await app.inject(index.paths[gv]!.serverRelativeURL)).json();
+      const refs = new Set<string>();
+      JSON.stringify(doc, (key, value: unknown) => {
+        if (key === '$ref') refs.add(String(value).replace('#/components/schemas/', ''));
+        return value;
+      });
+      const names = Object.keys(doc.components.schemas);
+      // Every reference resolves inside the document, and every schema is referenced.
+      expect([...refs].filter((r) => !names.includes(r))).toEqual([]);
+      expect(names.filter((n) => !refs.has(n))).toEqual([]);
+      return names;
+    };
+    const core = await schemasOf('api/v1');
+    const apps = await schemasOf('apis/apps/v1');
+    const discovery = await schemasOf('apis/discovery.k8s.io/v1');
+    expect(core).toContain('io.k8s.api.core.v1.Service');
+    expect(core).not.toContain('io.k8s.api.apps.v1.Deployment');
+    expect(apps).toEqual(
+      expect.arrayContaining(['io.k8s.api.apps.v1.Deployment', 'io.k8s.api.core.v1.PodSpec']),
+    );
+    expect(apps).not.toContain('io.k8s.api.core.v1.Service');
+    expect(discovery).toContain('io.k8s.api.discovery.v1.EndpointSlice');
+    expect(discovery).not.toContain('io.k8s.api.core.v1.PodSpec');
+  });
+
   it('declares fieldValidation on each PATCH with the kind, as kubectl checks before validating', async () => {
     const { app } = await build();
     const index = (await app.inject('/openapi/v3')).json();
@@ -136,9 +167,16 @@ describe('reads', () => {
     const page1 = (await app.inject('/api/v1/pods?limit=2')).json();
     expect(page1.items).toHaveLength(2);
     expect(page1.metadata.remainingItemCount).toBe(1);
+    // A pod of the first page changes before the second page is read.
+    const changed = page1.items[0].metadata.name as string;
+    cluster.setPodReadiness(page1.items[0].metadata.namespace, changed, false);
     const page2 = (await app.inject(`/api/v1/pods?limit=2&continue=${page1.metadata.continue}`)).json();
     expect(page2.items).toHaveLength(1);
     expect(page2.metadata.continue).toBeUndefined();
+    // The list's version is its first page's: a watch from it replays the change.
+    expect(page2.metadata.resourceVersion).toBe(page1.metadata.resourceVersion);
+    const replayed = cluster.eventsSince(Number(page2.metadata.resourceVersion)) ?? [];
+    expect(replayed.map((e) => [e.type, e.object.metadata.name])).toContainEqual(['MODIFIED', changed]);
     const names = [...page1.items, ...page2.items].map(
       (p: { metadata: { name: string } }) => p.metadata.name,
     );

@@ -416,10 +416,14 @@ export async function buildKubeApi(opts: KubeApiOptions): Promise<FastifyInstanc
     const labels = parseLabelSelector(q.labelSelector);
     const fields = parseFieldSelector(q.fieldSelector, target.resource.kind);
     const namespace = namespaceOf(target);
-    const rv = cluster.resourceVersion;
+    // A continue page belongs to the list its first page began, at that page's resourceVersion, as
+    // the API server serves it (etcd3 store: the continue token carries it): a watch from the
+    // list's version then replays whatever changed while it was paged.
+    const token = q.continue ? decodeContinue(q.continue) : undefined;
+    const rv = token?.rv ?? cluster.resourceVersion;
     const keys = sortedKeys(target);
     const limit = q.limit && q.limit > 0 ? q.limit : Infinity;
-    let index = q.continue ? indexAfter(keys, decodeContinue(q.continue).start) : 0;
+    let index = token ? indexAfter(keys, token.start) : 0;
     const items: KubeObject[] = [];
     let more = false;
     for (; index < keys.length; index++) {

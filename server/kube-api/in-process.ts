@@ -1,6 +1,7 @@
 // A KubeClient served straight from the embedded cluster, without sockets: the same list pages,
 // resourceVersions, watch replay from a version (410 when too old) and change order as the HTTP
-// API, delivered synchronously. For unit tests and benchmarks of kube-manager; the running
+// API; watch events delivered synchronously, each list page in its own turn of the event loop as
+// over a socket. For unit tests and benchmarks of kube-manager; the running
 // simulation connects kube-manager over loopback HTTP instead.
 
 import type { ApiResource } from '@model/kubernetes/resources.ts';
@@ -11,29 +12,45 @@ import type { Cluster } from '../cluster/cluster.ts';
 const keyOf = (o: KubeObject) =>
   o.metadata.namespace === undefined ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`;
 
+/** First index whose key sorts after `token` (keys are sorted). */
+function indexAfter(keys: readonly string[], token: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! <= token) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function inProcessClient(cluster: Cluster): KubeClient {
-  // One sorted snapshot per kind and resourceVersion, so paging a 10k list sorts it once.
-  let snapshot: { kind: string; version: number; items: KubeObject[] } | undefined;
-  const sorted = (resource: ApiResource) => {
-    if (!snapshot || snapshot.kind !== resource.kind || snapshot.version !== cluster.resourceVersion)
-      snapshot = {
-        kind: resource.kind,
-        version: cluster.resourceVersion,
-        items: cluster.list(resource.kind),
-      };
-    return snapshot.items;
+  // One sorted snapshot per kind, taken by a list's first page and read by its continue pages
+  // (the informers of several kinds page through their lists at the same time). The pages of one
+  // list are one snapshot at one resourceVersion, as the API server serves them, so a watch from
+  // that version misses nothing that changed while the list was paged.
+  const snapshots = new Map<string, { version: number; items: KubeObject[]; keys: string[] }>();
+  const snapshot = (resource: ApiResource, first: boolean) => {
+    let taken = snapshots.get(resource.kind);
+    if (!taken || (first && taken.version !== cluster.resourceVersion)) {
+      const items = cluster.list(resource.kind);
+      taken = { version: cluster.resourceVersion, items, keys: items.map(keyOf) };
+      snapshots.set(resource.kind, taken);
+    }
+    return taken;
   };
   return {
     description: 'the embedded cluster (in process)',
     async list(resource: ApiResource, page) {
-      const all = sorted(resource);
-      const start = page.continueToken ? all.findIndex((o) => keyOf(o) > page.continueToken!) : 0;
-      const from = start < 0 ? all.length : start;
+      // Each page is its own turn of the event loop, as each is its own request over HTTP.
+      await new Promise((resolve) => setImmediate(resolve));
+      const { items: all, keys, version } = snapshot(resource, !page.continueToken);
+      const from = page.continueToken ? indexAfter(keys, page.continueToken) : 0;
       const items = all.slice(from, from + page.limit);
       const more = from + page.limit < all.length;
       return {
         items,
-        resourceVersion: String(cluster.resourceVersion),
+        resourceVersion: String(version),
         continueToken: more ? keyOf(items[items.length - 1]!) : undefined,
       };
     },

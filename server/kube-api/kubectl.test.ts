@@ -242,6 +242,9 @@ describe('kubectl against the embedded Kubernetes API', () => {
     expect(explain.stdout).toMatch(/FIELD:\s+ports <\[\]ServicePort>/);
     expect(explain.stdout).toMatch(/port\t<integer> -required-/);
     expect(explain.stdout).toMatch(/targetPort\t<\w+>\n    Number or name of the port to access on the pods/);
+    const containers = await kubectl(['explain', 'deployment.spec.template.spec.containers.ports']);
+    expect(containers.stdout).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n/);
+    expect(containers.stdout).toMatch(/containerPort\t<integer> -required-/);
     // The OpenAPI v2 document, in the protobuf form older kubectl versions read.
     const v2 = await kubectl(['explain', 'deployment.spec.replicas', '--output=plaintext-openapiv2']);
     expect(v2.stdout).toMatch(/^KIND:\s+Deployment\nVERSION:\s+apps\/v1\n\nFIELD:\s+replicas <integer>/);

@@ -192,6 +192,33 @@ export function openApiV2(): Json {
   return { swagger: '2.0', info, paths, definitions: renderDefinitions('v2') };
 }
 
+const SCHEMA_REF = '#/components/schemas/';
+
+/**
+ * The schemas a group-version's paths reach, through `$ref`s at any depth: as kube-openapi builds
+ * each group-version's v3 document from its own routes (builder3.BuildOpenAPISpecFromRoutes), a
+ * document names only the definitions its operations use. kubectl decodes the whole document
+ * once per object it applies (openapi3 root.GVSpec, kubernetes/kubernetes#127095).
+ */
+function reachableSchemas(paths: Json, schemas: Json): Json {
+  const seen = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (node && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMA_REF)) {
+          const name = value.slice(SCHEMA_REF.length);
+          if (!seen.has(name)) {
+            seen.add(name);
+            visit(schemas[name]);
+          }
+        } else visit(value);
+      }
+  };
+  visit(paths);
+  return Object.fromEntries(Object.entries(schemas).filter(([name]) => seen.has(name)));
+}
+
 /** `api/v1`, `apis/apps/v1`, … → their v3 documents. */
 function v3Documents(): Map<string, Json> {
   const docs = new Map<string, Json>();
@@ -204,7 +231,12 @@ function v3Documents(): Map<string, Json> {
   for (const [key, resources] of groups) {
     const paths: Record<string, Json> = {};
     for (const r of resources) Object.assign(paths, resourcePaths(r, 'v3'));
-    docs.set(key, { openapi: '3.0.0', info, paths, components: { schemas } });
+    docs.set(key, {
+      openapi: '3.0.0',
+      info,
+      paths,
+      components: { schemas: reachableSchemas(paths, schemas) },
+    });
   }
   return docs;
 }

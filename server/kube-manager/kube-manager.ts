@@ -33,6 +33,7 @@ import {
   type KubeManagerConfig,
 } from './names.ts';
 import { LB_DEVICE_OWNER } from '@model/contrail/names.ts';
+import { noMetrics, type HistogramMetric, type Metrics } from '@server/metrics.ts';
 
 export interface KubeManagerOptions {
   config?: Partial<KubeManagerConfig>;
@@ -42,6 +43,14 @@ export interface KubeManagerOptions {
   resyncIntervalMs?: number;
   /** Backoff, idle timeout and timers of the informers. */
   informer?: InformerOptions;
+  /** Where the queue depth and reconcile latency are reported (nowhere by default). */
+  metrics?: Metrics;
+  /**
+   * How long reconcile work may hold the event loop: slices of about `sliceMs` (5) of drains, each
+   * taking units until its plan costs `batchCost` (120: one per write, three per unit planned).
+   * What is written never depends on them.
+   */
+  slices?: { sliceMs?: number; batchCost?: number };
 }
 
 export interface KubeManagerStats {
@@ -55,6 +64,9 @@ export interface KubeManagerStats {
   lastWatchError?: string;
 }
 
+/** What planning one unit costs in a drain's budget, in writes (a diff even when nothing changed). */
+const UNIT_COST = 3;
+
 const splitKey = (key: string): [string, string] => {
   const at = key.indexOf('/');
   return [key.slice(0, at), key.slice(at + 1)];
@@ -65,6 +77,8 @@ export class KubeManager {
   private readonly ctx: DesiredContext;
   private readonly schedule: (drain: () => void) => void;
   private readonly resyncIntervalMs: number;
+  private readonly sliceMs: number;
+  private readonly batchCost: number;
   private readonly publicIps: IpPool;
   private readonly uuids: StableUuidCache;
   private readonly view: ClusterView;
@@ -76,10 +90,25 @@ export class KubeManager {
   private draining = false;
 
   private dirtyStartup = false;
+  /** When the queue last went from empty to not empty (`performance.now()`), while it is not empty. */
+  private pendingSince: number | undefined;
+  private readonly latency: HistogramMetric;
   private readonly dirtyServices = new Set<string>();
   private readonly dirtyPods = new Set<string>();
   private readonly dirtyNodes = new Set<string>();
   private readonly dirtyNamespaces = new Set<string>();
+  /**
+   * Units whose writes must share one plan with others, set aside until everything else is
+   * reconciled: namespaces whose plan deletes (the project goes after everything in it); pods
+   * whose plan deletes (a gone pod's VMI is still referred to by Service floating-ips and the
+   * virtual-router until those are rewritten; a pod recreated under the same name must delete the
+   * old one before creating), and the nodes and Services that refer to them. The applier orders
+   * one plan's writes (updates drop refs before deletes, late creates after).
+   */
+  private readonly deferredNamespaces = new Set<string>();
+  private readonly deferredPods = new Set<string>();
+  private readonly deferredNodes = new Set<string>();
+  private readonly deferredServices = new Set<string>();
 
   /** Service key (`ns/name`) → uuids of loadbalancers this cluster owns for it. */
   private readonly lbsByService = new Map<string, Set<string>>();
@@ -108,6 +137,8 @@ export class KubeManager {
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
     this.schedule = opts.schedule ?? ((drain) => setImmediate(drain));
     this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
+    this.sliceMs = opts.slices?.sliceMs ?? 5;
+    this.batchCost = opts.slices?.batchCost ?? 120;
     this.publicIps = new IpPool(this.config.publicSubnet, 'up', 2);
     this.uuids = new StableUuidCache(this.config);
     this.ctx = {
@@ -115,6 +146,27 @@ export class KubeManager {
       resolve: (type, fqName, fallbackKey) => this.store.uuidOf(type, fqName) ?? this.uuids.get(fallbackKey),
       uuid: (key) => this.uuids.get(key),
     };
+    const metrics = opts.metrics ?? noMetrics;
+    // client-go's workqueue reports depth and queue latency the same way (workqueue_depth,
+    // workqueue_queue_duration_seconds); kube-manager's own queue is the dirty sets.
+    metrics.gauge(
+      {
+        name: 'kube_manager_queue_depth',
+        help: 'Kubernetes objects changed and not yet reconciled into Contrail objects, by kind.',
+        labelNames: ['kind'],
+      },
+      () => [
+        { labels: { kind: 'Namespace' }, value: this.dirtyNamespaces.size },
+        { labels: { kind: 'Pod' }, value: this.dirtyPods.size },
+        { labels: { kind: 'Node' }, value: this.dirtyNodes.size },
+        { labels: { kind: 'Service' }, value: this.dirtyServices.size },
+      ],
+    );
+    this.latency = metrics.histogram({
+      name: 'kube_manager_reconcile_latency_seconds',
+      help: 'From a change reaching kube-manager (or a resync) until every change queued with it is written to the config store.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    });
   }
 
   /**
@@ -200,6 +252,7 @@ export class KubeManager {
   }
 
   private markAll(): void {
+    this.pendingSince ??= performance.now();
     this.rebuildIndexes();
     this.dirtyStartup = true;
     for (const ns of this.view.values('Namespace')) this.dirtyNamespaces.add(ns.metadata.name);
@@ -254,6 +307,7 @@ export class KubeManager {
       default:
         return;
     }
+    this.pendingSince ??= performance.now();
     this.requestDrain();
   }
 
@@ -284,48 +338,93 @@ export class KubeManager {
   private hasWork(): boolean {
     return (
       this.dirtyStartup ||
-      this.dirtyServices.size + this.dirtyPods.size + this.dirtyNodes.size + this.dirtyNamespaces.size > 0
+      this.dirtyServices.size + this.dirtyPods.size + this.dirtyNodes.size + this.dirtyNamespaces.size > 0 ||
+      this.deferredPods.size + this.deferredNamespaces.size > 0
     );
   }
 
   // ---- the drain ------------------------------------------------------------------------------
 
   /**
-   * Diffs and applies up to `maxUnits` dirty units, in dependency order (startup objects,
-   * namespaces, pods, nodes, Services); the rest stay dirty for the next drain.
+   * Diffs and applies dirty units in dependency order (startup objects, namespaces, pods, nodes,
+   * Services) until the plan costs `maxCost` (a write costs 1, planning a unit 3: an unchanged
+   * unit still costs its diff), then applies it; the rest stay dirty for the next drain. The cut
+   * depends on the work only, never on the clock, so the order of writes (and the ids the vRouter
+   * model hands out in that order) is the same on any machine. At least one unit is planned, so a
+   * drain always makes progress.
    */
-  private drain(maxUnits = Infinity): ApplyResult {
+  private drain(maxCost = Infinity): ApplyResult {
     if (this.draining || this.isPaused) return { created: [], updated: [], deleted: [], errors: [] };
     this.draining = true;
     try {
       const plan = emptyPlan();
       const lbServices: string[] = [];
-      let budget = maxUnits;
-      const take = <T>(set: Set<T>): T[] => {
-        const out: T[] = [];
+      let planned = 0;
+      const inBudget = () =>
+        planned === 0 ||
+        plan.creates.length + plan.updates.length + plan.deletes.length + UNIT_COST * planned < maxCost;
+      /** Takes the set's items one at a time while the budget lasts, removing each as it goes. */
+      function* take<T>(set: Set<T>): Generator<T> {
         for (const item of set) {
-          if (budget <= 0) break;
-          out.push(item);
-          budget--;
+          if (!inBudget()) return;
+          set.delete(item);
+          planned++;
+          yield item;
         }
-        for (const item of out) set.delete(item);
-        return out;
-      };
+      }
       if (this.dirtyStartup) {
         this.dirtyStartup = false;
+        planned++;
         mergeInto(plan, this.planEnsure(desiredStartupObjects(this.ctx)));
       }
-      for (const ns of take(this.dirtyNamespaces)) mergeInto(plan, this.planNamespace(ns));
-      const pods = new Set(take(this.dirtyPods));
-      for (const uid of pods) mergeInto(plan, this.planPod(uid, pods));
+      for (const ns of take(this.dirtyNamespaces)) {
+        if (this.deferredNamespaces.has(ns)) continue;
+        const nsPlan = this.planNamespace(ns);
+        if (nsPlan.deletes.length > 0) this.deferredNamespaces.add(ns);
+        else mergeInto(plan, nsPlan);
+      }
+      // A pod recreated under the same name plans the old one (gone, so deferred itself) with it.
+      for (const uid of take(this.dirtyPods)) {
+        if (this.deferredPods.has(uid)) continue;
+        const podPlan = this.planPod(uid, new Set([uid]));
+        if (podPlan.deletes.length > 0) this.deferredPods.add(uid);
+        else mergeInto(plan, podPlan);
+      }
       // A node's VM refs need its pods' VMs: nodes wait until no pod is left dirty.
       if (this.dirtyPods.size === 0)
-        for (const node of take(this.dirtyNodes)) mergeInto(plan, this.planNode(node));
+        for (const node of take(this.dirtyNodes)) {
+          if (this.deferredNodes.has(node)) continue;
+          if (this.view.podsOnNode(node).some((pod) => this.deferredPods.has(pod.metadata.uid)))
+            this.deferredNodes.add(node);
+          else mergeInto(plan, this.planNode(node));
+        }
       if (this.dirtyPods.size === 0)
         for (const key of take(this.dirtyServices)) {
+          if (this.deferredServices.has(key)) continue;
+          if (this.refersToDeferredPod(key)) this.deferredServices.add(key);
+          else {
+            mergeInto(plan, this.planService(key));
+            lbServices.push(key);
+          }
+        }
+      // Everything else is written (or in this plan): the set-aside units go in together.
+      if (
+        this.deferredPods.size + this.deferredNamespaces.size > 0 &&
+        this.dirtyPods.size + this.dirtyNodes.size + this.dirtyServices.size + this.dirtyNamespaces.size === 0
+      ) {
+        for (const ns of this.deferredNamespaces) mergeInto(plan, this.planNamespace(ns));
+        const pods = new Set(this.deferredPods);
+        for (const uid of this.deferredPods) mergeInto(plan, this.planPod(uid, pods));
+        for (const node of this.deferredNodes) mergeInto(plan, this.planNode(node));
+        for (const key of this.deferredServices) {
           mergeInto(plan, this.planService(key));
           lbServices.push(key);
         }
+        this.deferredNamespaces.clear();
+        this.deferredPods.clear();
+        this.deferredNodes.clear();
+        this.deferredServices.clear();
+      }
 
       const result = applyPlan(this.store, plan);
       this.afterApply(result, lbServices);
@@ -334,6 +433,10 @@ export class KubeManager {
       this.stats.updated += result.updated.length;
       this.stats.deleted += result.deleted.length;
       this.stats.lastErrors = result.errors;
+      if (this.pendingSince !== undefined && !this.hasWork()) {
+        this.latency.observe((performance.now() - this.pendingSince) / 1000);
+        this.pendingSince = undefined;
+      }
       return result;
     } finally {
       this.draining = false;
@@ -342,30 +445,34 @@ export class KubeManager {
   }
 
   /**
-   * flush() for the running server: the same work in slices of about `sliceMs`, yielding to the
-   * event loop between them, so a cold reconcile of 10k Services never holds a request back for
-   * long (issue: long work never stalls the servers).
+   * flush() for the running server: the same work in time-bounded slices that yield to the event
+   * loop between them, so a cold reconcile of 10k Services never holds a request back for more
+   * than about `sliceMs` (issue: long work never stalls the servers). A slice is a run of small
+   * drains (each about `batchCost` of writes and diffs) while another fits in the slice's time: a
+   * slice is one drain when drains are longer than the slice.
    */
   async flushInSlices(
-    sliceMs = 5,
     yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
   ): Promise<ApplyResult> {
+    const { sliceMs, batchCost } = this;
     const total: ApplyResult = { created: [], updated: [], deleted: [], errors: [] };
-    let units = 50;
     while (this.hasWork() && !this.isPaused) {
       if (this.draining) {
         await yieldNow();
         continue;
       }
-      const started = performance.now();
-      const result = this.drain(units);
-      const elapsed = performance.now() - started;
-      // Aim the next slice at the budget from what this one cost per unit.
-      units = Math.max(1, Math.min(5000, Math.round((units * sliceMs) / Math.max(elapsed, 0.1))));
-      for (const obj of result.created) total.created.push(obj);
-      for (const obj of result.updated) total.updated.push(obj);
-      for (const obj of result.deleted) total.deleted.push(obj);
-      for (const err of result.errors) total.errors.push(err);
+      const sliceEnd = performance.now() + sliceMs;
+      // Another drain only when one as long as the last still fits in the slice.
+      let lastMs = 0;
+      do {
+        const started = performance.now();
+        const result = this.drain(batchCost);
+        lastMs = performance.now() - started;
+        for (const obj of result.created) total.created.push(obj);
+        for (const obj of result.updated) total.updated.push(obj);
+        for (const obj of result.deleted) total.deleted.push(obj);
+        for (const err of result.errors) total.errors.push(err);
+      } while (this.hasWork() && !this.isPaused && !this.draining && performance.now() + lastMs <= sliceEnd);
       if (this.hasWork()) await yieldNow();
     }
     return total;
@@ -553,6 +660,17 @@ export class KubeManager {
 
   private externalFipUuid(serviceUid: string, requested: string | null): string {
     return this.uuids.get(uuidKey.externalFloatingIp(serviceUid, requested));
+  }
+
+  /** Whether the Service's Endpoints name a pod set aside for the last plan. */
+  private refersToDeferredPod(key: string): boolean {
+    if (this.deferredPods.size === 0) return false;
+    const [ns, name] = splitKey(key);
+    for (const subset of this.view.get('Endpoints', ns, name)?.subsets ?? [])
+      for (const list of [subset.addresses, subset.notReadyAddresses])
+        for (const address of list ?? [])
+          if (address.targetRef?.uid && this.deferredPods.has(address.targetRef.uid)) return true;
+    return false;
   }
 
   private planService(key: string): Plan {
