@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, unit tests (vitest) and end-to-end tests (Playwright in Debian's
+// `npm test`: type-check, lint, dead code (knip), unit tests (vitest) and end-to-end tests (Playwright in Debian's
 // Chromium), then one closing line `N passed, N failed` that counts every test and every check.
 
 import { spawnSync } from 'node:child_process';
@@ -45,6 +45,7 @@ function count(title, ok, reportFile, read) {
 
 check('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
 check('lint (oxlint)', 'npm', ['run', '-s', 'lint']);
+check('dead code (knip)', bin('knip'), []);
 
 const vitestReport = join(reports, 'vitest.json');
 const unitOk = run('unit and component tests (vitest)', bin('vitest'), [

@@ -47,7 +47,6 @@ export const clusterListQuerySchema = strictObject(
   },
   'a query string',
 );
-export type ClusterListQuery = z.infer<typeof clusterListQuerySchema>;
 
 /** PUT /api/cluster/kube-manager: pause (a stuck controller, to produce drift) or resume. */
 export const kubeManagerRequestSchema = strictObject({

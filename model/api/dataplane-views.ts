@@ -369,11 +369,3 @@ export interface Capabilities {
   /** PUT /api/cluster/kube-manager: pause the embedded kube-manager. */
   pauseKubeManager: boolean;
 }
-
-export const CONSISTENCY_LAYERS: readonly ConsistencyLayer[] = [
-  'endpoints',
-  'members',
-  'floating-ip',
-  'route',
-  'nexthop',
-];

@@ -128,10 +128,6 @@ export interface RouteUcSandeshData {
   path_list: PathSandeshData[];
 }
 
-export interface Inet4UcRouteResp {
-  route_list: RouteUcSandeshData[];
-}
-
 // ---- GET /vrouters/<node>/interfaces (ItfResp) ------------------------------------------
 
 export interface PortMapData {

@@ -271,5 +271,3 @@ export interface ClusterEvent {
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
   readonly object: KubeObject;
 }
-
-export type ClusterListener = (event: ClusterEvent) => void;

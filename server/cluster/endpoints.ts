@@ -11,14 +11,6 @@ import type {
 } from '@model/kubernetes/types.ts';
 import { isPodReady } from '@model/kubernetes/pods.ts';
 
-export function matchesSelector(
-  labels: Readonly<Record<string, string>> | undefined,
-  selector: Readonly<Record<string, string>>,
-): boolean {
-  for (const key in selector) if (labels?.[key] !== selector[key]) return false;
-  return true;
-}
-
 /** A named targetPort resolves per pod through its containers' named ports (same protocol). */
 export function resolveTargetPort(pod: Pod, port: ServicePort): number | undefined {
   const target = port.targetPort;

@@ -3,7 +3,7 @@
 // (pkg/apis/core/validation/validation.go, pkg/apis/apps/validation/validation.go), with its
 // field paths and messages. Produces typed inputs; storing them is the cluster's job.
 
-import { Composer, Parser, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { isIpv4 } from '@model/net/ipv4.ts';
 import { NAMESPACED, type Kind } from '@model/kubernetes/types.ts';
@@ -521,51 +521,6 @@ export function parseManifest(text: string): ManifestDocument[] {
   }
   if (raws.length === 0) throw new ManifestError('manifest contains no documents');
   return raws.map((raw, i) => validateDocument(raw, i));
-}
-
-/**
- * parseManifest for big bodies: the YAML stream is composed one document at a time (yaml's
- * Parser + Composer) and each is checked in turn, yielding to the event loop every `sliceMs`,
- * so a 10k-document manifest never holds other requests back for long.
- */
-export async function parseManifestInSlices(
-  text: string,
-  yieldNow: () => Promise<void>,
-  sliceMs = 5,
-): Promise<ManifestDocument[]> {
-  let sliceStart = performance.now();
-  const pause = async () => {
-    if (performance.now() - sliceStart < sliceMs) return;
-    await yieldNow();
-    sliceStart = performance.now();
-  };
-  const raws: unknown[] = [];
-  const composer = new Composer({ uniqueKeys: true });
-  let i = 0;
-  for (const doc of composer.compose(new Parser().parse(text), true)) {
-    if (doc.errors.length > 0)
-      throw new ManifestError(`document ${i}: YAML syntax: ${doc.errors[0]!.message}`);
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-    } catch (err) {
-      throw new ManifestError(`document ${i}: YAML: ${(err as Error).message}`);
-    }
-    i++;
-    if (value !== null && value !== undefined) {
-      if (Array.isArray(value)) raws.push(...(value as unknown[]));
-      else if (isList(value)) raws.push(...value.items);
-      else raws.push(value);
-    }
-    await pause();
-  }
-  if (raws.length === 0) throw new ManifestError('manifest contains no documents');
-  const out: ManifestDocument[] = [];
-  for (const [index, raw] of raws.entries()) {
-    out.push(validateDocument(raw, index));
-    await pause();
-  }
-  return out;
 }
 
 function isList(value: unknown): value is { items: unknown[] } {

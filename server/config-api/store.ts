@@ -22,7 +22,7 @@ import {
   type RuleContext,
 } from './write-rules.ts';
 
-export type { ChangeEvent, ChangeListener, ObjectBody, StoredObject, StoredRef } from './stored-object.ts';
+export type { ChangeEvent, ChangeListener, ObjectBody, StoredObject } from './stored-object.ts';
 export type { ListQuery, ListResult, PageRequest } from './list-selection.ts';
 
 interface BackRefBucket {

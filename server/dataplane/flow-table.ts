@@ -32,20 +32,12 @@ export const TCP_RST = 0x40;
 export const TCP_HALF_CLOSE = 0x80;
 export const TCP_DEAD = 0x100;
 
-/** vRouter drop reasons we produce (`flow -l` text in DROP_REASON_TEXT). */
+/** vRouter drop reasons we produce. */
 export const DROP_NONE = 0;
 export const DROP_NO_DST_ROUTE = 1;
 export const DROP_PORT_MAP = 2;
 export const DROP_FLOW_LIMIT = 3;
 export const DROP_NO_SRC_ROUTE = 4;
-
-export const DROP_REASON_TEXT: Readonly<Record<number, string>> = {
-  [DROP_NONE]: 'Unknown',
-  [DROP_NO_DST_ROUTE]: 'NoDstRt',
-  [DROP_PORT_MAP]: 'NoFipPortMap',
-  [DROP_FLOW_LIMIT]: 'FlowLim',
-  [DROP_NO_SRC_ROUTE]: 'NoSrcRt',
-};
 
 export interface FlowTableOptions {
   /** Main table entries (a multiple of 4); the kernel default is 512K. */

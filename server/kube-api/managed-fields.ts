@@ -210,10 +210,6 @@ function mergeApplied(live: Json, applied: Json, schema: Schema | undefined): Js
   return applied;
 }
 
-export interface Ownership {
-  readonly entries: ManagedFieldsEntry[];
-}
-
 const entryId = (e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>) =>
   `${e.manager}\u0000${e.operation}\u0000${e.subresource ?? ''}`;
 

@@ -52,11 +52,6 @@ export async function makeHarness(
   };
 }
 
-export const NAMESPACE_YAML = `apiVersion: v1
-kind: Namespace
-metadata: {name: ns-user-1}
-`;
-
 /** Timers that fire only when a test says so (`fireAll`), so backoff and idle timeouts never wait. */
 export class ManualTimers implements Timers {
   private next = 1;

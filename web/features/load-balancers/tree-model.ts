@@ -20,13 +20,6 @@ export const CONFIG_TYPE: Readonly<Record<NodeKind, string>> = {
   member: 'loadbalancer-member',
 };
 
-export const PAGE_PATH: Readonly<Record<NodeKind, string>> = {
-  loadbalancer: 'loadbalancers',
-  listener: 'listeners',
-  pool: 'pools',
-  member: 'members',
-};
-
 /** The kind of the level below each kind; members are leaves. */
 export const CHILD_KIND: Readonly<Record<NodeKind, NodeKind | null>> = {
   loadbalancer: 'listener',
