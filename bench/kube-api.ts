@@ -29,6 +29,8 @@ const PODS = 10_000;
 const PAGE = 500;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+/** Milliseconds as seconds for the readable lines: `1.23 s`. */
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -105,7 +107,6 @@ async function applyToConverged(serverSide: boolean) {
     beforeFirstWriteMs: round((firstWrite ?? applied) - start),
     serverCpuMs: round((cpu.user + cpu.system) / 1000),
   };
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   process.stdout.write(
     `kubectl apply${serverSide ? ' --server-side' : ''} of ${figures.objects} objects: kubectl done in ${s(figures.kubectlMs)}, ` +
       `all ${SERVICES} loadbalancers in the config store after ${s(figures.convergedMs)} ` +

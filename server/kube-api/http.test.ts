@@ -109,14 +109,14 @@ describe('discovery and OpenAPI', () => {
       return names;
     };
     const core = await schemasOf('api/v1');
-    const apps = await schemasOf('apis/apps/v1');
+    const appsV1 = await schemasOf('apis/apps/v1');
     const discovery = await schemasOf('apis/discovery.k8s.io/v1');
     expect(core).toContain('io.k8s.api.core.v1.Service');
     expect(core).not.toContain('io.k8s.api.apps.v1.Deployment');
-    expect(apps).toEqual(
+    expect(appsV1).toEqual(
       expect.arrayContaining(['io.k8s.api.apps.v1.Deployment', 'io.k8s.api.core.v1.PodSpec']),
     );
-    expect(apps).not.toContain('io.k8s.api.core.v1.Service');
+    expect(appsV1).not.toContain('io.k8s.api.core.v1.Service');
     expect(discovery).toContain('io.k8s.api.discovery.v1.EndpointSlice');
     expect(discovery).not.toContain('io.k8s.api.core.v1.PodSpec');
   });
