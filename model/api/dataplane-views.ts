@@ -86,10 +86,13 @@ export interface Annotated<T> {
 /** One page of a table read from a compute: never the whole table, whatever its size. */
 export interface Page<T> {
   items: Annotated<T>[];
-  /** Rows in the table. */
-  total: number;
-  /** Rows that pass the filters. */
-  matched: number;
+  /**
+   * Rows in the table; null when the page was read without walking the whole table (the flow
+   * table, unfiltered in index order: the agent's first pages only).
+   */
+  total: number | null;
+  /** Rows that pass the filters; null when `total` is. */
+  matched: number | null;
   /** Give it back as `cursor` for the next page; null on the last one. */
   cursor: string | null;
   /** When the table was read from the agent (ISO 8601). */

@@ -202,23 +202,60 @@ export class AgentIntrospect {
    */
   async kflows(onPage?: (flows: KFlowInfo[]) => void | Promise<void>): Promise<KFlowInfo[]> {
     const all: KFlowInfo[] = [];
-    let responses = await this.call(KFlowReq, { flow_idx: -1, show_evicted: 0 });
+    await this.scanFlows(undefined, async (flows) => {
+      for (const f of flows) all.push(f);
+      await onPage?.(flows);
+      return true;
+    });
+    return all;
+  }
+
+  /**
+   * The first active flows of the kernel table from index `from` (0: the start), in the agent's
+   * order (flow index, as `flow -l` lists them): pages are read until more than `count` flows came
+   * or the scan reached the end, so only the pages needed are asked for. `more`: flows follow the
+   * `count` returned.
+   *
+   * A handle is where the agent's scan starts: `NextKFlowReq` builds `FlowKState(flow_handle)` and
+   * scans from that index (kstate/kstate_handler.cc, flow_kstate.cc), so the index after a flow
+   * continues right after it.
+   */
+  async kflowsFrom(from: number, count: number): Promise<{ flows: KFlowInfo[]; more: boolean }> {
+    const flows: KFlowInfo[] = [];
+    const ended = await this.scanFlows(from === 0 ? undefined : String(from), (page) => {
+      for (const f of page) flows.push(f);
+      return flows.length <= count;
+    });
+    return { flows: flows.slice(0, count), more: flows.length > count || !ended };
+  }
+
+  /**
+   * The scan behind both: `KFlowReq` (or `NextKFlowReq` from `handle`), then `NextKFlowReq` with
+   * each `flow_handle` while `onPage` says go on and the handle is not "0" (or "0 evicted_set",
+   * FlowKState's end of table). True when the scan reached the end of the table.
+   */
+  private async scanFlows(
+    handle: string | undefined,
+    onPage: (flows: KFlowInfo[]) => boolean | Promise<boolean>,
+  ): Promise<boolean> {
+    let responses =
+      handle === undefined
+        ? await this.call(KFlowReq, { flow_idx: -1, show_evicted: 0 })
+        : await this.call(NextKFlowReq, { flow_handle: handle });
     const seen = new Set<string>();
     for (;;) {
       const refused = agentError(responses, `${this.node} KFlowReq`);
       if (refused) throw refused;
       const page = responses.find((r) => r.name === 'KFlowResp');
       if (!page) throw new IntrospectError('body', `${this.node} KFlowReq: no KFlowResp`);
-      const flows = page.record.flow_list as KFlowInfo[];
-      for (const f of flows) all.push(f);
-      await onPage?.(flows);
-      const handle = String(page.record.flow_handle ?? '').trim();
-      // FlowKState: "0" (or "0 evicted_set") once the scan reached the end of the table.
-      if (handle === '' || handle.split(' ')[0] === '0') return all;
-      if (seen.has(handle) || seen.size >= MAX_PAGES)
-        throw new IntrospectError('body', `${this.node} NextKFlowReq: the flow handles loop (${handle})`);
-      seen.add(handle);
-      responses = await this.call(NextKFlowReq, { flow_handle: handle });
+      const goOn = await onPage(page.record.flow_list as KFlowInfo[]);
+      const next = String(page.record.flow_handle ?? '').trim();
+      if (next === '' || next.split(' ')[0] === '0') return true;
+      if (!goOn) return false;
+      if (seen.has(next) || seen.size >= MAX_PAGES)
+        throw new IntrospectError('body', `${this.node} NextKFlowReq: the flow handles loop (${next})`);
+      seen.add(next);
+      responses = await this.call(NextKFlowReq, { flow_handle: next });
     }
   }
 

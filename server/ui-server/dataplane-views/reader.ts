@@ -29,6 +29,7 @@ import { NotFound } from '../../errors.ts';
 import { UpstreamError } from '../errors.ts';
 import type { Compute, ComputeDirectory } from './computes.ts';
 import { yieldToLoop, Slicer } from './pages.ts';
+import { needsReverse } from './records.ts';
 import type { Snapshot, SnapshotCache } from './snapshots.ts';
 
 /** A compute's introspect failure as the UI server answers it: 504 late, 502 otherwise. */
@@ -139,6 +140,37 @@ export class DataplaneReader {
       return a.kflows(async (page) => {
         if (slicer.due(page.length)) await yieldToLoop();
       });
+    });
+  }
+
+  /** The whole flow table's snapshot when one is fresh; never starts the read. */
+  flowsIfRead(c: Compute): Promise<Snapshot<KFlowInfo[]> | undefined> {
+    return this.cache.peek(`${c.url}|flows`);
+  }
+
+  /**
+   * The first `count` active flows from index `from` in the agent's order and whether more follow:
+   * only the introspect pages they are on (KFlowReq / NextKFlowReq from `from`), plus the reverse
+   * of each DNAT flow whose reverse is not among them (KFlowReq `flow_idx`), never the whole
+   * table. Not kept: each start is its own read, and it is a few pages.
+   */
+  async flowsFrom(
+    c: Compute,
+    from: number,
+    count: number,
+  ): Promise<{ flows: KFlowInfo[]; more: boolean; reverses: Map<number, KFlowInfo>; asOf: number }> {
+    const asOf = Date.now();
+    return this.read(c, async (a) => {
+      const { flows, more } = await a.kflowsFrom(from, count);
+      const listed = new Set(flows.map((f) => f.index));
+      const missing = [
+        ...new Set(flows.filter((f) => needsReverse(f) && !listed.has(f.rflow)).map((f) => f.rflow)),
+      ];
+      const reverses = new Map<number, KFlowInfo>();
+      // The client queues them (a few per compute at a time).
+      for (const r of await Promise.all(missing.map((i) => a.kflow(i)))) if (r) reverses.set(r.index, r);
+      for (const f of flows) reverses.set(f.index, f);
+      return { flows, more, reverses, asOf };
     });
   }
 

@@ -196,12 +196,17 @@ export function vrfJson(d: VrfSandeshData, routeCount: number): VrfJson {
 export function flowRows(flows: readonly KFlowInfo[]): FlowRow[] {
   const byIndex = new Map<number, KFlowInfo>();
   for (const f of flows) byIndex.set(f.index, f);
-  return flows.map((f) => {
-    if (f.action !== 'NAT') return f;
-    const reverse = f.rflow >= 0 ? byIndex.get(f.rflow) : undefined;
-    const dpat = reverse !== undefined && reverse.sport !== f.dport && / DNAT /.test(f.flags);
-    return { ...f, fe_flags: flowFlags(f) | (dpat ? VR_FLOW_FLAG_DPAT : 0) };
-  });
+  return flows.map((f) => flowRow(f, f.rflow >= 0 ? byIndex.get(f.rflow) : undefined));
+}
+
+/** Whether the row needs its reverse flow to be complete (a DNAT flow's DPAT flag). */
+export const needsReverse = (f: KFlowInfo) => f.action === 'NAT' && f.rflow >= 0 && / DNAT /.test(f.flags);
+
+/** One flow's `flow -l` row, given its reverse flow (see flowRows). */
+export function flowRow(f: KFlowInfo, reverse: KFlowInfo | undefined): FlowRow {
+  if (f.action !== 'NAT') return f;
+  const dpat = reverse !== undefined && reverse.sport !== f.dport && needsReverse(f);
+  return { ...f, fe_flags: flowFlags(f) | (dpat ? VR_FLOW_FLAG_DPAT : 0) };
 }
 
 export function flowJson(row: FlowRow): KFlowJson {

@@ -46,6 +46,13 @@ export class SnapshotCache {
     return fresh.promise as Promise<Snapshot<T>>;
   }
 
+  /** The snapshot under `key` when one is read and younger than the TTL; never starts a read. */
+  async peek<T>(key: string): Promise<Snapshot<T> | undefined> {
+    const entry = this.entries.get(key);
+    if (!entry || entry.readAt === null || this.now() - entry.readAt >= this.ttlMs) return undefined;
+    return entry.promise as Promise<Snapshot<T>>;
+  }
+
   /** Drops every snapshot (reads in flight finish for their callers but are not kept). */
   invalidate(): void {
     this.entries.clear();

@@ -31,10 +31,11 @@ import { flowActionText } from '@server/vrouter-cli/flow.ts';
 import { InvalidRequest, NotFound } from '../../errors.ts';
 import type { Compute } from './computes.ts';
 import { namesOfAddress, type ConfigNames, type NameIndex } from './names.ts';
-import { pageOf, type SortKey } from './pages.ts';
+import { decodeCursor, encodeCursor, pageOf, type SortKey } from './pages.ts';
 import { interfaceIndex } from './vip-route.ts';
 import type { DataplaneReader } from './reader.ts';
-import { flowJson, flowRows, itfJson, nhContext, nhJson, routeJson, vrfJson } from './records.ts';
+import type { Snapshot } from './snapshots.ts';
+import { flowJson, flowRow, flowRows, itfJson, nhContext, nhJson, routeJson, vrfJson } from './records.ts';
 
 const ipNumber = (text: string) => tryParseIpv4(text) ?? 0;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -200,8 +201,56 @@ export class DataplaneTables {
 
   // ---- flows --------------------------------------------------------------------------------------
 
+  /**
+   * A page of the flow table. The unfiltered table in the agent's own order (index ascending, what
+   * the Flows tab asks first) is read from the agent's first pages on (agentOrderPage); any other
+   * filter or sort needs every flow, so it reads the whole table into the shared snapshot (page by
+   * page, the event loop free between them: other requests go on meanwhile) and pages that.
+   */
   async flowPage(c: Compute, q: FlowPageQuery): Promise<FlowPage> {
-    const [flows, names] = await Promise.all([this.reader.flows(c), this.names.index()]);
+    const agentOrder =
+      (q.sort ?? 'index') === 'index' &&
+      (q.order ?? 'asc') === 'asc' &&
+      q.vip === undefined &&
+      q.ip === undefined &&
+      q.port === undefined &&
+      q.pod === undefined &&
+      q.service === undefined &&
+      wordsOf(q.q).length === 0;
+    if (!agentOrder) return this.snapshotFlowPage(c, q, undefined);
+    const after = q.cursor === undefined ? undefined : flowIndexOf(q.cursor);
+    // A whole table read moments ago answers with its counts; its cursors are the same `[index]`.
+    const read = await this.reader.flowsIfRead(c);
+    return read ? this.snapshotFlowPage(c, q, read) : this.agentOrderPage(c, after, q.limit);
+  }
+
+  /**
+   * The next `limit` flows in index order after the cursor's flow, from the introspect pages they
+   * are on (`NextKFlowReq` from the index after it): work and requests proportional to the page,
+   * not the table. The table is not walked, so `total` and `matched` are not known (null).
+   */
+  private async agentOrderPage(c: Compute, after: number | undefined, limit?: number): Promise<FlowPage> {
+    const [read, names] = await Promise.all([
+      this.reader.flowsFrom(c, after === undefined ? 0 : after + 1, limit ?? DEFAULT_PAGE_LIMIT),
+      this.names.index(),
+    ]);
+    const rows = read.flows.map((f) => flowRow(f, read.reverses.get(f.rflow)));
+    const last = rows.at(-1);
+    return {
+      items: rows.map((f) => ({ record: flowJson(f), names: flowNames(f, names.value) })),
+      total: null,
+      matched: null,
+      cursor: read.more && last ? encodeCursor(flowKey(last)) : null,
+      asOf: iso(read.asOf),
+    };
+  }
+
+  private async snapshotFlowPage(
+    c: Compute,
+    q: FlowPageQuery,
+    read: Snapshot<KFlowInfo[]> | undefined,
+  ): Promise<FlowPage> {
+    const [flows, names] = await Promise.all([read ?? this.reader.flows(c), this.names.index()]);
     const rows = rowsOf(flows.value);
     const index = names.value;
     const ends = new Set<string>();
@@ -226,7 +275,7 @@ export class DataplaneTables {
           ? (f) => [f.pkts, f.index]
           : sort === 'bytes'
             ? (f) => [f.bytes, f.index]
-            : (f) => [f.index],
+            : flowKey,
       order: q.order ?? 'asc',
       limit: q.limit ?? DEFAULT_PAGE_LIMIT,
       cursor: q.cursor,
@@ -316,6 +365,20 @@ export class DataplaneTables {
     const rows = rowsOf((await this.reader.flows(c)).value);
     return { flow_list: rows.map(flowJson), flow_handle: '0', next_cursor: null };
   }
+}
+
+/** The index order's key: its cursors are `[index]` whichever path answered the page. */
+const flowKey = (f: FlowRow): SortKey => [f.index];
+
+/** The flow index an index-order cursor ends at, or a 400. */
+function flowIndexOf(cursor: string): number {
+  const key = decodeCursor(cursor);
+  const index = key[0];
+  if (key.length !== 1 || typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
+    throw new InvalidRequest(
+      `query.cursor: must be a cursor from a previous page of this sort (got "${cursor.slice(0, 40)}")`,
+    );
+  return index;
 }
 
 const flowRowCache = new WeakMap<readonly KFlowInfo[], FlowRow[]>();

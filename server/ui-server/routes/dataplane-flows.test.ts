@@ -1,0 +1,159 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowPage } from '@model/api/dataplane-views.ts';
+import { kflowRow } from '@server/dataplane/kstate.ts';
+import { buildUiServer } from '../app.ts';
+import { embeddedKubernetes } from '../kubernetes-client.ts';
+import { startEmbedded, type Embedded } from '../testing/embedded.ts';
+
+// The flow table in the agent's own order (what the Flows tab asks first) is paged from the
+// agent's first KFlowReq / NextKFlowReq pages, never by walking the whole table: the requests
+// the UI server sends to a compute's introspect are counted by a relay in front of it.
+
+/** VR_FLOW_FLAG_EVICTED (tf-vrouter include/vr_flow.h). */
+const VR_FLOW_FLAG_EVICTED = 0x0800;
+const NODE = 'k8s-node1';
+
+let e: Embedded;
+let relay: Server;
+let ui: Awaited<ReturnType<typeof buildUiServer>>;
+/** The request line of every introspect request the UI server sent to NODE. */
+const sent: string[] = [];
+
+/** Forwards every request to `target`, noting its path and query. */
+async function countingRelay(target: string): Promise<Server> {
+  const to = new URL(target);
+  const server = createServer((req, res) => {
+    sent.push(req.url ?? '');
+    const upstream = httpRequest(
+      { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+/** The flows KFlowReq lists (evicted entries left out, show_evicted=0), in index order. */
+function listedFlows(): number[] {
+  const router = e.sim.dataplane.router(NODE)!;
+  const out: number[] = [];
+  for (let i = router.flows.nextActive(0); i >= 0; i = router.flows.nextActive(i + 1))
+    if (!((kflowRow(router, i).fe_flags ?? 0) & VR_FLOW_FLAG_EVICTED)) out.push(i);
+  return out;
+}
+
+const get = async (url: string): Promise<FlowPage> => {
+  const res = await ui.inject(url);
+  expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+  return res.json() as FlowPage;
+};
+
+/** Requests that scan the flow table (not the one-flow `flow_idx` lookups of reverse flows). */
+const scans = () => sent.filter((u) => /^\/Snh_(NextKFlowReq|KFlowReq\?flow_idx=-1)/.test(u));
+
+beforeAll(async () => {
+  e = await startEmbedded();
+  const lb = [...e.sim.store.all('loadbalancer')].find(
+    (o) => o.displayName === 'ns-user-1__service-web-clusterip',
+  )!;
+  const vip = (lb.props.loadbalancer_properties as { vip_address: string }).vip_address;
+  const traffic = await e.ui.inject({
+    method: 'POST',
+    url: '/api/dataplane/traffic',
+    payload: { from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, flows: 1500 },
+  });
+  expect(traffic.statusCode, traffic.body).toBe(200);
+  const endpoints = e.sim.ports.introspect!();
+  relay = await countingRelay(endpoints.find((p) => p.name === NODE)!.url);
+  // A UI server of its own (its own snapshots) reading NODE through the relay.
+  ui = await buildUiServer({
+    configApiUrl: e.configApiUrl,
+    plugins: e.sim.plugins,
+    info: e.sim.info,
+    kubernetes: embeddedKubernetes(e.sim.kubeApiUrl),
+    kubeManager: e.sim.kubeManager,
+    dataplane: {
+      ...e.sim.ports,
+      introspect: () =>
+        endpoints.map((p) =>
+          p.name === NODE ? { ...p, url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}` } : p,
+        ),
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await ui?.close();
+  relay?.closeAllConnections();
+  relay?.close();
+  await e?.close();
+});
+
+describe('the flow table in the agent order', () => {
+  it('answers the first page from the first introspect pages, and its cursors reach every flow once', async () => {
+    const listed = listedFlows();
+    // 1500 flows to the VIP and their reverses: 30 introspect pages of 100 to walk it all.
+    expect(listed.length).toBeGreaterThanOrEqual(3000);
+    const base = `/api/dataplane/vrouters/${NODE}/flows`;
+
+    sent.length = 0;
+    const first = await get(`${base}?sort=index&order=asc&limit=200`);
+    expect(first.items.map((i) => i.record.index)).toEqual(listed.slice(0, 200));
+    // Two pages of 100, and a third to know more follow; nothing counted the table.
+    expect(scans()).toHaveLength(3);
+    expect(first.total).toBeNull();
+    expect(first.matched).toBeNull();
+    expect(first.cursor).not.toBeNull();
+    // Only the reverse flows the page's DNAT flows name beside them (one KFlowReq flow_idx each).
+    expect(sent.length - scans().length).toBeLessThanOrEqual(200);
+
+    sent.length = 0;
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await get(`${base}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((i) => i.record.index));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor !== null && pages < 100);
+    expect(seen).toEqual(listed);
+    // Each page read its own pages only: about one walk of the table in all, not one per page.
+    expect(scans().length).toBeLessThanOrEqual(Math.ceil(listed.length / 100) + 2 * pages);
+  }, 60_000);
+
+  it('renders the rows the whole-table path renders (DPAT restored from the reverse flow)', async () => {
+    const base = `/api/dataplane/vrouters/${NODE}/flows`;
+    const fast = await get(`${base}?limit=300`);
+    expect(fast.total).toBeNull();
+    // Port 8888 to target port 80: the forward flows' DPAT comes from their reverse flows.
+    expect(fast.items.some((i) => /Pd/.test(i.record.action))).toBe(true);
+    const counted = await get(`${base}?sort=packets&limit=1`);
+    expect(counted.total).toBe(listedFlows().length);
+    // The table was just read whole: the agent-order page is answered from it, with its counts.
+    sent.length = 0;
+    const fromSnapshot = await get(`${base}?limit=300`);
+    expect(sent).toEqual([]);
+    expect(fromSnapshot.total).toBe(listedFlows().length);
+    expect(fromSnapshot.items).toEqual(fast.items);
+    const next = await get(`${base}?limit=50&cursor=${fromSnapshot.cursor}`);
+    expect(next.items.map((i) => i.record.index)).toEqual(listedFlows().slice(300, 350));
+  });
+
+  it('refuses a cursor that is not an index-order one', async () => {
+    const bad = await ui.inject(
+      `/api/dataplane/vrouters/${NODE}/flows?cursor=${Buffer.from('["a"]').toString('base64url')}`,
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(/^query\.cursor: must be a cursor from a previous page/);
+  });
+});
