@@ -262,7 +262,9 @@ export const topologyQuerySchema = strictObject(
     lb: z.string().max(64).optional(),
   },
   'a query string',
-).refine((q) => q.vip !== undefined || q.lb !== undefined, { error: 'give vip or lb' });
+).refine((q) => q.vip !== undefined || q.lb !== undefined, {
+  error: 'must name a VIP (vip=<address>) or a load balancer (lb=<uuid>)',
+});
 
 // ---- trace: predicted from introspect, simulated in the embedded cluster, observed in flows --------
 
