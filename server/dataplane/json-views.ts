@@ -4,8 +4,12 @@
 // benches check the UI server's introspect reads against. Pure; no HTTP.
 
 import { hashFieldNames } from '@model/dataplane/ecmp-load-balance.ts';
+import {
+  compositeComponent,
+  itfJson as itfRow,
+  vrfJson as vrfRow,
+} from '@model/dataplane/introspect-json.ts';
 import type {
-  CompositeComponentData,
   ItfSandeshData as ItfJson,
   KFlowInfo as KFlowJson,
   NhSandeshData as NhJson,
@@ -19,28 +23,7 @@ import type { NextHop } from './nexthops.ts';
 import type { Route, Vif, Vrf, VRouter } from './vrouter.ts';
 
 export function vrfJson(router: VRouter, vrf: Vrf): VrfJson {
-  const d = vrfSandeshData(router, vrf);
-  return {
-    name: d.name,
-    ucindex: d.ucindex,
-    mcindex: d.mcindex,
-    l2index: d.l2index,
-    uc6index: d.uc6index,
-    evpnindex: d.evpnindex,
-    brindex: d.brindex,
-    mplsindex: d.mplsindex,
-    source: d.source,
-    vn: d.vn,
-    table_label: d.table_label,
-    vxlan_id: d.vxlan_id,
-    RD: d.RD,
-    mac_aging_time: d.mac_aging_time,
-    layer2_control_word: String(d.layer2_control_word),
-    forwarding_vrf: d.forwarding_vrf,
-    hbf_rintf: d.hbf_rintf,
-    hbf_lintf: d.hbf_lintf,
-    route_count: vrf.routes.size,
-  };
+  return vrfRow(vrfSandeshData(router, vrf), vrf.routes.size);
 }
 
 export function nhJson(router: VRouter, nh: NextHop): NhJson {
@@ -60,14 +43,7 @@ export function nhJson(router: VRouter, nh: NextHop): NhJson {
     mac: d.mac?.[0] ?? '',
     label: nh.type === 'interface' && nh.vmiUuid ? (router.vifByVmi.get(nh.vmiUuid)?.label ?? -1) : -1,
     tunnel_type: d.tunnel_type ?? '',
-    mc_list: (d.mc_list ?? []).map((c): CompositeComponentData => ({
-      type: c.type as CompositeComponentData['type'],
-      sip: c.sip ?? '',
-      dip: c.dip ?? '',
-      label: c.label ?? -1,
-      itf: c.itf ?? '',
-      vlan_tag: c.vlan_tag ?? 0,
-    })),
+    mc_list: (d.mc_list ?? []).map(compositeComponent),
     // Ours: the agent leaves `local_ecmp` unset; we say which composite is the local one.
     local_ecmp: nh.type === 'composite' && nh.ecmpType === 'LOCAL_ECMP' ? 'true' : 'false',
   };
@@ -118,35 +94,7 @@ export function routeJson(router: VRouter, route: Route): RouteJson {
 const formatPrefix = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
 export function itfJson(router: VRouter, vif: Vif): ItfJson {
-  const d = itfSandeshData(router, vif);
-  return {
-    index: d.index,
-    name: d.name,
-    uuid: d.uuid,
-    vrf_name: d.vrf_name,
-    active: d.active,
-    label: d.label,
-    vn_name: d.vn_name,
-    vm_uuid: d.vm_uuid,
-    vm_name: d.vm_name,
-    ip_addr: d.ip_addr,
-    mac_addr: d.mac_addr,
-    ether_addr: d.mac_addr,
-    type: d.type,
-    fip_list: d.fip_list.map((f) => ({
-      ip_addr: f.ip_addr,
-      vrf_name: f.vrf_name,
-      installed: f.installed,
-      fixed_ip: f.fixed_ip,
-      direction: f.direction,
-      port_map_enabled: String(f.port_map_enabled),
-      port_map: f.port_map.map((m) => ({
-        protocol: m.protocol === 6 ? 'TCP' : m.protocol === 17 ? 'UDP' : String(m.protocol),
-        port: m.port,
-        nat_port: m.nat_port,
-      })),
-    })),
-  };
+  return itfRow(itfSandeshData(router, vif));
 }
 
 export function flowJson(router: VRouter, index: number): KFlowJson {

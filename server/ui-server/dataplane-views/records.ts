@@ -6,21 +6,17 @@
 import { hashFieldNames, maskOfPathHashingFields } from '@model/dataplane/ecmp-load-balance.ts';
 import type {
   ItfSandeshData,
-  McastData,
   MplsSandeshData,
   NhSandeshData,
   RouteUcSandeshData,
-  VrfSandeshData,
 } from '@model/dataplane/sandesh/agent.ts';
 import type { KFlowInfo } from '@model/dataplane/sandesh/kstate.ts';
 import type {
-  CompositeComponentData,
-  ItfSandeshData as ItfJson,
   KFlowInfo as KFlowJson,
   NhSandeshData as NhJson,
   RouteUcSandeshData as RouteJson,
-  VrfSandeshData as VrfJson,
 } from '@model/dataplane/types.ts';
+import { compositeComponent } from '@model/dataplane/introspect-json.ts';
 import { VR_FLOW_FLAG_DPAT, type FlowRow } from '@model/dataplane/vrouter-cli-input.ts';
 import { flowActionText, flowFlags, flowTcpFlags, tcpFlagsText } from '@server/vrouter-cli/flow.ts';
 import { interfaceIndex, type InterfaceIndex } from './vip-route.ts';
@@ -60,17 +56,6 @@ const EMPTY_CONTEXT: NhContext = {
 
 const isComposite = (d: NhSandeshData) => d.type.startsWith('ECMP Composite');
 
-function component(c: McastData): CompositeComponentData {
-  return {
-    type: c.type as CompositeComponentData['type'],
-    sip: c.sip ?? '',
-    dip: c.dip ?? '',
-    label: c.label ?? -1,
-    itf: c.itf ?? '',
-    vlan_tag: c.vlan_tag ?? 0,
-  };
-}
-
 export function nhJson(d: NhSandeshData, ctx: NhContext = EMPTY_CONTEXT): NhJson {
   const itf = d.type === 'interface' ? ctx.interfaces.ofNexthop(d) : undefined;
   const composite = isComposite(d) ? ctx.composites.get(d.nh_index) : undefined;
@@ -87,7 +72,7 @@ export function nhJson(d: NhSandeshData, ctx: NhContext = EMPTY_CONTEXT): NhJson
     mac: d.mac?.[0] ?? '',
     label: d.type === 'interface' ? (itf?.label ?? -1) : -1,
     tunnel_type: d.tunnel_type ?? '',
-    mc_list: (d.mc_list ?? []).map(component),
+    mc_list: (d.mc_list ?? []).map(compositeComponent),
     // The agent leaves `local_ecmp` unset: a composite an MPLS label leads to is the local one.
     local_ecmp: isComposite(d) && ctx.labelled.has(d.nh_index) ? 'true' : 'false',
   };
@@ -127,63 +112,6 @@ export function routeJson(d: RouteUcSandeshData, ctx: NhContext = EMPTY_CONTEXT)
       ecmp_hashing_fields: p.ecmp_hashing_fields ?? '',
       inactive: String(p.inactive),
     })),
-  };
-}
-
-const PROTOCOL_NAME: Readonly<Record<number, string>> = { 6: 'TCP', 17: 'UDP', 1: 'ICMP' };
-
-export function itfJson(d: ItfSandeshData): ItfJson {
-  return {
-    index: d.index,
-    name: d.name,
-    uuid: d.uuid,
-    vrf_name: d.vrf_name,
-    active: d.active,
-    label: d.label,
-    vn_name: d.vn_name,
-    vm_uuid: d.vm_uuid,
-    vm_name: d.vm_name,
-    ip_addr: d.ip_addr,
-    mac_addr: d.mac_addr,
-    ether_addr: d.mac_addr,
-    type: d.type,
-    fip_list: d.fip_list.map((f) => ({
-      ip_addr: f.ip_addr,
-      vrf_name: f.vrf_name,
-      installed: f.installed,
-      fixed_ip: f.fixed_ip,
-      direction: f.direction,
-      port_map_enabled: String(f.port_map_enabled),
-      port_map: f.port_map.map((m) => ({
-        protocol: PROTOCOL_NAME[m.protocol] ?? String(m.protocol),
-        port: m.port,
-        nat_port: m.nat_port,
-      })),
-    })),
-  };
-}
-
-export function vrfJson(d: VrfSandeshData, routeCount: number): VrfJson {
-  return {
-    name: d.name,
-    ucindex: d.ucindex,
-    mcindex: d.mcindex,
-    l2index: d.l2index,
-    uc6index: d.uc6index,
-    evpnindex: d.evpnindex,
-    brindex: d.brindex,
-    mplsindex: d.mplsindex,
-    source: d.source,
-    vn: d.vn,
-    table_label: d.table_label,
-    vxlan_id: d.vxlan_id,
-    RD: d.RD,
-    mac_aging_time: d.mac_aging_time,
-    layer2_control_word: String(d.layer2_control_word),
-    forwarding_vrf: d.forwarding_vrf,
-    hbf_rintf: d.hbf_rintf,
-    hbf_lintf: d.hbf_lintf,
-    route_count: routeCount,
   };
 }
 

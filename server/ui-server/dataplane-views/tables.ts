@@ -35,7 +35,8 @@ import { decodeCursor, encodeCursor, pageOf, type SortKey } from './pages.ts';
 import { interfaceIndex } from './vip-route.ts';
 import type { DataplaneReader } from './reader.ts';
 import type { Snapshot } from './snapshots.ts';
-import { flowJson, flowRow, flowRows, itfJson, nhContext, nhJson, routeJson, vrfJson } from './records.ts';
+import { itfJson, vrfJson } from '@model/dataplane/introspect-json.ts';
+import { flowJson, flowRow, flowRows, nhContext, nhJson, routeJson } from './records.ts';
 
 const ipNumber = (text: string) => tryParseIpv4(text) ?? 0;
 const iso = (ms: number) => new Date(ms).toISOString();
