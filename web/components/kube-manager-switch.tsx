@@ -4,7 +4,7 @@
 // cannot pause it (a real cluster), says why instead.
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { clusterQueries, setKubeManagerPaused } from '@web/api/cluster.ts';
 import { consistencyQueries } from '@web/api/consistency.ts';
 import { dataplaneQueries } from '@web/api/dataplane.ts';
@@ -20,8 +20,12 @@ export function KubeManagerSwitch() {
   const state = useQuery({ ...clusterQueries.kubeManager(), enabled: canPause });
   const offline = useOfflineReason();
   const descriptionId = useId();
+  // What the user just asked, shown from the click on: the mutation's pending state reaches the
+  // component only on the query client's next tick.
+  const [asked, setAsked] = useState<boolean | null>(null);
   const change = useMutation({
     mutationFn: setKubeManagerPaused,
+    onSettled: () => setAsked(null),
     onSuccess: (answer) => {
       queryClient.setQueryData(clusterQueries.kubeManager().queryKey, answer);
       // On resume kube-manager has caught up: members, routes and the check have all moved.
@@ -33,7 +37,7 @@ export function KubeManagerSwitch() {
   if (!canPause) return <p className="count">{MISSING_CAPABILITY.pauseKubeManager}</p>;
   // Optimistic: the switch shows what was asked while the server applies it (and moves back, with
   // the error, if it refuses).
-  const paused = change.isPending ? change.variables : (state.data?.paused ?? false);
+  const paused = asked ?? (change.isPending ? change.variables : (state.data?.paused ?? false));
   return (
     <div className="km-switch">
       <label className="checkbox">
@@ -43,7 +47,10 @@ export function KubeManagerSwitch() {
           checked={paused}
           disabled={state.data === undefined || change.isPending || offline !== null}
           aria-describedby={descriptionId}
-          onChange={(e) => change.mutate(e.target.checked)}
+          onChange={(e) => {
+            setAsked(e.target.checked);
+            change.mutate(e.target.checked);
+          }}
         />
         <span>Pause kube-manager</span>
       </label>

@@ -252,6 +252,9 @@ function PodReadiness({
   const queryClient = useQueryClient();
   const refresh = useRefreshAfterChange();
   const [failure, setFailure] = useState<string | null>(null);
+  // What the user just asked, shown from the click on: the cached list is updated too, but its
+  // observers hear of it only on the query client's next tick.
+  const [asked, setAsked] = useState<ReadonlyMap<string, boolean>>(new Map());
   const podsKey = clusterQueries.pods(scope).queryKey;
   const setReady = (key: string, ready: boolean) =>
     queryClient.setQueryData<KubePod[]>(podsKey, (list) =>
@@ -273,8 +276,19 @@ function PodReadiness({
         `Could not mark ${podKey(pod)} ${ready ? 'ready' : 'not ready'}: ${title}${detail ? ` — ${detail}` : ''}. It is back as it was.`,
       );
     },
-    onSettled: refresh,
+    onSettled: (_answer, _error, { pod }) => {
+      setAsked((m) => {
+        const next = new Map(m);
+        next.delete(podKey(pod));
+        return next;
+      });
+      refresh();
+    },
   });
+  const ask = (pod: KubePod, ready: boolean) => {
+    setAsked((m) => new Map(m).set(podKey(pod), ready));
+    readiness.mutate({ pod, ready });
+  };
 
   if (pods.length === 0) return <p className="count">No pod matches the Service&apos;s selector.</p>;
   if (!canChange)
@@ -308,10 +322,10 @@ function PodReadiness({
               <label className="checkbox">
                 <input
                   type="checkbox"
-                  checked={isPodReady(p)}
+                  checked={asked.get(key) ?? isPodReady(p)}
                   disabled={!p.status.podIP || offlineReasonId !== null}
                   aria-describedby={offlineReasonId ?? undefined}
-                  onChange={(e) => readiness.mutate({ pod: p, ready: e.target.checked })}
+                  onChange={(e) => ask(p, e.target.checked)}
                   aria-label={`Ready: ${key}`}
                 />
                 <span>{p.metadata.name}</span>
