@@ -3,7 +3,8 @@
 // RouteUcSandeshData / PathSandeshData (oper/inet_unicast_route.cc, agent_path.cc
 // SetSandeshData), NhSandeshData (oper/nexthop.cc SetNHSandeshData, FillComponentNextHop),
 // ItfSandeshData (oper/interface.cc), MplsSandeshData (oper/mpls.cc), SandeshFlowData
-// (pkt/pkt_sandesh_flow.cc SET_SANDESH_FLOW_DATA) and AgentXmppData (controller_sandesh.cc).
+// (pkt/pkt_sandesh_flow.cc SET_SANDESH_FLOW_DATA), the routes the agent's flow management files a
+// flow under (pkt/flow_mgmt/flow_mgmt_tree.cc) and AgentXmppData (controller_sandesh.cc).
 // Pure reads of the model.
 
 import { pathHashingFieldsText } from '@model/dataplane/ecmp-load-balance.ts';
@@ -470,6 +471,35 @@ export function sandeshFlowData(router: VRouter, index: number): SandeshFlowData
   if (e.ecmpIndex >= 0) data.ecmp_index = e.ecmpIndex;
   if (drop) data.drop_reason = SHORT_REASON[e.dropReason] ?? 'Unknown';
   return data;
+}
+
+/** A route the agent's flow management files flows under (InetRouteFlowMgmtKey). */
+export interface FlowRouteKey {
+  readonly vrf: number;
+  /** The route's prefix (a subnet address, GetIp4SubnetAddress). */
+  readonly prefix: number;
+  readonly plen: number;
+}
+
+/**
+ * The routes a flow depends on, as InetRouteFlowMgmtTree::ExtractKeys files an L3 flow
+ * (pkt/flow_mgmt/flow_mgmt_tree.cc): its source address's route in its VRF (`flow_source_vrf`,
+ * `source_plen`), its destination's route in that VRF (`flow_dest_vrf`, `dest_plen`), and, when
+ * NAT hands the flow to another VRF, the destination's route there too (`flow_dest_plen_map`).
+ * Each is the longest-prefix match the flow was set up with; an address with no route adds no key.
+ */
+export function flowRouteKeys(router: VRouter, index: number): FlowRouteKey[] {
+  const e = router.flows.entry(index);
+  const keys: FlowRouteKey[] = [];
+  const add = (vrf: number, ip: number) => {
+    const route = router.lookup(vrf, ip);
+    if (route && !keys.some((k) => k.vrf === vrf && k.prefix === route.prefix && k.plen === route.plen))
+      keys.push({ vrf, prefix: route.prefix, plen: route.plen });
+  };
+  add(e.vrf, e.sip);
+  add(e.vrf, e.dip);
+  if (e.dvrf !== e.vrf) add(e.dvrf, e.dip);
+  return keys;
 }
 
 /** fe_src_info back to the address it stores (srcInfoOfAddress is its own inverse). */

@@ -176,6 +176,7 @@ export class FlowTable {
   private readonly buckets: number;
   private allocated = false;
   private activeCount = 0;
+  private peakCount = 0;
   private lastExpireMs = -Infinity;
   /** The next entry the current aging pass looks at (capacity: no pass running). */
   private expireCursor = Number.MAX_SAFE_INTEGER;
@@ -198,6 +199,11 @@ export class FlowTable {
   /** Entries in use (main + overflow). */
   get size(): number {
     return this.activeCount;
+  }
+
+  /** The most entries in use at once (the agent's `max_flow_count`, cmn/agent_stats.h). */
+  get peak(): number {
+    return this.peakCount;
   }
 
   /** Total slots, as `flow -l` reports `entries`. */
@@ -346,6 +352,7 @@ export class FlowTable {
     this.i32[c + C_SRC_NH] = 0;
     this.i32[c + C_SRC_INFO] = 0;
     this.activeCount++;
+    if (this.activeCount > this.peakCount) this.peakCount = this.activeCount;
     this.counters.created++;
     this.counters.added++;
     return index;

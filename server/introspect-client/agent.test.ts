@@ -24,6 +24,8 @@ import { kflowRow, knhRow } from '@server/dataplane/kstate.ts';
 import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
 import { generateTraffic, runTraffic } from '@server/dataplane/trace.ts';
 import { sequentialIds } from '@server/ids.ts';
+import { routeKey } from '@server/dataplane/vrouter.ts';
+import { parseIpv4 } from '@model/net/ipv4.ts';
 import { IntrospectListeners } from '@server/introspect/listeners.ts';
 import { SandeshXmlWriter, XSL_PROCESSING_INSTRUCTION } from '@server/introspect/sandesh-xml.ts';
 import { AgentIntrospect } from './agent.ts';
@@ -149,6 +151,25 @@ describe('AgentIntrospect on a simulated compute', () => {
         protocol: 6,
       }),
     ).toBeNull();
+  });
+
+  it('reads the first flow page, the flow tables, and the flows filed under the VIP route', async () => {
+    const router = dp.router('node1')!;
+    const first = await agent.kflowsFirstPage();
+    expect(first.more).toBe(true);
+    expect(first.flows.map((f) => f.index)).toEqual([...router.flows.activeIndexes()].slice(0, 100));
+    const tables = await agent.flowTables();
+    expect(tables).toMatchObject({ flow_count: 2100, total_added: router.flows.counters.created });
+    expect(tables.table_list.map((t) => [t.index, t.count])).toEqual([[0, 2100]]);
+    const vrf = router.vrfById.find((v) => v.routes.has(routeKey(parseIpv4('10.96.0.10'), 32)))!.id;
+    const routed = await agent.routeFlows(0, vrf, '10.96.0.10', 32);
+    const toVip = routed.filter((f) => f.dip === '10.96.0.10');
+    expect(toVip).toHaveLength(1050);
+    expect(toVip.every((f) => f.dst_port === 80 && f.ecmp_index !== undefined)).toBe(true);
+    // Records parse back to exactly what the agent wrote.
+    const lowest = routed.reduce((a, b) => (b.flow_handle < a.flow_handle ? b : a));
+    expect(lowest).toEqual(sandeshFlowData(router, lowest.flow_handle));
+    expect(await agent.routeFlows(0, vrf, '10.96.0.11', 32)).toEqual([]);
   });
 
   it('answers an agent error as one: a route table of a VRF the agent does not have', async () => {

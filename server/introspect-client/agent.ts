@@ -7,7 +7,9 @@
 // Sources (tf-controller src/vnsw/agent): oper/agent_sandesh.cc (pages of 100 ending in
 // `Pagination`, `next_page` a `PageReq` key, empty on the last page), kstate/kstate.cc and
 // flow_kstate.cc (kernel dumps with `more`, `flow_handle` "0" at the end), pkt/pkt_sandesh_flow.cc
-// (FetchFlowRecord → FlowRecordResp or FlowErrorResp).
+// (FetchFlowRecord → FlowRecordResp or FlowErrorResp; FlowsPerInetRouteFlowMgmtKeyReq → the flows
+// filed under one route, keyed `<table>-<vrf>-<prefix>-<plen>` as InetRouteFlowMgmtKeyToString
+// writes it; SandeshFlowTableInfoRequest → the flow tables).
 
 import {
   Inet4UcRouteReq,
@@ -40,7 +42,13 @@ import {
   type KRouteInfo,
   type KVrfStatsInfo,
 } from '@model/dataplane/sandesh/kstate.ts';
-import { FetchFlowRecord, type SandeshFlowData } from '@model/dataplane/sandesh/pkt.ts';
+import {
+  FetchFlowRecord,
+  FlowsPerInetRouteFlowMgmtKeyReq,
+  SandeshFlowTableInfoRequest,
+  type SandeshFlowData,
+  type SandeshFlowTableInfoResp,
+} from '@model/dataplane/sandesh/pkt.ts';
 import type { SandeshDef } from '@model/dataplane/sandesh/schema.ts';
 import { IntrospectError, type IntrospectClient } from './client.ts';
 import type { SandeshResponse } from './sandesh-reader.ts';
@@ -229,8 +237,18 @@ export class AgentIntrospect {
     return { flows: flows.slice(0, count), more: flows.length > count || !ended };
   }
 
+  /** The kernel flow table's first page (one KFlowReq answer) and whether more pages follow. */
+  async kflowsFirstPage(): Promise<{ flows: KFlowInfo[]; more: boolean }> {
+    let flows: KFlowInfo[] = [];
+    const ended = await this.scanFlows(undefined, (page) => {
+      flows = page;
+      return false;
+    });
+    return { flows, more: !ended };
+  }
+
   /**
-   * The scan behind both: `KFlowReq` (or `NextKFlowReq` from `handle`), then `NextKFlowReq` with
+   * The scan behind these: `KFlowReq` (or `NextKFlowReq` from `handle`), then `NextKFlowReq` with
    * each `flow_handle` while `onPage` says go on and the handle is not "0" (or "0 evicted_set",
    * FlowKState's end of table). True when the scan reached the end of the table.
    */
@@ -282,5 +300,37 @@ export class AgentIntrospect {
       'body',
       `${this.node} FetchFlowRecord: neither FlowRecordResp nor FlowErrorResp`,
     );
+  }
+
+  /** The agent's flow tables and their counts (SandeshFlowTableInfoRequest). */
+  async flowTables(): Promise<SandeshFlowTableInfoResp> {
+    const responses = await this.call(SandeshFlowTableInfoRequest);
+    const info = responses.find((r) => r.name === 'SandeshFlowTableInfoResp');
+    if (!info)
+      throw (
+        agentError(responses, `${this.node} SandeshFlowTableInfoRequest`) ??
+        new IntrospectError('body', `${this.node} SandeshFlowTableInfoRequest: no SandeshFlowTableInfoResp`)
+      );
+    return info.record as unknown as SandeshFlowTableInfoResp;
+  }
+
+  /**
+   * The flows one flow table's flow management files under a route (FlowsPerInetRouteFlowMgmtKeyReq):
+   * those whose source or destination lookup, in `vrf`, matched `prefix`/`plen`. One answer,
+   * not paged; an unknown route or table is an empty list.
+   */
+  async routeFlows(table: number, vrf: number, prefix: string, plen: number): Promise<SandeshFlowData[]> {
+    const responses = await this.call(FlowsPerInetRouteFlowMgmtKeyReq, {
+      key: `${table}-${vrf}-${prefix}-${plen}`,
+    });
+    const refused = agentError(responses, `${this.node} FlowsPerInetRouteFlowMgmtKeyReq`);
+    if (refused) throw refused;
+    const answer = responses.find((r) => r.name === 'FlowsPerInetRouteFlowMgmtKeyResp');
+    if (!answer)
+      throw new IntrospectError(
+        'body',
+        `${this.node} FlowsPerInetRouteFlowMgmtKeyReq: no FlowsPerInetRouteFlowMgmtKeyResp`,
+      );
+    return answer.record.flow_list as SandeshFlowData[];
   }
 }

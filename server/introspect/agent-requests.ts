@@ -17,8 +17,10 @@
 //   while the kernel says DUMP_INCOMPLETE), -ENOENT answers ErrResp, other errors InternalErrResp,
 //   KRouteReq checks the family; kstate/flow_kstate.cc FlowKState::Run (100 flows per KFlowResp,
 //   `flow_handle` = where the next page starts or "0", " evicted_set" appended with show_evicted);
-// - pkt/pkt_sandesh_flow.cc FetchFlowRecord::HandleRequest; controller/controller_sandesh.cc
-//   AgentXmppConnectionStatusReq::HandleRequest.
+// - pkt/pkt_sandesh_flow.cc FetchFlowRecord::HandleRequest, FlowsPerInetRouteFlowMgmtKeyReq::
+//   HandleRequest (StringToInetRouteFlowMgmtKey: `<table>-<vrf>-<ip>-<plen>`, an unknown table or
+//   a malformed key answers an empty list) and SandeshFlowTableInfoRequest::HandleRequest;
+//   controller/controller_sandesh.cc AgentXmppConnectionStatusReq::HandleRequest.
 
 import type { SandeshDef } from '@model/dataplane/sandesh/schema.ts';
 import {
@@ -60,10 +62,19 @@ import {
   KVrfStatsResp,
   NextKFlowReq,
 } from '@model/dataplane/sandesh/kstate.ts';
-import { FetchFlowRecord, FlowErrorResp, FlowRecordResp } from '@model/dataplane/sandesh/pkt.ts';
+import {
+  FetchFlowRecord,
+  FlowErrorResp,
+  FlowRecordResp,
+  FlowsPerInetRouteFlowMgmtKeyReq,
+  FlowsPerInetRouteFlowMgmtKeyResp,
+  SandeshFlowTableInfoRequest,
+  SandeshFlowTableInfoResp,
+} from '@model/dataplane/sandesh/pkt.ts';
 import { tryParseIpv4 } from '@model/net/ipv4.ts';
 import {
   agentXmppData,
+  flowRouteKeys,
   interfacesInDbOrder,
   itfSandeshData,
   mplsSandeshData,
@@ -689,6 +700,83 @@ function* fetchFlowRecord(router: VRouter, params: RequestValues): Generator<San
     : message(FlowErrorResp, defaults(FlowErrorResp));
 }
 
+/**
+ * The agent's flow tables, each with its FlowMgmtManager (pkt/pkt_init.cc PktModule::Init makes
+ * one per `FLOWS.thread_count`, default 1, cmn/agent.h kDefaultFlowThreadCount): the simulated
+ * vRouter keeps its flows in one table.
+ */
+const FLOW_TABLES = 1;
+
+/**
+ * `istringstream >> x` into an unsigned field of `max`: leading blanks, then digits; nothing
+ * readable is 0, a value past the type (a leading `-` wraps past it) is its largest value.
+ */
+function streamUnsigned(text: string, max: number): number {
+  const m = /^[\t\n\v\f\r ]*([+-]?)(\d+)/.exec(text);
+  if (!m) return 0;
+  const value = BigInt(m[2]!);
+  if (value === 0n) return 0;
+  return m[1] === '-' || value > BigInt(max) ? max : Number(value);
+}
+
+/** StringToInetRouteFlowMgmtKey (pkt_sandesh_flow.cc): the table, VRF and route a key names, or null. */
+export function parseFlowMgmtKey(
+  key: string,
+): { table: number; vrf: number; ip: number; plen: number } | null {
+  // Exactly three kDelimiter ('-', pkt_sandesh_flow.h) or no key; std::getline splits on them.
+  const parts = key.split('-');
+  if (parts.length !== 4) return null;
+  const table = streamUnsigned(parts[0]!, 0xffff);
+  if (table >= FLOW_TABLES) return null;
+  // IpAddress::from_string: an address that does not parse is no key (IPv6 is not modelled).
+  const ip = tryParseIpv4(parts[2]!);
+  if (ip === undefined) return null;
+  return { table, vrf: streamUnsigned(parts[1]!, 0xffffffff), ip, plen: streamUnsigned(parts[3]!, 0xffff) };
+}
+
+/**
+ * FlowsPerInetRouteFlowMgmtKeyReq: every flow the flow management files under the route (one
+ * response, not paged). The tree is searched for the exact key, so the prefix must be the route's
+ * subnet address.
+ */
+function* flowsPerRoute(router: VRouter, key: string): Generator<SandeshMessage> {
+  const wanted = parseFlowMgmtKey(key);
+  const flowList = [];
+  if (wanted)
+    for (const i of router.flows.activeIndexes())
+      if (
+        flowRouteKeys(router, i).some(
+          (k) => k.vrf === wanted.vrf && k.prefix === wanted.ip && k.plen === wanted.plen,
+        )
+      )
+        flowList.push(sandeshFlowData(router, i));
+  yield message(FlowsPerInetRouteFlowMgmtKeyResp, { flow_list: flowList });
+}
+
+/**
+ * SandeshFlowTableInfoRequest: flows now, created and deleted (AgentStats flow_created,
+ * flow_aged: every delete), the most at once (max_flow_count), and per flow table the same. The
+ * agent's FlowEntry allocator pool (`freelist_count`) is not modelled: 0.
+ */
+function flowTableInfo(router: VRouter): SandeshMessage {
+  const t = router.flows;
+  return message(SandeshFlowTableInfoResp, {
+    flow_count: t.size,
+    total_added: t.counters.created,
+    total_deleted: t.counters.deleted,
+    max_flows: t.peak,
+    table_list: [
+      {
+        index: 0,
+        count: t.size,
+        total_add: t.counters.created,
+        total_del: t.counters.deleted,
+        freelist_count: 0,
+      },
+    ],
+  });
+}
+
 // ---- the request table ------------------------------------------------------------------------------
 
 interface Handler {
@@ -751,6 +839,20 @@ export const REQUESTS: ReadonlyMap<string, Handler> = new Map([
     handler(FetchFlowRecord, (t, r, p) => {
       r.flows.expireAll(t.now());
       return fetchFlowRecord(r, p);
+    }),
+  ],
+  [
+    'FlowsPerInetRouteFlowMgmtKeyReq',
+    handler(FlowsPerInetRouteFlowMgmtKeyReq, (t, r, p) => {
+      r.flows.expireAll(t.now());
+      return flowsPerRoute(r, String(p.key));
+    }),
+  ],
+  [
+    'SandeshFlowTableInfoRequest',
+    handler(SandeshFlowTableInfoRequest, (t, r) => {
+      r.flows.expireAll(t.now());
+      return [flowTableInfo(r)];
     }),
   ],
   [

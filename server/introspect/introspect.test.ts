@@ -8,6 +8,7 @@ import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
 import { generateTraffic, runTraffic } from '@server/dataplane/trace.ts';
 import { flowJson, itfJson, nhJson, routeJson, vrfJson } from '@server/dataplane/json-views.ts';
 import { sequentialIds } from '@server/ids.ts';
+import { formatIpv4 } from '@model/net/ipv4.ts';
 import { startSimulation, type Simulation } from '@server/simulation.ts';
 import { IntrospectListeners } from './listeners.ts';
 
@@ -367,6 +368,62 @@ describe('agent introspect, read with a generic Sandesh XML parser', () => {
     ]);
     const one = await sandesh(node1, '/Snh_KFlowReq?flow_idx=999999999');
     expect(one.responses[0]!.name).toBe('ErrResp');
+  });
+
+  it('lists the flows filed under a route (FlowsPerInetRouteFlowMgmtKeyReq) and the flow tables', async () => {
+    const lb = [...sim.store.all('loadbalancer')].find(
+      (o) => o.displayName === 'ns-user-1__service-web-clusterip',
+    )!;
+    const vip = (lb.props.loadbalancer_properties as { vip_address: string }).vip_address;
+    const router = sim.dataplane.router('k8s-node1')!;
+    const podVrf = router.vrfById.find((v) => v.name.endsWith('k8s-default-pod-network'))!.id;
+    router.flows.expireAll(sim.dataplane.clock.now());
+    // Independently: every flow from or to the VIP, whose route in the pod VRF is the VIP's /32.
+    const touching = [...router.flows.activeIndexes()].filter((i) => {
+      const e = router.flows.entry(i);
+      return e.vrf === podVrf && (formatIpv4(e.sip) === vip || formatIpv4(e.dip) === vip);
+    });
+    // The 300 flows to the VIP, and the reverse of those that left for node2 (from the VIP).
+    expect(touching.length).toBeGreaterThan(300);
+    const doc = await sandesh(node1, `/Snh_FlowsPerInetRouteFlowMgmtKeyReq?key=0-${podVrf}-${vip}-32`);
+    expect(doc.responses.map((r) => [r.name, r.fields.more])).toEqual([
+      ['FlowsPerInetRouteFlowMgmtKeyResp', 'false'],
+    ]);
+    const listed = items(doc, 'flow_list');
+    expect(listed.map((f) => Number(f.flow_handle))).toEqual(touching);
+    const forward = listed.filter((f) => f.dip === vip);
+    expect(forward).toHaveLength(300);
+    expect(forward.every((f) => f.dst_port === '8888' && f.ecmp_index !== undefined)).toBe(true);
+    // StringToInetRouteFlowMgmtKey: not three '-', an unknown table, an address that does not
+    // parse, or a prefix that is not the route's (the tree is searched for the exact key): nothing.
+    const [a, b, c, d] = vip.split('.');
+    for (const key of [
+      `0-${podVrf}-${vip}`,
+      `0-${podVrf}-${vip}-32-1`,
+      `1-${podVrf}-${vip}-32`,
+      `0-${podVrf}-not.an.address-32`,
+      `0-${podVrf}-${a}.${b}.${c}.0-24`,
+      `0-${podVrf}-${a}.${b}.${c}.${d}-31`,
+    ]) {
+      const none = await sandesh(node1, `/Snh_FlowsPerInetRouteFlowMgmtKeyReq?key=${key}`);
+      expect(items(none, 'flow_list'), key).toEqual([]);
+    }
+    const info = await sandesh(node1, '/Snh_SandeshFlowTableInfoRequest');
+    expect(info.responses[0]!.name).toBe('SandeshFlowTableInfoResp');
+    expect(info.responses[0]!.fields).toMatchObject({
+      flow_count: String(router.flows.size),
+      total_added: String(router.flows.counters.created),
+      max_flows: String(router.flows.peak),
+    });
+    expect(asList(info.responses[0]!.fields.table_list)).toEqual([
+      {
+        index: '0',
+        count: String(router.flows.size),
+        total_add: String(router.flows.counters.created),
+        total_del: String(router.flows.counters.deleted),
+        freelist_count: '0',
+      },
+    ]);
   });
 
   it('answers the interface, kernel and XMPP requests', async () => {

@@ -1,6 +1,8 @@
-// The agent's flow records as introspect returns them for one flow key (tf-controller
-// src/vnsw/agent/pkt/pkt.sandesh: FetchFlowRecord → FlowRecordResp{SandeshFlowData}, or
-// FlowErrorResp). Transcribed in declaration order with the declared ids. Data only.
+// The agent's flow records as introspect returns them (tf-controller src/vnsw/agent/pkt/pkt.sandesh):
+// for one flow key (FetchFlowRecord → FlowRecordResp{SandeshFlowData}, or FlowErrorResp), for the
+// flows that depend on one route (FlowsPerInetRouteFlowMgmtKeyReq → FlowsPerInetRouteFlowMgmtKeyResp),
+// and the summary of the flow tables (SandeshFlowTableInfoRequest → SandeshFlowTableInfoResp).
+// Transcribed in declaration order with the declared ids. Data only.
 
 import { ActionStr } from './acl.ts';
 import { f, request, response, struct, type RecordOfDef } from './schema.ts';
@@ -133,5 +135,30 @@ export const FlowErrorResp = response('FlowErrorResp', {
   resp: f.string(1, { default: 'No Flow Record for specified key ' }),
 });
 
+/** Flows the agent's flow management tracks under one route: `<table>-<vrf id>-<prefix>-<plen>`. */
+export const FlowsPerInetRouteFlowMgmtKeyReq = request('FlowsPerInetRouteFlowMgmtKeyReq', {
+  key: f.string(1),
+});
+export const FlowsPerInetRouteFlowMgmtKeyResp = response('FlowsPerInetRouteFlowMgmtKeyResp', {
+  flow_list: f.list(SandeshFlowData)(1),
+});
+
+export const SandeshFlowTableInfoRequest = request('SandeshFlowTableInfoRequest', {});
+export const SandeshFlowTableInfo = struct('SandeshFlowTableInfo', {
+  index: f.u32(1),
+  count: f.u32(2),
+  total_add: f.u64(3),
+  total_del: f.u64(4),
+  freelist_count: f.u64(5),
+});
+export const SandeshFlowTableInfoResp = response('SandeshFlowTableInfoResp', {
+  flow_count: f.u64(1),
+  total_added: f.u64(2),
+  total_deleted: f.u64(3),
+  max_flows: f.u64(4),
+  table_list: f.list(SandeshFlowTableInfo)(5),
+});
+
 export type SandeshFlowData = RecordOfDef<typeof SandeshFlowData>;
 export type FlowAclInfo = RecordOfDef<typeof FlowAclInfo>;
+export type SandeshFlowTableInfoResp = RecordOfDef<typeof SandeshFlowTableInfoResp>;

@@ -1,9 +1,12 @@
-// One VIP across the cluster, from introspect alone (plus the config API for names and pool
-// members): on every compute at once, the VIP's /32 in its pod VRF, the composite the route points
-// at (`mc_list` slots, holes included, with the kernel's component next hops from KNHReq), where
-// each tunnel's label leads on the remote compute (MplsReq: a pod's interface, or its local ECMP
-// composite), the compute's own local composite, and each slot's share of the flows to the VIP in
-// that compute's flow table (KFlowReq, by the flows' ECMP index).
+// One VIP across the cluster, from introspect alone (plus the config API for the load balancer and
+// its pool members), reading only what the VIP needs on each compute, all computes at once: the
+// VRF list, the VIP's /32 in each VRF (Inet4UcRouteReq `src_ip` + `prefix_len`), the composite the
+// pod VRF's route points at (`mc_list` slots, holes included, with the kernel's component next hops
+// from KNHReq `nh_id`), each local slot's interface (ItfReq `name`), where each tunnel's label
+// leads on the remote compute (MplsReq `label`: a pod's interface, or its local ECMP composite),
+// the compute's own local composite, and each slot's share of the flows to the VIP (see vipFlows:
+// the flows filed under the VIP's route, FlowsPerInetRouteFlowMgmtKeyReq, or the kernel table when
+// that is smaller). A whole oper-DB table only when two pod VRFs carry the VIP (see pickVrf).
 
 import type {
   ComputeTopology,
@@ -14,7 +17,12 @@ import type {
 } from '@model/api/dataplane-views.ts';
 import { HASH_FIELDS, hashFieldNames, maskOfPathHashingFields } from '@model/dataplane/ecmp-load-balance.ts';
 import { podKeyOfVmName } from '@model/contrail/names.ts';
-import type { ItfSandeshData, NhSandeshData, RouteUcSandeshData } from '@model/dataplane/sandesh/agent.ts';
+import type {
+  ItfSandeshData,
+  McastData,
+  NhSandeshData,
+  RouteUcSandeshData,
+} from '@model/dataplane/sandesh/agent.ts';
 import { keyValue, type JsonObject } from '@model/contrail/read.ts';
 import { NotFound } from '../../errors.ts';
 import type { ConfigApiClient } from '../config-api-client.ts';
@@ -23,11 +31,12 @@ import type { ConfigNames, NameIndex } from './names.ts';
 import { failureText, type DataplaneReader } from './reader.ts';
 import {
   hostRoute,
-  interfaceIndex,
+  InterfaceIndex,
   isCompositeType,
   labelTarget,
   podVrfName,
-  type InterfaceIndex,
+  vipRouteOfPods,
+  type VrfRoute,
 } from './vip-route.ts';
 
 export interface TopologyQuery {
@@ -77,22 +86,26 @@ export class TopologyBuilder {
   ) {}
 
   async topology(q: TopologyQuery): Promise<VipTopology> {
-    const names = (await this.names.index()).value;
+    const names = (await this.names.loadBalancers()).value;
     const lb =
       q.lb !== undefined ? names.lbsByUuid.get(q.lb) : q.vip !== undefined ? names.lbs.get(q.vip) : undefined;
     if (q.lb !== undefined && !lb) throw new NotFound(`no loadbalancer ${q.lb} in the config API`);
     const vip = q.vip ?? lb!.vip;
     if (!vip) throw new NotFound(`loadbalancer ${q.lb} has no VIP`);
-    const [computes, members] = await Promise.all([
-      this.reader.computes(),
-      lb ? poolMembers(this.configApi, lb.uuid, q.port) : Promise.resolve(new Map<string, string>()),
-    ]);
+    // The members are needed only once a composite is drawn: read beside the computes' routes.
+    const members = lb
+      ? poolMembers(this.configApi, lb.uuid, q.port)
+      : Promise.resolve(new Map<string, string>());
+    members.catch(() => undefined);
+    const computes = await this.reader.computes();
     const asOf = new Date().toISOString();
     const perCompute = await Promise.all(
       computes.map((c) =>
         this.onCompute(c, vip, q.port, names, members).catch((err: unknown) => unreachable(c, err)),
       ),
     );
+    // A failed member read is the config API's failure, not a compute's.
+    await members;
     const fields = perCompute.map((t) => t.composite?.hashFields).find((f) => f !== undefined);
     return {
       vip,
@@ -109,29 +122,25 @@ export class TopologyBuilder {
     vip: string,
     port: number | undefined,
     names: NameIndex,
-    members: ReadonlyMap<string, string>,
+    members: Promise<ReadonlyMap<string, string>>,
   ): Promise<ComputeTopology> {
-    const [itfs, vrfs, flows] = await Promise.all([
-      this.reader.interfaces(c),
-      this.reader.vrfs(c),
-      this.reader.flows(c),
+    const vrfs = (await this.reader.vrfs(c)).value;
+    // The VIP's /32 in every VRF of the compute, asked at once (the agent walks each VRF's table
+    // with the filter, oper/inet_unicast_route.cc DBEntrySandesh).
+    const found = (
+      await Promise.all(
+        vrfs.map(async (vrf) => ({ vrf, route: await hostRoute(this.reader, c, vrf.ucindex, vip) })),
+      )
+    ).filter((x): x is VrfRoute => x.route !== null);
+    const [route, shares] = await Promise.all([
+      this.pickVrf(c, found),
+      this.vipFlows(
+        c,
+        found.map((x) => x.vrf.ucindex),
+        vip,
+        port,
+      ),
     ]);
-    // The VIP's route in the compute's pod VRF (ClusterIP VIPs are leaked there), else wherever it is.
-    const podVrf = podVrfName(itfs.value);
-    const order = [...vrfs.value].sort((a, b) => Number(b.name === podVrf) - Number(a.name === podVrf));
-    let route: RouteUcSandeshData | null = null;
-    for (const v of order) {
-      route = await hostRoute(this.reader, c, v.ucindex, vip);
-      if (route) break;
-    }
-    // Flows to the VIP (and port) this compute set up, by the ECMP slot they took.
-    const bySlot = new Map<number, number>();
-    let total = 0;
-    for (const f of flows.value) {
-      if (f.dip !== vip || (port !== undefined && f.dport !== port) || f.ecmp_index === undefined) continue;
-      total++;
-      bySlot.set(f.ecmp_index, (bySlot.get(f.ecmp_index) ?? 0) + 1);
-    }
     const base: ComputeTopology = {
       node: c.name,
       ip: c.ip,
@@ -140,42 +149,32 @@ export class TopologyBuilder {
       route: null,
       composite: null,
       localComposite: null,
-      flows: total,
+      flows: shares.total,
     };
     const path = route?.path_list[0];
     if (!route || !path) return base;
-    const itfByName = interfaceIndex(itfs.value);
-    const composite = isCompositeType(path.nh.type)
-      ? await this.composite(
-          c,
-          path.nh,
-          path.ecmp_hashing_fields ?? '',
-          itfByName,
-          names,
-          members,
-          bySlot,
-          total,
-        )
-      : null;
     // The local ECMP path (LocalVmPort peer, its own label) points at the compute's local composite.
     const local = route.path_list.find(
       (p) => p !== path && isCompositeType(p.nh.type) && p.nh.nh_index !== path.nh.nh_index,
     );
-    const localComposite = local
-      ? {
-          ...(await this.composite(
+    const [composite, localComposite] = await Promise.all([
+      isCompositeType(path.nh.type)
+        ? this.composite(
             c,
-            local.nh,
-            local.ecmp_hashing_fields ?? '',
-            itfByName,
+            path.nh,
+            path.ecmp_hashing_fields ?? '',
             names,
             members,
-            new Map(),
-            0,
-          )),
-          label: local.label,
-        }
-      : null;
+            shares.bySlot,
+            shares.total,
+          )
+        : null,
+      local
+        ? this.composite(c, local.nh, local.ecmp_hashing_fields ?? '', names, members, new Map(), 0).then(
+            (lc) => ({ ...lc, label: local.label }),
+          )
+        : null,
+    ]);
     return {
       ...base,
       route: { vrf: route.src_vrf, nhId: path.nh.nh_index, nhType: path.nh.type },
@@ -184,20 +183,99 @@ export class TopologyBuilder {
     };
   }
 
+  /**
+   * The VIP's route as a pod on the compute reaches it (see vipRouteOfPods); when the routes alone
+   * do not tell, the VRF most of the compute's pod interfaces are in decides (the whole ItfReq
+   * table), else the first VRF that has the VIP.
+   */
+  private async pickVrf(c: Compute, found: readonly VrfRoute[]): Promise<RouteUcSandeshData | null> {
+    const decided = vipRouteOfPods(found);
+    if (decided !== undefined) return decided;
+    const podVrf = podVrfName((await this.reader.interfaces(c)).value);
+    return (found.find((x) => x.vrf.name === podVrf) ?? found[0]!).route;
+  }
+
+  /**
+   * Flows to the VIP (and port) this compute set up, by the ECMP slot they took, read the cheapest
+   * way that still sees them all:
+   * - the kernel flow table when a whole-table snapshot is fresh (the Flows tab read it), or when
+   *   its first KFlowReq page is the whole table;
+   * - else the flows the agent's flow management files under the VIP's /32 in each VRF that has
+   *   it, in each flow table (FlowsPerInetRouteFlowMgmtKeyReq; a flow is filed under its source's
+   *   and its destination's route, so flows from the VIP come too), which is proportional to the
+   *   VIP's flows — unless the first page, a sample of the table (the kernel places flows by
+   *   hash), says the VIP has so large a share of it that the whole table in KFlowReq pages is
+   *   smaller: a SandeshFlowData is about seven times a KFlowInfo in the agent's XML.
+   */
+  private async vipFlows(
+    c: Compute,
+    vrfIndexes: readonly number[],
+    vip: string,
+    port: number | undefined,
+  ): Promise<{ bySlot: Map<number, number>; total: number }> {
+    const flows: readonly CountedFlow[] =
+      vrfIndexes.length === 0 ? [] : await this.flowsOfVip(c, vrfIndexes, vip);
+    const bySlot = new Map<number, number>();
+    let total = 0;
+    for (const f of flows) {
+      if (f.dip !== vip || (port !== undefined && f.dport !== port) || f.ecmp_index === undefined) continue;
+      total++;
+      bySlot.set(f.ecmp_index, (bySlot.get(f.ecmp_index) ?? 0) + 1);
+    }
+    return { bySlot, total };
+  }
+
+  private async flowsOfVip(
+    c: Compute,
+    vrfIndexes: readonly number[],
+    vip: string,
+  ): Promise<readonly CountedFlow[]> {
+    const whole = await this.reader.flowsIfRead(c);
+    if (whole) return whole.value;
+    const first = await this.reader.cache.get(`${c.url}|kflows-first`, () =>
+      this.reader.read(c, (a) => a.kflowsFirstPage()),
+    );
+    if (!first.value.more) return first.value.flows;
+    const sample = first.value.flows;
+    const touching = sample.filter((f) => f.dip === vip || f.sip === vip).length;
+    if (touching * SANDESH_FLOW_DATA_PER_KFLOW >= sample.length) return (await this.reader.flows(c)).value;
+    const routed = await this.reader.cache.get(`${c.url}|vip-flows:${vip}:${vrfIndexes.join(',')}`, () =>
+      this.reader.read(c, async (a) => {
+        const tables = (await a.flowTables()).table_list.map((t) => t.index);
+        const lists = await Promise.all(
+          tables.flatMap((t) => vrfIndexes.map((vrf) => a.routeFlows(t, vrf, vip, 32))),
+        );
+        // A flow filed under the VIP in two VRFs (its source's and its destination's) counts once.
+        const byHandle = new Map<number, CountedFlow>();
+        for (const f of lists.flat())
+          byHandle.set(f.flow_handle, {
+            dip: f.dip,
+            dport: f.dst_port,
+            ...(f.ecmp_index !== undefined ? { ecmp_index: f.ecmp_index } : {}),
+          });
+        return [...byHandle.values()];
+      }),
+    );
+    return routed.value;
+  }
+
   private async composite(
     c: Compute,
     nh: NhSandeshData,
     hashFieldsText: string,
-    itfs: InterfaceIndex,
     names: NameIndex,
-    members: ReadonlyMap<string, string>,
+    members: Promise<ReadonlyMap<string, string>>,
     bySlot: ReadonlyMap<number, number>,
     total: number,
   ): Promise<TopologyComposite> {
+    const mcList = nh.mc_list ?? [];
     // The kernel's composite names each slot's next hop (nh --get Sub NH); the agent's does not.
-    const knh = (await this.reader.knh(c, nh.nh_index)).value;
+    const [knh, itfs] = await Promise.all([
+      this.reader.knh(c, nh.nh_index).then((s) => s.value),
+      this.slotInterfaces(c, mcList),
+    ]);
     const slots = await Promise.all(
-      (nh.mc_list ?? []).map(async (m, slot): Promise<TopologySlot> => {
+      mcList.map(async (m, slot): Promise<TopologySlot> => {
         const nhId = knh?.component_nh?.[slot]?.nh_id ?? -1;
         const flows = bySlot.get(slot) ?? 0;
         const share = total > 0 ? flows / total : 0;
@@ -211,7 +289,7 @@ export class TopologyBuilder {
             label: m.label ?? -1,
             itf: m.itf ?? '',
             names: slotNames,
-            member: itf ? (members.get(itf.uuid) ?? null) : null,
+            member: itf ? ((await members).get(itf.uuid) ?? null) : null,
             flows,
             share,
           };
@@ -240,7 +318,36 @@ export class TopologyBuilder {
     );
     return { nhId: nh.nh_index, slots, hashFields: hashFieldNames(maskOfPathHashingFields(hashFieldsText)) };
   }
+
+  /**
+   * The interfaces a composite's interface slots name (ItfReq by each slot's `itf` name, a
+   * substring filter in the agent, so the labels pick among what comes back).
+   */
+  private async slotInterfaces(c: Compute, mcList: readonly McastData[]): Promise<InterfaceIndex> {
+    const itfNames = [...new Set(mcList.filter((m) => m.type === 'Interface').map((m) => m.itf ?? ''))];
+    const lists = await Promise.all(
+      itfNames.map(
+        async (name) =>
+          (
+            await this.reader.cache.get(`${c.url}|itf:${name}`, () =>
+              this.reader.read(c, async (a) => (await a.interfaces({ name })).items),
+            )
+          ).value,
+      ),
+    );
+    return new InterfaceIndex(lists.flat());
+  }
 }
+
+/** A flow as the shares count it: the kernel's KFlowInfo, or the agent's SandeshFlowData. */
+interface CountedFlow {
+  dip: string;
+  dport: number;
+  ecmp_index?: number;
+}
+
+/** SandeshFlowData over KFlowInfo, in bytes of the agent's XML (about 8.5 kB against 1.3 kB). */
+const SANDESH_FLOW_DATA_PER_KFLOW = 7;
 
 function podNames(c: Compute, itf: ItfSandeshData): EntityNames {
   const pod = podKeyOfVmName(itf.vm_name);

@@ -1,8 +1,8 @@
 // Following a VIP through the agents' introspect, the steps the trace prediction and the topology
 // share: the route for an address in a VRF (the exact /32 the agent looks up, else the longest
-// prefix), a composite's components as PickMember sees them, the Maglev what-if's first choice,
-// the label a tunnel carries resolved on the remote compute (MplsReq), and the floating IP's port
-// map on the member's interface. Reads through DataplaneReader; the decisions are model/'s.
+// prefix), which VRF's route for a ClusterIP VIP a pod uses, a composite's components as
+// PickMember sees them, the Maglev what-if's first choice, the label a tunnel carries resolved on
+// the remote compute (MplsReq), and the floating IP's port map on the member's interface. Reads through DataplaneReader; the decisions are model/'s.
 
 import { hashMod, type Hash64 } from '@model/dataplane/agent-hash.ts';
 import { buildMaglevTable, maglevTableSize } from '@model/dataplane/maglev.ts';
@@ -12,6 +12,7 @@ import type {
   McastData,
   MplsSandeshData,
   RouteUcSandeshData,
+  VrfSandeshData,
 } from '@model/dataplane/sandesh/agent.ts';
 import { tryParseIpv4 } from '@model/net/ipv4.ts';
 import type { Compute } from './computes.ts';
@@ -59,6 +60,26 @@ export function podVrfName(itfs: readonly ItfSandeshData[]): string | undefined 
   let best: string | undefined;
   for (const [name, n] of counts) if (best === undefined || n > counts.get(best)!) best = name;
   return best;
+}
+
+/** A VRF of a compute and its route for one address. */
+export interface VrfRoute {
+  vrf: VrfSandeshData;
+  route: RouteUcSandeshData;
+}
+
+/**
+ * Of the VRFs that have a ClusterIP VIP's /32, the one a pod reaches it from: its pod network's,
+ * where the control node leaked the VIP. A leaked route names its origin VN as its paths'
+ * destination VN (the XMPP item's `virtual_network` is the next hop's origin VN,
+ * src/bgp/xmpp_message_builder.cc GetVirtualNetwork; the agent keeps it in `dest_vn_list`,
+ * controller/controller_peer.cc), so it is the route whose VRF's own VN is none of them. Null when
+ * no VRF has the VIP, undefined when the routes do not tell (none leaked, or several).
+ */
+export function vipRouteOfPods(found: readonly VrfRoute[]): RouteUcSandeshData | null | undefined {
+  if (found.length <= 1) return found[0]?.route ?? null;
+  const leaked = found.filter((x) => x.route.path_list.every((p) => !p.dest_vn_list.includes(x.vrf.vn)));
+  return leaked.length === 1 ? leaked[0]!.route : undefined;
 }
 
 export const isCompositeType = (type: string): boolean => type.startsWith('ECMP Composite');
