@@ -60,9 +60,8 @@ const lbOf = (name: string) => {
 let touches = 0;
 function dropSnapshots() {
   const project = e.sim.store.all('project').next().value!;
-  e.sim.store.update('project', project.uuid, {
-    display_name: project.displayName + ' '.repeat(touches++ % 2),
-  });
+  // A name it never had before: an update to the same value changes nothing and drops nothing.
+  e.sim.store.update('project', project.uuid, { display_name: `${project.fqName.at(-1)!} ${++touches}` });
 }
 
 async function narrow(vip: string, port: number): Promise<VipTopology> {
