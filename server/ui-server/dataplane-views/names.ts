@@ -140,15 +140,6 @@ export function namesOfAddress(index: NameIndex, ip: string): EntityNames {
   return node ? { node } : {};
 }
 
-const LB_FIELDS = [
-  'display_name',
-  'annotations',
-  'loadbalancer_properties',
-  'virtual_machine_interface_refs',
-];
-const FIP_FIELDS = ['floating_ip_address', 'virtual_machine_interface_refs', 'annotations'];
-const ROUTER_FIELDS = ['virtual_router_ip_address'];
-
 export class ConfigNames {
   constructor(
     private readonly configApi: ConfigApiClient,
@@ -158,35 +149,25 @@ export class ConfigNames {
   index(): Promise<Snapshot<NameIndex>> {
     return this.cache.get('config:names', async () => {
       const [loadbalancers, floatingIps, instanceIps, vmis, routers] = await Promise.all([
-        this.configApi.listFields('loadbalancer', LB_FIELDS),
-        this.configApi.listFields('floating-ip', FIP_FIELDS),
+        this.configApi.listFields('loadbalancer', [
+          'display_name',
+          'annotations',
+          'loadbalancer_properties',
+          'virtual_machine_interface_refs',
+        ]),
+        this.configApi.listFields('floating-ip', [
+          'floating_ip_address',
+          'virtual_machine_interface_refs',
+          'annotations',
+        ]),
         this.configApi.listFields('instance-ip', ['instance_ip_address', 'virtual_machine_interface_refs']),
         this.configApi.listFields('virtual-machine-interface', [
           'virtual_machine_refs',
           'virtual_machine_interface_bindings',
         ]),
-        this.configApi.listFields('virtual-router', ROUTER_FIELDS),
+        this.configApi.listFields('virtual-router', ['virtual_router_ip_address']),
       ]);
       return buildNameIndex({ loadbalancers, floatingIps, instanceIps, vmis, routers });
-    });
-  }
-
-  /**
-   * The load balancers (by uuid, VIP and external IP) and the computes by address, without the
-   * pods: the loadbalancer, floating-ip and virtual-router lists only, not the far larger
-   * instance-ip and VMI lists (`pods`, `podsByVmi` and `podsByKey` are empty). The whole index
-   * when it is fresh.
-   */
-  async loadBalancers(): Promise<Snapshot<NameIndex>> {
-    const whole = await this.cache.peek<NameIndex>('config:names');
-    if (whole) return whole;
-    return this.cache.get('config:loadbalancers', async () => {
-      const [loadbalancers, floatingIps, routers] = await Promise.all([
-        this.configApi.listFields('loadbalancer', LB_FIELDS),
-        this.configApi.listFields('floating-ip', FIP_FIELDS),
-        this.configApi.listFields('virtual-router', ROUTER_FIELDS),
-      ]);
-      return buildNameIndex({ loadbalancers, floatingIps, instanceIps: [], vmis: [], routers });
     });
   }
 }

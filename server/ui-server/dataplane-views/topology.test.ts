@@ -10,6 +10,7 @@ import { formatIpv4 } from '@model/net/ipv4.ts';
 import { AgentIntrospect } from '@server/introspect-client/agent.ts';
 import { IntrospectClient } from '@server/introspect-client/client.ts';
 import { until } from '@server/testing/until.ts';
+import { ConfigApiClient } from '../config-api-client.ts';
 import { startEmbedded, type Embedded } from '../testing/embedded.ts';
 import { podVrfName } from './vip-route.ts';
 
@@ -22,8 +23,12 @@ import { podVrfName } from './vip-route.ts';
 let e: Embedded;
 /** Every introspect request the UI server sent, with its parameters. */
 let sent: { base: string; name: string; params: Record<string, unknown> }[] = [];
+/** Every config API list the UI server made: the collection and its query. */
+let listed: { type: string; params: Record<string, string> }[] = [];
 
 const originalRequest = IntrospectClient.prototype.request;
+const originalListDetail = ConfigApiClient.prototype.listDetail;
+const originalListFields = ConfigApiClient.prototype.listFields;
 
 beforeAll(async () => {
   e = await startEmbedded();
@@ -40,10 +45,27 @@ beforeAll(async () => {
     sent.push({ base, name: def.name, params });
     return originalRequest.call(this, base, def, params);
   });
+  vi.spyOn(ConfigApiClient.prototype, 'listDetail').mockImplementation(function (
+    this: ConfigApiClient,
+    type,
+    params,
+  ) {
+    listed.push({ type, params });
+    return originalListDetail.call(this, type, params);
+  });
+  vi.spyOn(ConfigApiClient.prototype, 'listFields').mockImplementation(function (
+    this: ConfigApiClient,
+    type,
+    fields,
+  ) {
+    listed.push({ type, params: { fields: fields.join(',') } });
+    return originalListFields.call(this, type, fields);
+  });
 });
 
 afterEach(() => {
   sent = [];
+  listed = [];
 });
 
 afterAll(async () => {
@@ -264,5 +286,35 @@ describe('the VIP topology read narrowly', () => {
     const node1 = topo.computes.find((c) => c.node === 'k8s-node1')!;
     expect(node1.flows).toBe(3_000);
     expect(shape(topo)).toEqual(await fromWholeTables(busy.vip, 9999, membersByVmi(busy.uuid, 9999)));
+  });
+
+  it('names the load balancer of every VIP and external IP from the objects that lead to it', async () => {
+    // Independently, from the stored objects: each load balancer's VIP, and each floating-ip that
+    // refs a load balancer's own VMI (its external IPs).
+    const lbs = [...e.sim.store.all('loadbalancer')];
+    const expected = new Map<string, string>();
+    for (const lb of lbs)
+      expected.set((lb.props.loadbalancer_properties as { vip_address: string }).vip_address, lb.uuid);
+    for (const fip of e.sim.store.all('floating-ip')) {
+      const address = fip.props.floating_ip_address as string;
+      const vmis = (fip.refs.get('virtual-machine-interface') ?? []).map((r) => r.uuid);
+      const lb = lbs.find((l) => vmis.includes(l.refs.get('virtual-machine-interface')?.[0]?.uuid ?? ''));
+      if (lb && !expected.has(address)) expected.set(address, lb.uuid);
+    }
+    expect(expected.size).toBeGreaterThan(lbs.length);
+    for (const [address, uuid] of expected) {
+      const topo = await narrow(address, 8888);
+      expect(topo.lb?.uuid, address).toBe(uuid);
+      const byUuid = (await e.ui.inject(`/api/dataplane/topology?lb=${uuid}`)).json() as VipTopology;
+      expect(byUuid.lb?.uuid).toBe(uuid);
+    }
+    // Never a whole collection: each list names uuids, an anchor or a filter.
+    expect(listed.length).toBeGreaterThan(0);
+    for (const { type, params } of listed)
+      expect(
+        ['obj_uuids', 'back_ref_id', 'parent_id', 'filters'].some((k) => k in params),
+        `${type} ${JSON.stringify(params)}`,
+      ).toBe(true);
+    expect((await narrow('10.1.2.3', 80)).lb).toBeNull();
   });
 });

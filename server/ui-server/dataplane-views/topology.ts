@@ -27,7 +27,6 @@ import { keyValue, type JsonObject } from '@model/contrail/read.ts';
 import { NotFound } from '../../errors.ts';
 import type { ConfigApiClient } from '../config-api-client.ts';
 import type { Compute } from './computes.ts';
-import type { ConfigNames, NameIndex } from './names.ts';
 import { failureText, type DataplaneReader } from './reader.ts';
 import {
   hostRoute,
@@ -78,39 +77,96 @@ async function poolMembers(
   return out;
 }
 
+/** The load balancer as the topology names it. */
+interface LbRef {
+  uuid: string;
+  displayName: string;
+  vip: string;
+  /** Its own VMI (the first of its `virtual_machine_interface_refs`). */
+  vmi: string | null;
+}
+
+const vmiRefs = (o: JsonObject): string[] =>
+  Array.isArray(o.virtual_machine_interface_refs)
+    ? (o.virtual_machine_interface_refs as { uuid?: unknown }[]).map((r) => String(r.uuid ?? ''))
+    : [];
+
+const lbRef = (o: JsonObject): LbRef => ({
+  uuid: String(o.uuid),
+  displayName: String(o.display_name ?? (Array.isArray(o.fq_name) ? o.fq_name.at(-1) : '')),
+  vip: (o.loadbalancer_properties as { vip_address?: string } | undefined)?.vip_address ?? '',
+  vmi: vmiRefs(o)[0] ?? null,
+});
+
+/** `filters=<field>==<value>` as the VNC API client writes it (vnc_api.py: the value json.dumps'd). */
+const equals = (field: string, value: string) => ({ filters: `${field}==${JSON.stringify(value)}` });
+
+/**
+ * The load balancer a query names, from the few objects that lead to it, never a whole collection:
+ * by uuid (`obj_uuids`); by address, the one whose VIP it is — the VIP's instance-ip refs the load
+ * balancer's VMI, which the load balancer refs (kube-manager loadbalancer.py) — else the one an
+ * external IP's floating-ip leads to (its first ref to a load balancer's VMI, as the names index
+ * reads it).
+ */
+async function loadBalancerOf(configApi: ConfigApiClient, q: TopologyQuery): Promise<LbRef | undefined> {
+  if (q.lb !== undefined) {
+    const [lb] = await configApi.listDetail('loadbalancer', { obj_uuids: q.lb });
+    return lb && lbRef(lb);
+  }
+  const vip = q.vip!;
+  const through = async (holders: readonly JsonObject[]): Promise<LbRef[]> => {
+    const vmis = holders.flatMap(vmiRefs);
+    return vmis.length === 0
+      ? []
+      : (await configApi.listAnchored('loadbalancer', 'back_ref_id', vmis)).map(lbRef);
+  };
+  const iips = await configApi.listDetail('instance-ip', equals('instance_ip_address', vip));
+  const own = (await through(iips)).find((l) => l.vip === vip);
+  if (own) return own;
+  const fips = await configApi.listDetail('floating-ip', equals('floating_ip_address', vip));
+  const lbs = await through(fips);
+  for (const vmi of fips.flatMap(vmiRefs)) {
+    const lb = lbs.find((l) => l.vmi === vmi);
+    if (lb) return lb;
+  }
+  return undefined;
+}
+
 export class TopologyBuilder {
   constructor(
     private readonly reader: DataplaneReader,
-    private readonly names: ConfigNames,
     private readonly configApi: ConfigApiClient,
   ) {}
 
   async topology(q: TopologyQuery): Promise<VipTopology> {
-    const names = (await this.names.loadBalancers()).value;
-    const lb =
-      q.lb !== undefined ? names.lbsByUuid.get(q.lb) : q.vip !== undefined ? names.lbs.get(q.vip) : undefined;
+    // Kept like the agents' tables (a config change drops it).
+    const found = this.reader.cache
+      .get(`config:topology-lb:${q.lb ?? ''}:${q.vip ?? ''}`, () => loadBalancerOf(this.configApi, q))
+      .then((s) => s.value);
+    // Given the VIP, the computes are read while the config API names its load balancer.
+    const vip = q.vip ?? (await found)?.vip;
+    const lb = q.vip === undefined ? await found : undefined;
     if (q.lb !== undefined && !lb) throw new NotFound(`no loadbalancer ${q.lb} in the config API`);
-    const vip = q.vip ?? lb!.vip;
     if (!vip) throw new NotFound(`loadbalancer ${q.lb} has no VIP`);
     // The members are needed only once a composite is drawn: read beside the computes' routes.
-    const members = lb
-      ? poolMembers(this.configApi, lb.uuid, q.port)
-      : Promise.resolve(new Map<string, string>());
+    const members = found.then((l) =>
+      l ? poolMembers(this.configApi, l.uuid, q.port) : new Map<string, string>(),
+    );
     members.catch(() => undefined);
     const computes = await this.reader.computes();
     const asOf = new Date().toISOString();
     const perCompute = await Promise.all(
       computes.map((c) =>
-        this.onCompute(c, vip, q.port, names, members).catch((err: unknown) => unreachable(c, err)),
+        this.onCompute(c, vip, q.port, members).catch((err: unknown) => unreachable(c, err)),
       ),
     );
-    // A failed member read is the config API's failure, not a compute's.
-    await members;
+    // A failed config read is the config API's failure, not a compute's.
+    const [named] = await Promise.all([found, members]);
     const fields = perCompute.map((t) => t.composite?.hashFields).find((f) => f !== undefined);
     return {
       vip,
       port: q.port ?? null,
-      lb: lb ? { uuid: lb.uuid, displayName: lb.displayName } : null,
+      lb: named ? { uuid: named.uuid, displayName: named.displayName } : null,
       hashFields: fields && fields.length < HASH_FIELDS.length ? fields : null,
       computes: perCompute,
       asOf,
@@ -121,7 +177,6 @@ export class TopologyBuilder {
     c: Compute,
     vip: string,
     port: number | undefined,
-    names: NameIndex,
     members: Promise<ReadonlyMap<string, string>>,
   ): Promise<ComputeTopology> {
     const vrfs = (await this.reader.vrfs(c)).value;
@@ -159,20 +214,13 @@ export class TopologyBuilder {
     );
     const [composite, localComposite] = await Promise.all([
       isCompositeType(path.nh.type)
-        ? this.composite(
-            c,
-            path.nh,
-            path.ecmp_hashing_fields ?? '',
-            names,
-            members,
-            shares.bySlot,
-            shares.total,
-          )
+        ? this.composite(c, path.nh, path.ecmp_hashing_fields ?? '', members, shares.bySlot, shares.total)
         : null,
       local
-        ? this.composite(c, local.nh, local.ecmp_hashing_fields ?? '', names, members, new Map(), 0).then(
-            (lc) => ({ ...lc, label: local.label }),
-          )
+        ? this.composite(c, local.nh, local.ecmp_hashing_fields ?? '', members, new Map(), 0).then((lc) => ({
+            ...lc,
+            label: local.label,
+          }))
         : null,
     ]);
     return {
@@ -263,7 +311,6 @@ export class TopologyBuilder {
     c: Compute,
     nh: NhSandeshData,
     hashFieldsText: string,
-    names: NameIndex,
     members: Promise<ReadonlyMap<string, string>>,
     bySlot: ReadonlyMap<number, number>,
     total: number,
@@ -307,7 +354,7 @@ export class TopologyBuilder {
             nhId,
             label: m.label ?? -1,
             dip,
-            node: remote?.name ?? names.nodes.get(dip) ?? null,
+            node: remote?.name ?? null,
             localEcmp: target !== undefined && isCompositeType(target.nh.type),
             flows,
             share,

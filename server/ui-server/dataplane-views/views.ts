@@ -73,7 +73,7 @@ export function buildDataplaneViews(
       tables: new DataplaneTables(reader, names),
       cli: new DataplaneCli(reader),
       predictor: new TracePredictor(reader, names),
-      topology: new TopologyBuilder(reader, names, configApi),
+      topology: new TopologyBuilder(reader, configApi),
       packets: sources.packets,
     }),
     consistency: consistencyRoutes(new ConsistencyChecker(reader, names, configApi, kubernetes)),
