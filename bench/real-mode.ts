@@ -5,12 +5,13 @@
 // and of the consistency sweep of every load balancer (cold), each beside the same data taken
 // from the simulation's objects in process (the in-process path the routes used before they read
 // introspect: route + composite + components per compute; per load balancer its Endpoints,
-// members, VIP floating-ip refs and each compute's VIP route). Then the topology screen in
-// Chromium (the built SPA served by the same UI server): from navigation to the first slot row of
-// the table and to the first node of the graph painted, with the agents' tables cold. Median of 5
-// runs each; the machine's load average is printed beside the figures (they are indicative when it
-// is high). Prints readable lines, then one JSON line with the figures. Goals (issue): topology
-// ≤ 500 ms, sweep ≤ 5 s, each ≤ 1.5× the in-process figure.
+// members, VIP floating-ip refs and each compute's VIP route), and the introspect requests one
+// cold topology read sends, by name. Then the topology screen in Chromium (the built SPA served by
+// the same UI server): from navigation to the first slot row of the table and to the first node of
+// the graph painted, with the agents' tables cold. Median of 5 runs each; the machine's load
+// average is printed beside the figures (they are indicative when it is high). Prints readable
+// lines, then one JSON line with the figures. Goals (issue): topology ≤ 500 ms, sweep ≤ 5 s, each
+// ≤ 1.5× the in-process figure.
 //
 // Pod uids are random, as a cluster's are (the simulation's default id source in the product):
 // the agent names a pod's tap interface after the first characters of its uid, and the topology
@@ -28,6 +29,7 @@ import { parseIpv4 } from '@model/net/ipv4.ts';
 import { startEmbedded } from '@server/ui-server/testing/embedded.ts';
 import { systemClock } from '@server/clock.ts';
 import { randomIds } from '@server/ids.ts';
+import { IntrospectClient } from '@server/introspect-client/client.ts';
 
 const COMPUTES = 10;
 const SERVICES = 1000;
@@ -138,15 +140,26 @@ function topologyInProcess(address: string) {
   return out;
 }
 
+/** Introspect requests by name, counted while `counting` (the client's one entry point, wrapped). */
+const requestsByName = new Map<string, number>();
+let counting = false;
+const request = IntrospectClient.prototype.request;
+IntrospectClient.prototype.request = function (this: IntrospectClient, ...args) {
+  if (counting) requestsByName.set(args[1].name, (requestsByName.get(args[1].name) ?? 0) + 1);
+  return request.apply(this, args);
+};
+
 const topoCold: number[] = [];
 const topoWarm: number[] = [];
 const topoInProcess: number[] = [];
 let topology: VipTopology | undefined;
 for (let i = 0; i < RUNS; i++) {
   dropSnapshots();
+  counting = i === RUNS - 1;
   t0 = performance.now();
   topology = await get<VipTopology>(`/api/dataplane/topology?vip=${vip}&port=80`);
   topoCold.push(performance.now() - t0);
+  counting = false;
   t0 = performance.now();
   await get<VipTopology>(`/api/dataplane/topology?vip=${vip}&port=80`);
   topoWarm.push(performance.now() - t0);
@@ -161,6 +174,12 @@ log(
   `topology of ${vip}:80 (${lb.displayName}) on ${topology!.computes.length} computes (${withVip} with the VIP, ${unreachable} unreachable):`,
 );
 const loadAfterTopology = load();
+const introspectRequests = Object.fromEntries([...requestsByName].sort(([a], [b]) => a.localeCompare(b)));
+log(
+  `  introspect requests of one cold read (all computes): ${Object.entries(introspectRequests)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')}`,
+);
 log(
   `  through introspect: cold ${round(median(topoCold))} ms (runs ${topoCold.map((t) => round(t)).join(', ')}), warm ${round(median(topoWarm))} ms; in process ${round(median(topoInProcess), 2)} ms (goal ≤ 500 ms); load ${loadAfterTopology.join(' ')}`,
 );
@@ -283,6 +302,7 @@ log(
       warmMs: round(median(topoWarm)),
       inProcessMs: round(median(topoInProcess), 2),
       coldVsInProcess: round(median(topoCold) / median(topoInProcess)),
+      introspectRequests,
       firstPaintMs: { slotTable: round(median(paintTable)), graph: round(median(paintGraph)) },
       loadAvg: loadAfterTopology,
       paintLoadAvg: loadAfterPaint,
