@@ -316,5 +316,8 @@ describe('the VIP topology read narrowly', () => {
         `${type} ${JSON.stringify(params)}`,
       ).toBe(true);
     expect((await narrow('10.1.2.3', 80)).lb).toBeNull();
+    // A uuid list is no uuid: nothing is widened by the query's text.
+    const [first] = expected.values();
+    expect((await e.ui.inject(`/api/dataplane/topology?lb=${first},x`)).statusCode).toBe(404);
   });
 });

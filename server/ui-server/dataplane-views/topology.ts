@@ -104,13 +104,15 @@ const equals = (field: string, value: string) => ({ filters: `${field}==${JSON.s
 /**
  * The load balancer a query names, from the few objects that lead to it, never a whole collection:
  * by uuid (`obj_uuids`); by address, the one whose VIP it is — the VIP's instance-ip refs the load
- * balancer's VMI, which the load balancer refs (kube-manager loadbalancer.py) — else the one an
+ * balancer's VMI, which the load balancer refs (kube-manager vnc/loadbalancer.py
+ * `iip_obj.set_virtual_machine_interface`, `lb_obj.set_virtual_machine_interface`) — else the one an
  * external IP's floating-ip leads to (its first ref to a load balancer's VMI, as the names index
  * reads it).
  */
 async function loadBalancerOf(configApi: ConfigApiClient, q: TopologyQuery): Promise<LbRef | undefined> {
   if (q.lb !== undefined) {
-    const [lb] = await configApi.listDetail('loadbalancer', { obj_uuids: q.lb });
+    // The uuid alone: `obj_uuids` is a list, and a query's text is not to widen it.
+    const lb = (await configApi.listDetail('loadbalancer', { obj_uuids: q.lb })).find((o) => o.uuid === q.lb);
     return lb && lbRef(lb);
   }
   const vip = q.vip!;
