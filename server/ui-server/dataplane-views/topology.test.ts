@@ -25,6 +25,8 @@ let e: Embedded;
 let sent: { base: string; name: string; params: Record<string, unknown> }[] = [];
 /** Every config API list the UI server made: the collection and its query. */
 let listed: { type: string; params: Record<string, string> }[] = [];
+/** A request the agents answer with an error, as an agent that does not know it does. */
+let refused: string | null = null;
 
 const originalRequest = IntrospectClient.prototype.request;
 const originalListDetail = ConfigApiClient.prototype.listDetail;
@@ -43,6 +45,7 @@ beforeAll(async () => {
     params = {},
   ) {
     sent.push({ base, name: def.name, params });
+    if (def.name === refused) return Promise.reject(new Error(`${def.name}: no such request`));
     return originalRequest.call(this, base, def, params);
   });
   vi.spyOn(ConfigApiClient.prototype, 'listDetail').mockImplementation(function (
@@ -64,6 +67,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
+  refused = null;
   sent = [];
   listed = [];
 });
@@ -275,6 +279,17 @@ describe('the VIP topology read narrowly', () => {
     expect(new Set(routed.map((s) => `${s.base} ${String(s.params.key)}`)).size).toBe(4);
     expect(routed).toHaveLength(4);
     expect(topo.computes.find((c) => c.node === 'k8s-node1')!.flows).toBe(30);
+    expect(shape(topo)).toEqual(await fromWholeTables(vip, 8888, membersByVmi(uuid, 8888)));
+  });
+
+  it('counts from the kernel table when an agent refuses the per-route request', async () => {
+    const { uuid, vip } = lbOf('ns-user-1__service-web-clusterip');
+    refused = 'FlowsPerInetRouteFlowMgmtKeyReq';
+    const topo = await narrow(vip, 8888);
+    expect(sent.map((s) => s.name)).toContain('NextKFlowReq');
+    const node1 = topo.computes.find((c) => c.node === 'k8s-node1')!;
+    expect(node1.reachable).toBe(true);
+    expect(node1.flows).toBe(30);
     expect(shape(topo)).toEqual(await fromWholeTables(vip, 8888, membersByVmi(uuid, 8888)));
   });
 

@@ -289,23 +289,26 @@ export class TopologyBuilder {
     const sample = first.value.flows;
     const touching = sample.filter((f) => f.dip === vip || f.sip === vip).length;
     if (touching * SANDESH_FLOW_DATA_PER_KFLOW >= sample.length) return (await this.reader.flows(c)).value;
-    const routed = await this.reader.cache.get(`${c.url}|vip-flows:${vip}:${vrfIndexes.join(',')}`, () =>
-      this.reader.read(c, async (a) => {
-        const tables = (await a.flowTables()).table_list.map((t) => t.index);
-        const lists = await Promise.all(
-          tables.flatMap((t) => vrfIndexes.map((vrf) => a.routeFlows(t, vrf, vip, 32))),
-        );
-        // A flow filed under the VIP in two VRFs (its source's and its destination's) counts once.
-        const byHandle = new Map<number, CountedFlow>();
-        for (const f of lists.flat())
-          byHandle.set(f.flow_handle, {
-            dip: f.dip,
-            dport: f.dst_port,
-            ...(f.ecmp_index !== undefined ? { ecmp_index: f.ecmp_index } : {}),
-          });
-        return [...byHandle.values()];
-      }),
-    );
+    // An agent older than the per-route request (or one that refuses it) still has the kernel table.
+    const routed = await this.reader.cache
+      .get(`${c.url}|vip-flows:${vip}:${vrfIndexes.join(',')}`, () =>
+        this.reader.read(c, async (a) => {
+          const tables = (await a.flowTables()).table_list.map((t) => t.index);
+          const lists = await Promise.all(
+            tables.flatMap((t) => vrfIndexes.map((vrf) => a.routeFlows(t, vrf, vip, 32))),
+          );
+          // A flow filed under the VIP in two VRFs (its source's and its destination's) counts once.
+          const byHandle = new Map<number, CountedFlow>();
+          for (const f of lists.flat())
+            byHandle.set(f.flow_handle, {
+              dip: f.dip,
+              dport: f.dst_port,
+              ...(f.ecmp_index !== undefined ? { ecmp_index: f.ecmp_index } : {}),
+            });
+          return [...byHandle.values()];
+        }),
+      )
+      .catch(() => this.reader.flows(c));
     return routed.value;
   }
 
