@@ -33,10 +33,19 @@ import type { Compute } from './computes.ts';
 import { namesOfAddress, type ConfigNames, type NameIndex } from './names.ts';
 import { decodeCursor, encodeCursor, pageOf, type SortKey } from './pages.ts';
 import { interfaceIndex } from './vip-route.ts';
-import type { DataplaneReader } from './reader.ts';
+import type { DataplaneReader, FlowKeep } from './reader.ts';
 import type { Snapshot } from './snapshots.ts';
 import { itfJson, vrfJson } from '@model/dataplane/introspect-json.ts';
-import { flowJson, flowRow, flowRows, nhContext, nhJson, routeJson } from './records.ts';
+import {
+  flowJson,
+  flowRow,
+  flowRows,
+  flowRowWith,
+  needsReverse,
+  nhContext,
+  nhJson,
+  routeJson,
+} from './records.ts';
 
 const ipNumber = (text: string) => tryParseIpv4(text) ?? 0;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -203,44 +212,47 @@ export class DataplaneTables {
   // ---- flows --------------------------------------------------------------------------------------
 
   /**
-   * A page of the flow table. The unfiltered table in the agent's own order (index ascending, what
-   * the Flows tab asks first) is read from the agent's first pages on (agentOrderPage); any other
-   * filter or sort needs every flow, so it reads the whole table into the shared snapshot (page by
-   * page, the event loop free between them: other requests go on meanwhile) and pages that.
+   * A page of the flow table. In the agent's own order (index ascending: what the Flows tab asks,
+   * with or without a filter) it is read from the agent's pages from the cursor on, only until the
+   * page is full of matches (agentOrderPage); another sort needs every flow, so it reads the whole
+   * table into the shared snapshot (page by page, the event loop free between them: other
+   * requests go on meanwhile) and pages that.
    */
   async flowPage(c: Compute, q: FlowPageQuery): Promise<FlowPage> {
-    const agentOrder =
-      (q.sort ?? 'index') === 'index' &&
-      (q.order ?? 'asc') === 'asc' &&
-      q.vip === undefined &&
-      q.ip === undefined &&
-      q.port === undefined &&
-      q.pod === undefined &&
-      q.service === undefined &&
-      wordsOf(q.q).length === 0;
-    if (!agentOrder) return this.snapshotFlowPage(c, q, undefined);
+    const names = await this.names.index();
+    const matches = flowFilter(q, names.value);
+    const agentOrder = (q.sort ?? 'index') === 'index' && (q.order ?? 'asc') === 'asc';
+    if (!agentOrder) return this.snapshotFlowPage(c, q, undefined, names.value, matches);
     const after = q.cursor === undefined ? undefined : flowIndexOf(q.cursor);
     // A whole table read moments ago answers with its counts; its cursors are the same `[index]`.
     const read = await this.reader.flowsIfRead(c);
-    return read ? this.snapshotFlowPage(c, q, read) : this.agentOrderPage(c, after, q.limit);
+    if (read) return this.snapshotFlowPage(c, q, read, names.value, matches);
+    return this.agentOrderPage(c, after, q.limit ?? DEFAULT_PAGE_LIMIT, names.value, matches);
   }
 
   /**
-   * The next `limit` flows in index order after the cursor's flow, from the introspect pages they
-   * are on (`NextKFlowReq` from the index after it): work and requests proportional to the page,
-   * not the table. The table is not walked, so `total` and `matched` are not known (null).
+   * The next `limit` flows in index order after the cursor's flow that pass the filters, from the
+   * introspect pages they are on (`NextKFlowReq` from the index after it): requests proportional
+   * to the flows up to the page's last match, not the table, and names and reverse flows for the
+   * rows returned only. Counted only when the scan walked the whole table (from its start to its
+   * end); otherwise `total` and `matched` are not known (null).
    */
-  private async agentOrderPage(c: Compute, after: number | undefined, limit?: number): Promise<FlowPage> {
-    const [read, names] = await Promise.all([
-      this.reader.flowsFrom(c, after === undefined ? 0 : after + 1, limit ?? DEFAULT_PAGE_LIMIT),
-      this.names.index(),
-    ]);
+  private async agentOrderPage(
+    c: Compute,
+    after: number | undefined,
+    limit: number,
+    index: NameIndex,
+    matches: FlowMatch | undefined,
+  ): Promise<FlowPage> {
+    const from = after === undefined ? 0 : after + 1;
+    const read = await this.reader.flowsFrom(c, from, limit, matches && keepOf(matches, index));
     const rows = read.flows.map((f) => flowRow(f, read.reverses.get(f.rflow)));
     const last = rows.at(-1);
+    const whole = from === 0 && !read.more;
     return {
-      items: rows.map((f) => ({ record: flowJson(f), names: flowNames(f, names.value) })),
-      total: null,
-      matched: null,
+      items: rows.map((f) => ({ record: flowJson(f), names: flowNames(f, index) })),
+      total: whole ? read.scanned : null,
+      matched: whole ? rows.length : null,
       cursor: read.more && last ? encodeCursor(flowKey(last)) : null,
       asOf: iso(read.asOf),
     };
@@ -250,23 +262,11 @@ export class DataplaneTables {
     c: Compute,
     q: FlowPageQuery,
     read: Snapshot<KFlowInfo[]> | undefined,
+    index: NameIndex,
+    matches: FlowMatch | undefined,
   ): Promise<FlowPage> {
-    const [flows, names] = await Promise.all([read ?? this.reader.flows(c), this.names.index()]);
+    const flows = await (read ?? this.reader.flows(c));
     const rows = rowsOf(flows.value);
-    const index = names.value;
-    const ends = new Set<string>();
-    if (q.pod !== undefined) {
-      for (const [ip, p] of index.pods) if (p.pod === q.pod) ends.add(ip);
-      if (ends.size === 0) throw new NotFound(`no pod ${q.pod} with an address in the config API`);
-    }
-    const vips = new Set<string>();
-    if (q.service !== undefined) {
-      for (const [ip, lb] of index.lbs) if (lb.service === q.service) vips.add(ip);
-      if (vips.size === 0)
-        throw new NotFound(`no Service ${q.service} with a load balancer in the config API`);
-    }
-    const words = wordsOf(q.q);
-    const naming = (f: FlowRow) => flowNames(f, index);
     const sort = q.sort ?? 'index';
     const cut = await pageOf({
       rows,
@@ -280,25 +280,10 @@ export class DataplaneTables {
       order: q.order ?? 'asc',
       limit: q.limit ?? DEFAULT_PAGE_LIMIT,
       cursor: q.cursor,
-      ...(q.vip !== undefined ||
-      q.ip !== undefined ||
-      q.port !== undefined ||
-      ends.size > 0 ||
-      vips.size > 0 ||
-      words.length > 0
-        ? {
-            matches: (f: FlowRow) =>
-              (q.vip === undefined || f.dip === q.vip || f.sip === q.vip) &&
-              (q.ip === undefined || f.dip === q.ip || f.sip === q.ip) &&
-              (q.port === undefined || f.dport === q.port || f.sport === q.port) &&
-              (ends.size === 0 || ends.has(f.sip) || ends.has(f.dip)) &&
-              (vips.size === 0 || vips.has(f.dip) || vips.has(f.sip)) &&
-              matchesWords(words, () => flowText(f, naming(f))),
-          }
-        : {}),
+      ...(matches ? { matches: (f: FlowRow) => matches(f, index) } : {}),
     });
     return {
-      items: cut.rows.map((f) => ({ record: flowJson(f), names: naming(f) })),
+      items: cut.rows.map((f) => ({ record: flowJson(f), names: flowNames(f, index) })),
       total: cut.total,
       matched: cut.matched,
       cursor: cut.cursor,
@@ -380,6 +365,57 @@ function flowIndexOf(cursor: string): number {
       `query.cursor: must be a cursor from a previous page of this sort (got "${cursor.slice(0, 40)}")`,
     );
   return index;
+}
+
+/** Whether a flow row passes a flow query's filters (its names from the index, only if the words need them). */
+type FlowMatch = (f: FlowRow, index: NameIndex) => boolean;
+
+/**
+ * The flow query's filters as one test (undefined: no filter), or NotFound for a pod or Service
+ * with no address in the config API. The same test for the whole-table read and the agent-order
+ * scan, so both keep the same flows.
+ */
+function flowFilter(q: FlowPageQuery, index: NameIndex): FlowMatch | undefined {
+  const ends = new Set<string>();
+  if (q.pod !== undefined) {
+    for (const [ip, p] of index.pods) if (p.pod === q.pod) ends.add(ip);
+    if (ends.size === 0) throw new NotFound(`no pod ${q.pod} with an address in the config API`);
+  }
+  const vips = new Set<string>();
+  if (q.service !== undefined) {
+    for (const [ip, lb] of index.lbs) if (lb.service === q.service) vips.add(ip);
+    if (vips.size === 0) throw new NotFound(`no Service ${q.service} with a load balancer in the config API`);
+  }
+  const words = wordsOf(q.q);
+  if (
+    q.vip === undefined &&
+    q.ip === undefined &&
+    q.port === undefined &&
+    ends.size === 0 &&
+    vips.size === 0 &&
+    words.length === 0
+  )
+    return undefined;
+  return (f, names) =>
+    (q.vip === undefined || f.dip === q.vip || f.sip === q.vip) &&
+    (q.ip === undefined || f.dip === q.ip || f.sip === q.ip) &&
+    (q.port === undefined || f.dport === q.port || f.sport === q.port) &&
+    (ends.size === 0 || ends.has(f.sip) || ends.has(f.dip)) &&
+    (vips.size === 0 || vips.has(f.dip) || vips.has(f.sip)) &&
+    matchesWords(words, () => flowText(f, flowNames(f, names)));
+}
+
+/**
+ * The agent-order scan's test of a kernel flow: its row needs the reverse flow only for a DNAT
+ * flow's DPAT flag, so without the reverse the flow is kept or left when the row with and without
+ * DPAT agree (every filter but words naming `Pd`), and the reverse is asked for only otherwise.
+ */
+function keepOf(matches: FlowMatch, index: NameIndex): FlowKeep {
+  return (f, reverse) => {
+    if (reverse !== undefined || !needsReverse(f)) return matches(flowRow(f, reverse ?? undefined), index);
+    const without = matches(flowRowWith(f, false), index);
+    return without === matches(flowRowWith(f, true), index) ? without : undefined;
+  };
 }
 
 const flowRowCache = new WeakMap<readonly KFlowInfo[], FlowRow[]>();

@@ -19,6 +19,7 @@ const NODE = 'k8s-node1';
 let e: Embedded;
 let relay: Server;
 let ui: Awaited<ReturnType<typeof buildUiServer>>;
+let dropSnapshots = () => {};
 /** The request line of every introspect request the UI server sent to NODE. */
 const sent: string[] = [];
 
@@ -83,6 +84,13 @@ beforeAll(async () => {
     kubeManager: e.sim.kubeManager,
     dataplane: {
       ...e.sim.ports,
+      // No config change happens here: a test drops the UI server's snapshots by saying one did.
+      changes: {
+        subscribe: (listener) => {
+          dropSnapshots = () => listener({ kind: 'update', object: { type: 'loadbalancer', uuid: '' } });
+          return () => undefined;
+        },
+      },
       introspect: () =>
         endpoints.map((p) =>
           p.name === NODE ? { ...p, url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}` } : p,
@@ -130,6 +138,75 @@ describe('the flow table in the agent order', () => {
     // Each page read its own pages only: about one walk of the table in all, not one per page.
     expect(scans().length).toBeLessThanOrEqual(Math.ceil(listed.length / 100) + 2 * pages);
   }, 60_000);
+
+  it('reads only the pages up to a page of matches', async () => {
+    const base = `/api/dataplane/vrouters/${NODE}/flows`;
+    const router = e.sim.dataplane.router(NODE)!;
+    const client = (await get(`${base}?limit=300`)).items.find((i) => i.record.dport === 8888)!.record.sip;
+    const clientFlows = listedFlows().flatMap((index, at) => {
+      const f = kflowRow(router, index);
+      return f.sip === client || f.dip === client ? [at] : [];
+    });
+    sent.length = 0;
+    const first = await get(`${base}?q=${client}&limit=100`);
+    expect(first.items.map((i) => i.record.index)).toEqual(
+      clientFlows.slice(0, 100).map((at) => listedFlows()[at]),
+    );
+    expect(first.cursor).not.toBeNull();
+    expect(first.total).toBeNull();
+    expect(first.matched).toBeNull();
+    // The agent's pages of 100 up to the one holding the 101st match (it says more follow).
+    expect(scans()).toHaveLength(Math.floor(clientFlows[100]! / 100) + 1);
+  });
+
+  it("pages a filter in index order from the agent's pages: exactly the whole-table filter's rows, in order", async () => {
+    const base = `/api/dataplane/vrouters/${NODE}/flows`;
+    const listed = listedFlows();
+    /** Every page of `query` (index order unless it says otherwise), and the scans it cost. */
+    const walk = async (query: string, limit: number) => {
+      sent.length = 0;
+      const items: FlowPage['items'] = [];
+      const pages: FlowPage[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await get(`${base}?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        items.push(...page.items);
+        pages.push(page);
+        cursor = page.cursor;
+      } while (cursor !== null && pages.length < 2000);
+      return { items, pages, scans: scans().length };
+    };
+    const aForward = (await get(`${base}?limit=300`)).items.find((i) => i.record.dport === 8888)!.record;
+    // Dense: words every flow of the client has (its address); sparse: one random source port
+    // (a flow and its reverse); words naming the DPAT flag, which only a DNAT flow's reverse tells; a pod.
+    const pod = (await get(`${base}?limit=300`)).items.find((i) => i.names.pod)!.names.pod!;
+    const queries = [
+      `q=${aForward.sip}`,
+      `port=${aForward.sport}`,
+      `q=${encodeURIComponent('n(dpd)')}`,
+      `q=${encodeURIComponent(pod)}`,
+    ];
+    const scanned: Record<string, { items: FlowPage['items']; pages: FlowPage[]; scans: number }> = {};
+    // Every agent-order walk first: the whole-table reads below leave a snapshot the next page would use.
+    for (const query of queries) scanned[query] = await walk(query, 37);
+    for (const query of queries) {
+      const whole = await walk(`${query}&order=desc`, 1000);
+      const expected = whole.items.toReversed();
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect(scanned[query]!.items, query).toEqual(expected);
+    }
+    dropSnapshots();
+
+    // Dense matches: the first page cost the pages up to its last match, not the table.
+    expect(scanned[`q=${aForward.sip}`]!.pages[0]!.total).toBeNull();
+    // Sparse: one pair of flows, found by walking every page once; the first page says so.
+    const sparse = scanned[`port=${aForward.sport}`]!;
+    expect(sparse.pages).toHaveLength(1);
+    expect(sparse.pages[0]!.matched).toBe(sparse.items.length);
+    expect(sparse.pages[0]!.total).toBe(listed.length);
+    // (A full last page of 100 ends in a handle, so one more, empty, page may follow.)
+    expect(sparse.scans).toBeLessThanOrEqual(Math.ceil(listed.length / 100) + 1);
+  }, 120_000);
 
   it('renders the rows the whole-table path renders (DPAT restored from the reverse flow)', async () => {
     const base = `/api/dataplane/vrouters/${NODE}/flows`;
