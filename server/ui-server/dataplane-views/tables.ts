@@ -32,7 +32,7 @@ import { InvalidRequest, NotFound } from '../../errors.ts';
 import type { Compute } from './computes.ts';
 import { namesOfAddress, type ConfigNames, type NameIndex } from './names.ts';
 import { decodeCursor, encodeCursor, pageOf, type SortKey } from './pages.ts';
-import { interfaceIndex } from './vip-route.ts';
+import { hostRoute, interfaceIndex, type InterfaceIndex } from './vip-route.ts';
 import type { DataplaneReader, FlowKeep } from './reader.ts';
 import type { Snapshot } from './snapshots.ts';
 import { itfJson, vrfJson } from '@model/dataplane/introspect-json.ts';
@@ -45,6 +45,7 @@ import {
   nhContext,
   nhJson,
   routeJson,
+  type NhContext,
 } from './records.ts';
 
 const ipNumber = (text: string) => tryParseIpv4(text) ?? 0;
@@ -73,15 +74,103 @@ export class DataplaneTables {
     private readonly names: ConfigNames,
   ) {}
 
+  /**
+   * Per compute, where each next hop's routes are (nhRouteIndex) as of the last whole read of its
+   * routes: where to look for a page's next hops, never an answer by itself (see pageNaming).
+   */
+  private readonly nhRoutes = new Map<string, { from: readonly unknown[]; index: Map<number, NhRoutes> }>();
+
   /** Names of what a compute's tables mention, from its own interfaces and the config API. */
   private async context(c: Compute) {
-    const [itfs, routes, mpls, names] = await Promise.all([
+    const vrfs = (await this.reader.vrfs(c)).value;
+    const [itfs, tables, mpls, names] = await Promise.all([
       this.reader.interfaces(c),
-      this.reader.allRoutes(c),
+      Promise.all(vrfs.map((v) => this.reader.routes(c, v.ucindex))),
       this.reader.mpls(c),
       this.names.index(),
     ]);
+    const routes = tables.flatMap((t) => t.value);
+    // Once per snapshot of the routes (and the names it was read with).
+    const from = [...tables.map((t) => t.value), names.value];
+    const known = this.nhRoutes.get(c.url);
+    if (!known || known.from.length !== from.length || known.from.some((t, i) => t !== from[i]))
+      this.nhRoutes.set(c.url, {
+        from,
+        index: nhRouteIndex(
+          vrfs,
+          tables.map((t) => t.value),
+          names.value,
+        ),
+      });
     return { itfs: itfs.value, routes, nh: nhContext(itfs.value, routes, mpls.value), names: names.value };
+  }
+
+  /**
+   * What the next hops of one page need from the routes (a composite's VRF and hash fields, the VIP
+   * that names it), from the routes the index says use them — each read again by its exact prefix
+   * (Inet4UcRouteReq `src_ip` + `prefix_len`) and kept only if it still points at the next hop —
+   * instead of every route of every VRF. Undefined when that cannot answer (no index yet, a
+   * composite it does not know, a route that moved): then the page reads the whole context.
+   * Routes are the only source: NhSandeshData carries no VIP, VRF or hash fields for a composite,
+   * and Inet4UcRouteReq filters by `vrf_index`, `src_ip` and `prefix_len` only, not by next hop
+   * (tf-controller src/vnsw/agent/oper/agent.sandesh).
+   */
+  private async pageNaming(
+    c: Compute,
+    rows: readonly NhSandeshData[],
+  ): Promise<{ nh: NhContext; naming: (nh: NhSandeshData) => EntityNames } | undefined> {
+    const index = this.nhRoutes.get(c.url)?.index;
+    if (!index) return undefined;
+    const wanted = new Map<string, RouteAt>();
+    for (const n of rows) {
+      if (n.type === 'interface' || n.type === 'tunnel') continue;
+      const at = index.get(n.nh_index);
+      if (isComposite(n) && !at?.first) return undefined;
+      for (const r of [at?.first, at?.vip]) if (r) wanted.set(routeAtKey(r), r);
+    }
+    const [itfs, mpls, names, routes] = await Promise.all([
+      this.reader.interfaces(c),
+      this.reader.mpls(c),
+      this.names.index(),
+      Promise.all([...wanted.values()].map((r) => this.exactRoute(c, r))),
+    ]);
+    const read = new Map([...wanted.keys()].map((key, i) => [key, routes[i]!]));
+    const composites = new Map<number, { vrf: string; hashFields: string }>();
+    const vipOf = new Map<number, string>();
+    for (const n of rows) {
+      const at = index.get(n.nh_index);
+      if (!at) continue;
+      if (at.first && isComposite(n)) {
+        const r = read.get(routeAtKey(at.first));
+        const path = r?.path_list.find((p) => p.nh.nh_index === n.nh_index && isComposite(p.nh));
+        if (!r || !path) return undefined;
+        composites.set(n.nh_index, { vrf: r.src_vrf, hashFields: path.ecmp_hashing_fields ?? '' });
+      }
+      if (at.vip && n.type !== 'interface' && n.type !== 'tunnel') {
+        const r = read.get(routeAtKey(at.vip));
+        if (!r?.path_list.some((p) => p.nh.nh_index === n.nh_index) || !names.value.lbs.has(r.src_ip))
+          return undefined;
+        vipOf.set(n.nh_index, r.src_ip);
+      }
+    }
+    const nh: NhContext = {
+      interfaces: interfaceIndex(itfs.value),
+      composites,
+      labelled: new Set(mpls.value.map((m) => m.nh.nh_index)),
+    };
+    return { nh, naming: nhNamingOf(c, interfaceIndex(itfs.value), vipOf, names.value) };
+  }
+
+  /** One route by its exact prefix (Inet4UcRouteReq `src_ip` + `prefix_len`), shared per snapshot. */
+  private async exactRoute(c: Compute, at: RouteAt): Promise<RouteUcSandeshData | null> {
+    if (at.plen === 32) return hostRoute(this.reader, c, at.vrf, at.ip);
+    const read = await this.reader.cache.get(`${c.url}|route:${at.vrf}:${at.ip}/${at.plen}`, () =>
+      this.reader.read(
+        c,
+        async (a) => (await a.routes(at.vrf, { ip: at.ip, plen: at.plen })).items[0] ?? null,
+      ),
+    );
+    return read.value;
   }
 
   // ---- routes -------------------------------------------------------------------------------------
@@ -128,11 +217,18 @@ export class DataplaneTables {
 
   // ---- next hops ----------------------------------------------------------------------------------
 
+  /**
+   * A page of the next-hop table. Sorted and filtered by type, it needs only the next hops
+   * (NhListReq) and, for the page's rows, the routes that use them (pageNaming); a VIP or words
+   * filter needs every row's names, so it reads every route (context).
+   */
   async nexthopPage(c: Compute, q: NexthopPageQuery): Promise<NexthopPage> {
-    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
-    const vipNhs = q.vip === undefined ? undefined : behindVip(q.vip, ctx.routes, nhs.value, ctx.itfs);
     const words = wordsOf(q.q);
-    const naming = nhNaming(c, ctx.itfs, ctx.routes, ctx.names);
+    const whole = q.vip !== undefined || words.length > 0 || !this.nhRoutes.has(c.url);
+    const [nhs, full] = await Promise.all([this.reader.nexthops(c), whole ? this.context(c) : undefined]);
+    const vipNhs =
+      q.vip === undefined || !full ? undefined : behindVip(q.vip, full.routes, nhs.value, full.itfs);
+    const fullNaming = full && nhNaming(c, full.itfs, full.routes, full.names);
     const sort = q.sort ?? 'id';
     const key =
       sort === 'type'
@@ -154,13 +250,14 @@ export class DataplaneTables {
               (!vipNhs || vipNhs.has(n.nh_index)) &&
               matchesWords(
                 words,
-                () => `${n.nh_index} ${n.type} ${n.itf ?? ''} ${n.dip ?? ''} ${textOf(naming(n))}`,
+                () => `${n.nh_index} ${n.type} ${n.itf ?? ''} ${n.dip ?? ''} ${textOf(fullNaming!(n))}`,
               ),
           }
         : {}),
     });
+    const named = full ? { nh: full.nh, naming: fullNaming! } : await this.namingFor(c, cut.rows);
     return {
-      items: cut.rows.map((n) => ({ record: nhJson(n, ctx.nh), names: naming(n) })),
+      items: cut.rows.map((n) => ({ record: nhJson(n, named.nh), names: named.naming(n) })),
       total: cut.total,
       matched: cut.matched,
       cursor: cut.cursor,
@@ -168,12 +265,21 @@ export class DataplaneTables {
     };
   }
 
+  /** The rows' context and names: from their own routes when it can, else from every route. */
+  private async namingFor(c: Compute, rows: readonly NhSandeshData[]) {
+    const page = await this.pageNaming(c, rows);
+    if (page) return page;
+    const ctx = await this.context(c);
+    return { nh: ctx.nh, naming: nhNaming(c, ctx.itfs, ctx.routes, ctx.names) };
+  }
+
   /** One next hop with what it is (`nh` detail). */
   async nexthop(c: Compute, id: number): Promise<NhListResp & { names: EntityNames }> {
-    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
+    const nhs = await this.reader.nexthops(c);
     const nh = nhs.value.find((n) => n.nh_index === id);
     if (!nh) throw new NotFound(`no next hop ${id} on ${c.name}`);
-    return { nh_list: [nhJson(nh, ctx.nh)], names: nhNaming(c, ctx.itfs, ctx.routes, ctx.names)(nh) };
+    const named = await this.namingFor(c, [nh]);
+    return { nh_list: [nhJson(nh, named.nh)], names: named.naming(nh) };
   }
 
   // ---- interfaces ---------------------------------------------------------------------------------
@@ -490,6 +596,49 @@ function behindVip(
   return ids;
 }
 
+/** A route the next-hop index points at: where to read it again (its VRF index and exact prefix). */
+interface RouteAt {
+  vrf: number;
+  ip: string;
+  plen: number;
+}
+
+const routeAtKey = (r: RouteAt) => `${r.vrf}:${r.ip}/${r.plen}`;
+
+/**
+ * Per next hop, in the agent's route order (VRFs as VrfListReq lists them, each table in its
+ * order): `first`, the first route with a path to it as a composite (its VRF and hash fields,
+ * nhContext's choice); `vip`, the first /32 route of a load balancer's address with a path to it
+ * (nhNaming's choice).
+ */
+interface NhRoutes {
+  first?: RouteAt;
+  vip?: RouteAt;
+}
+
+function nhRouteIndex(
+  vrfs: readonly VrfSandeshData[],
+  tables: readonly (readonly RouteUcSandeshData[])[],
+  names: NameIndex,
+): Map<number, NhRoutes> {
+  const index = new Map<number, NhRoutes>();
+  tables.forEach((routes, v) => {
+    const vrf = vrfs[v]!.ucindex;
+    for (const r of routes) {
+      const at = { vrf, ip: r.src_ip, plen: r.src_plen };
+      const lb = r.src_plen === 32 && names.lbs.has(r.src_ip);
+      for (const p of r.path_list) {
+        const id = p.nh.nh_index;
+        let entry = index.get(id);
+        if (!entry) index.set(id, (entry = {}));
+        if (!entry.first && isComposite(p.nh)) entry.first = at;
+        if (!entry.vip && lb) entry.vip = at;
+      }
+    }
+  });
+  return index;
+}
+
 /** What a next hop is: a composite's VIP and Service, an interface's pod, a tunnel's compute. */
 function nhNaming(
   c: Compute,
@@ -497,11 +646,19 @@ function nhNaming(
   routes: readonly RouteUcSandeshData[],
   names: NameIndex,
 ): (nh: NhSandeshData) => EntityNames {
-  const byItf = interfaceIndex(itfs);
   const vipOf = new Map<number, string>();
   for (const r of routes)
     if (r.src_plen === 32 && names.lbs.has(r.src_ip))
       for (const p of r.path_list) if (!vipOf.has(p.nh.nh_index)) vipOf.set(p.nh.nh_index, r.src_ip);
+  return nhNamingOf(c, interfaceIndex(itfs), vipOf, names);
+}
+
+function nhNamingOf(
+  c: Compute,
+  byItf: InterfaceIndex,
+  vipOf: ReadonlyMap<number, string>,
+  names: NameIndex,
+): (nh: NhSandeshData) => EntityNames {
   return (nh) => {
     if (nh.type === 'interface') {
       const itf = byItf.ofNexthop(nh);

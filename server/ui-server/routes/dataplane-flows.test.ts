@@ -1,11 +1,9 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowPage } from '@model/api/dataplane-views.ts';
 import { kflowRow } from '@server/dataplane/kstate.ts';
 import { buildUiServer } from '../app.ts';
 import { embeddedKubernetes } from '../kubernetes-client.ts';
+import { countingRelay, type CountingRelay } from '../testing/counting-relay.ts';
 import { startEmbedded, type Embedded } from '../testing/embedded.ts';
 
 // The flow table in the agent's own order (what the Flows tab asks first) is paged from the
@@ -17,31 +15,11 @@ const VR_FLOW_FLAG_EVICTED = 0x0800;
 const NODE = 'k8s-node1';
 
 let e: Embedded;
-let relay: Server;
+let relay: CountingRelay;
 let ui: Awaited<ReturnType<typeof buildUiServer>>;
 let dropSnapshots = () => {};
 /** The request line of every introspect request the UI server sent to NODE. */
-const sent: string[] = [];
-
-/** Forwards every request to `target`, noting its path and query. */
-async function countingRelay(target: string): Promise<Server> {
-  const to = new URL(target);
-  const server = createServer((req, res) => {
-    sent.push(req.url ?? '');
-    const upstream = httpRequest(
-      { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
-}
+let sent: string[] = [];
 
 /** The flows KFlowReq lists (evicted entries left out, show_evicted=0), in index order. */
 function listedFlows(): number[] {
@@ -75,6 +53,7 @@ beforeAll(async () => {
   expect(traffic.statusCode, traffic.body).toBe(200);
   const endpoints = e.sim.ports.introspect!();
   relay = await countingRelay(endpoints.find((p) => p.name === NODE)!.url);
+  sent = relay.sent;
   // A UI server of its own (its own snapshots) reading NODE through the relay.
   ui = await buildUiServer({
     configApiUrl: e.configApiUrl,
@@ -91,17 +70,13 @@ beforeAll(async () => {
           return () => undefined;
         },
       },
-      introspect: () =>
-        endpoints.map((p) =>
-          p.name === NODE ? { ...p, url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}` } : p,
-        ),
+      introspect: () => endpoints.map((p) => (p.name === NODE ? { ...p, url: relay.url } : p)),
     },
   });
 }, 60_000);
 
 afterAll(async () => {
   await ui?.close();
-  relay?.closeAllConnections();
   relay?.close();
   await e?.close();
 });
