@@ -31,7 +31,7 @@ import { flowActionText } from '@server/vrouter-cli/flow.ts';
 import { InvalidRequest, NotFound } from '../../errors.ts';
 import type { Compute } from './computes.ts';
 import { namesOfAddress, type ConfigNames, type NameIndex } from './names.ts';
-import { decodeCursor, encodeCursor, pageOf, type SortKey } from './pages.ts';
+import { decodeCursor, encodeCursor, pageOf, Slicer, yieldToLoop, type SortKey } from './pages.ts';
 import { hostRoute, interfaceIndex, type InterfaceIndex } from './vip-route.ts';
 import type { DataplaneReader, FlowKeep } from './reader.ts';
 import type { Snapshot } from './snapshots.ts';
@@ -39,7 +39,6 @@ import { itfJson, vrfJson } from '@model/dataplane/introspect-json.ts';
 import {
   flowJson,
   flowRow,
-  flowRows,
   flowRowWith,
   needsReverse,
   nhContext,
@@ -372,7 +371,7 @@ export class DataplaneTables {
     matches: FlowMatch | undefined,
   ): Promise<FlowPage> {
     const flows = await (read ?? this.reader.flows(c));
-    const rows = rowsOf(flows.value);
+    const rows = await rowsOf(flows.value);
     const sort = q.sort ?? 'index';
     const cut = await pageOf({
       rows,
@@ -454,7 +453,7 @@ export class DataplaneTables {
   }
 
   async flowList(c: Compute): Promise<Omit<FlowList, 'counters'> & { next_cursor: null }> {
-    const rows = rowsOf((await this.reader.flows(c)).value);
+    const rows = await rowsOf((await this.reader.flows(c)).value);
     return { flow_list: rows.map(flowJson), flow_handle: '0', next_cursor: null };
   }
 }
@@ -524,12 +523,30 @@ function keepOf(matches: FlowMatch, index: NameIndex): FlowKeep {
   };
 }
 
-const flowRowCache = new WeakMap<readonly KFlowInfo[], FlowRow[]>();
+const flowRowCache = new WeakMap<readonly KFlowInfo[], Promise<FlowRow[]>>();
 
-/** The snapshot's flows as `flow -l` rows, once per snapshot. */
-export function rowsOf(flows: readonly KFlowInfo[]): FlowRow[] {
+/**
+ * The snapshot's flows as `flow -l` rows (flowRows), once per snapshot, in slices: half a million
+ * flows at once would hold the event loop for every other request.
+ */
+export function rowsOf(flows: readonly KFlowInfo[]): Promise<FlowRow[]> {
   let rows = flowRowCache.get(flows);
-  if (!rows) flowRowCache.set(flows, (rows = flowRows(flows)));
+  if (!rows) flowRowCache.set(flows, (rows = rowsInSlices(flows)));
+  return rows;
+}
+
+async function rowsInSlices(flows: readonly KFlowInfo[]): Promise<FlowRow[]> {
+  const slicer = new Slicer();
+  const byIndex = new Map<number, KFlowInfo>();
+  for (const f of flows) {
+    byIndex.set(f.index, f);
+    if (slicer.due()) await yieldToLoop();
+  }
+  const rows: FlowRow[] = [];
+  for (const f of flows) {
+    rows.push(flowRow(f, f.rflow >= 0 ? byIndex.get(f.rflow) : undefined));
+    if (slicer.due()) await yieldToLoop();
+  }
   return rows;
 }
 
