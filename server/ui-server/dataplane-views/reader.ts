@@ -189,19 +189,21 @@ export class DataplaneReader {
       const { ended } = await a.scanKflows(from, async (page) => {
         const onPage = new Map<number, KFlowInfo>();
         for (const f of page) onPage.set(f.index, f);
-        for (const f of page) {
+        const reverseOf = (f: KFlowInfo) =>
+          needsReverse(f) ? (onPage.get(f.rflow) ?? reverses.get(f.rflow)) : undefined;
+        const verdicts = page.map((f) => (keep ? keep(f, reverseOf(f)) : true));
+        // Rare: the filter's words name the DPAT flag, which only the reverse flow tells. One
+        // lookup per undecided flow of the page, asked together (the client queues them).
+        const undecided = page.filter((_, i) => verdicts[i] === undefined);
+        const fetched = await Promise.all(undecided.map((f) => a.kflow(f.rflow)));
+        const decided = new Map(undecided.map((f, i) => [f, keep!(f, fetched[i]) === true]));
+        for (const r of fetched) if (r) reverses.set(r.index, r);
+        for (const [i, f] of page.entries()) {
           scanned++;
           if (wanted.delete(f.index)) reverses.set(f.index, f);
           if (kept.length > count) continue;
-          const reverse = needsReverse(f) ? (onPage.get(f.rflow) ?? reverses.get(f.rflow)) : undefined;
-          let keeps = keep ? keep(f, reverse) : true;
-          if (keeps === undefined) {
-            // Rare: the filter's words name the DPAT flag. One lookup, for this flow only.
-            const fetched = await a.kflow(f.rflow);
-            if (fetched) reverses.set(fetched.index, fetched);
-            keeps = keep!(f, fetched) === true;
-          }
-          if (!keeps) continue;
+          if (!(verdicts[i] ?? decided.get(f))) continue;
+          const reverse = reverseOf(f);
           kept.push(f);
           reverses.set(f.index, f);
           if (needsReverse(f)) {
