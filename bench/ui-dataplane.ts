@@ -31,6 +31,10 @@ export interface DataplaneFigures {
   flowsOnCompute: number;
   firstRowsMs: Record<Tab, number>;
   maxLongTaskMs: number;
+  /** The longest task per tab (its loads and the 300 ms after each). */
+  longTaskMs: Record<Tab, number>;
+  /** The long animation frame that blocked longest, with the scripts in it. */
+  longestFrame: (LongFrame & { tab: string }) | null;
   filterKeystrokeMs: number;
   filterKeystrokeMaxMs: number;
   filterResultMs: number;
@@ -136,11 +140,44 @@ async function firstRows(page: Page, url: string): Promise<number> {
   })`);
 }
 
+// Long tasks, and the long animation frames with the scripts that ran in them (what a long task
+// came from: the script's URL, function and invoker — a React commit, a timer, an event handler).
 const LONG_TASKS = `(() => {
   window.__longTasks = [];
+  window.__longFrames = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
     .observe({ type: 'longtask', buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        if (e.blockingDuration > 0)
+          window.__longFrames.push({
+            duration: Math.round(e.duration),
+            blocking: Math.round(e.blockingDuration),
+            scripts: e.scripts.map((s) => ({
+              ms: Math.round(s.duration),
+              invoker: s.invoker,
+              fn: s.sourceFunctionName,
+              at: (s.sourceURL || '').split('/').pop() + ':' + s.sourceCharPosition,
+            })),
+          });
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
 })()`;
+
+interface LongFrame {
+  duration: number;
+  blocking: number;
+  scripts: { ms: number; invoker: string; fn: string; at: string }[];
+}
+
+/** The longest task on the page so far and the long animation frame it was in. */
+async function longest(page: Page): Promise<{ ms: number; frame: LongFrame | null }> {
+  const tasks = await page.evaluate<number[]>('window.__longTasks');
+  const frames = await page.evaluate<LongFrame[]>('window.__longFrames');
+  const frame = [...frames].sort((a, b) => b.blocking - a.blocking)[0] ?? null;
+  return { ms: Math.max(0, ...tasks), frame };
+}
 
 async function filterTyping(page: Page): Promise<{ keys: number[]; resultMs: number }> {
   const box = page.getByRole('searchbox', { name: 'Filter flows' });
@@ -244,21 +281,33 @@ export async function measureDataplane(
     page.setDefaultTimeout(120_000);
     await page.addInitScript(LONG_TASKS);
     const firstRowsMs = {} as Record<Tab, number>;
+    const longTaskMs = {} as Record<Tab, number>;
     let maxLongTaskMs = 0;
+    let longestFrame: (LongFrame & { tab: string }) | null = null;
+    const noteLongest = async (tab: string) => {
+      const seen = await longest(page);
+      maxLongTaskMs = Math.max(maxLongTaskMs, seen.ms);
+      if (seen.frame && (!longestFrame || seen.frame.blocking > longestFrame.blocking))
+        longestFrame = { ...seen.frame, tab };
+      return seen.ms;
+    };
     for (const tab of DATAPLANE_TABS) {
       const url = `${base}/dataplane/${node}?tab=${tab}${tab === 'routes' ? `&vrf=${encodeURIComponent(fullest)}` : ''}`;
       await firstRows(page, url); // warm-up: server caches, browser chunks
       const runs: number[] = [];
+      longTaskMs[tab] = 0;
       for (let i = 0; i < 3; i++) {
         runs.push(await firstRows(page, url));
         await page.waitForTimeout(300); // let a long task that follows the first rows be observed
-        maxLongTaskMs = Math.max(maxLongTaskMs, ...(await page.evaluate<number[]>('window.__longTasks')));
+        longTaskMs[tab] = Math.max(longTaskMs[tab], await noteLongest(tab));
       }
       firstRowsMs[tab] = round(median(runs));
-      log(`  [${name}] ${tab}: first rows ${firstRowsMs[tab]} ms`);
+      log(`  [${name}] ${tab}: first rows ${firstRowsMs[tab]} ms, longest task ${round(longTaskMs[tab])} ms`);
     }
     const typing = await filterTyping(page);
+    await noteLongest('flows filter');
     await page.close();
+    if (longestFrame) log(`  [${name}] longest frame: ${JSON.stringify(longestFrame)}`);
     const underLoad = await pageUnderLoad(base, node, fullest);
     return {
       scenario: name,
@@ -266,6 +315,11 @@ export async function measureDataplane(
       flowsOnCompute: flowPage.total,
       firstRowsMs,
       maxLongTaskMs: round(maxLongTaskMs),
+      longTaskMs: Object.fromEntries(Object.entries(longTaskMs).map(([t, ms]) => [t, round(ms)])) as Record<
+        Tab,
+        number
+      >,
+      longestFrame,
       filterKeystrokeMs: round(median(typing.keys)),
       filterKeystrokeMaxMs: round(Math.max(...typing.keys)),
       filterResultMs: typing.resultMs,

@@ -219,22 +219,19 @@ export class AgentIntrospect {
   }
 
   /**
-   * The first active flows of the kernel table from index `from` (0: the start), in the agent's
-   * order (flow index, as `flow -l` lists them): pages are read until more than `count` flows came
-   * or the scan reached the end, so only the pages needed are asked for. `more`: flows follow the
-   * `count` returned.
+   * The kernel flow table from index `from` (0: the start) in the agent's order (flow index, as
+   * `flow -l` lists them), page by page while `onPage` says go on: only the pages needed are asked
+   * for. `ended`: the scan reached the end of the table.
    *
    * A handle is where the agent's scan starts: `NextKFlowReq` builds `FlowKState(flow_handle)` and
    * scans from that index (kstate/kstate_handler.cc, flow_kstate.cc), so the index after a flow
    * continues right after it.
    */
-  async kflowsFrom(from: number, count: number): Promise<{ flows: KFlowInfo[]; more: boolean }> {
-    const flows: KFlowInfo[] = [];
-    const ended = await this.scanFlows(from === 0 ? undefined : String(from), (page) => {
-      for (const f of page) flows.push(f);
-      return flows.length <= count;
-    });
-    return { flows: flows.slice(0, count), more: flows.length > count || !ended };
+  async scanKflows(
+    from: number,
+    onPage: (flows: KFlowInfo[]) => boolean | Promise<boolean>,
+  ): Promise<{ ended: boolean }> {
+    return { ended: await this.scanFlows(from === 0 ? undefined : String(from), onPage) };
   }
 
   /** The kernel flow table's first page (one KFlowReq answer) and whether more pages follow. */
@@ -248,7 +245,7 @@ export class AgentIntrospect {
   }
 
   /**
-   * The scan behind these: `KFlowReq` (or `NextKFlowReq` from `handle`), then `NextKFlowReq` with
+   * The scan behind these (kflows, scanKflows, kflowsFirstPage): `KFlowReq` (or `NextKFlowReq` from `handle`), then `NextKFlowReq` with
    * each `flow_handle` while `onPage` says go on and the handle is not "0" (or "0 evicted_set",
    * FlowKState's end of table). True when the scan reached the end of the table.
    */

@@ -60,13 +60,20 @@ export const CLI_PAGE_RECORDS = 500;
 /** The topology's flow shares move with traffic. */
 export const TOPOLOGY_REFRESH_MS = 10_000;
 
-/** One page of a table: `cursor` null is the first page. */
+/**
+ * Rows of a table's first page: a screenful and some, so the first rows come as soon as the server
+ * has them (a flow page's reverse flows, a next-hop page's routes are per row); the view asks for
+ * the next page, TABLE_PAGE_LIMIT rows, at once.
+ */
+export const FIRST_PAGE_LIMIT = 50;
+
+/** One page of a table: `cursor` null is the first page (FIRST_PAGE_LIMIT rows, unless told). */
 export async function fetchTablePage<K extends TableName>(
   table: K,
   node: string,
   filters: TableFilters[K],
   cursor: string | null,
-  limit = TABLE_PAGE_LIMIT,
+  limit = cursor === null ? FIRST_PAGE_LIMIT : TABLE_PAGE_LIMIT,
 ): Promise<Page<TableRecord[K]>> {
   const url = TABLE_ROUTES[table].path({ node }, { ...filters, limit, cursor: cursor ?? undefined });
   return apiFetch<Page<TableRecord[K]>>(url);

@@ -88,7 +88,7 @@ export class DataplaneCli {
 
   /** `flow -l`: the kernel flow table through KFlowReq / NextKFlowReq (paged). */
   async flow(c: Compute, page: CliPage): Promise<CliText> {
-    const rows = rowsOf((await this.reader.flows(c)).value);
+    const rows = await rowsOf((await this.reader.flows(c)).value);
     const { rows: shown, next } = cut(rows, page);
     const first = (page.cursor ?? 0) === 0;
     return {

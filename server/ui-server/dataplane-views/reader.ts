@@ -45,6 +45,12 @@ export function upstreamOf(compute: Compute, err: unknown): unknown {
   return err;
 }
 
+/**
+ * Whether a flow scan keeps a flow, given its reverse (`null`: not active; `undefined`: not read):
+ * undefined when only the reverse can tell.
+ */
+export type FlowKeep = (flow: KFlowInfo, reverse: KFlowInfo | null | undefined) => boolean | undefined;
+
 /** Why a compute's read failed, for `error` in the views. */
 export function failureText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -149,28 +155,78 @@ export class DataplaneReader {
   }
 
   /**
-   * The first `count` active flows from index `from` in the agent's order and whether more follow:
-   * only the introspect pages they are on (KFlowReq / NextKFlowReq from `from`), plus the reverse
-   * of each DNAT flow whose reverse is not among them (KFlowReq `flow_idx`), never the whole
-   * table. Not kept: each start is its own read, and it is a few pages.
+   * The first `count` active flows from index `from` in the agent's order that `keep` keeps (every
+   * one when absent), and whether more follow: only the introspect pages up to the `count + 1`-th
+   * kept flow (KFlowReq / NextKFlowReq from `from`), never the whole table unless the matches are
+   * that sparse; plus the reverse of each kept DNAT flow whose reverse was not read beside it
+   * (KFlowReq `flow_idx`) — for kept flows only. Not kept: each start is its own read.
+   *
+   * `keep` gets a flow and its reverse when the reverse is on the same page, `null` when it is
+   * known to be inactive, `undefined` when it was not read; it answers undefined when only the
+   * reverse decides (a DNAT flow's DPAT flag), and is asked again with the reverse fetched.
+   * `scanned`: the flows it read (the whole table when it started at 0 and `more` is false).
    */
   async flowsFrom(
     c: Compute,
     from: number,
     count: number,
-  ): Promise<{ flows: KFlowInfo[]; more: boolean; reverses: Map<number, KFlowInfo>; asOf: number }> {
+    keep?: FlowKeep,
+  ): Promise<{
+    flows: KFlowInfo[];
+    more: boolean;
+    scanned: number;
+    reverses: Map<number, KFlowInfo>;
+    asOf: number;
+  }> {
     const asOf = Date.now();
     return this.read(c, async (a) => {
-      const { flows, more } = await a.kflowsFrom(from, count);
-      const listed = new Set(flows.map((f) => f.index));
-      const missing = [
-        ...new Set(flows.filter((f) => needsReverse(f) && !listed.has(f.rflow)).map((f) => f.rflow)),
-      ];
+      const kept: KFlowInfo[] = [];
       const reverses = new Map<number, KFlowInfo>();
+      /** Reverse flows of kept DNAT flows, not read yet. */
+      const wanted = new Set<number>();
+      const slicer = new Slicer();
+      let scanned = 0;
+      const { ended } = await a.scanKflows(from, async (page) => {
+        const onPage = new Map<number, KFlowInfo>();
+        for (const f of page) onPage.set(f.index, f);
+        const reverseOf = (f: KFlowInfo) =>
+          needsReverse(f) ? (onPage.get(f.rflow) ?? reverses.get(f.rflow)) : undefined;
+        const verdicts = page.map((f) => (keep ? keep(f, reverseOf(f)) : true));
+        // Rare: the filter's words name the DPAT flag, which only the reverse flow tells. One
+        // lookup per undecided flow of the page, asked together (the client queues them).
+        const undecided = page.filter((_, i) => verdicts[i] === undefined);
+        const fetched = await Promise.all(undecided.map((f) => a.kflow(f.rflow)));
+        const decided = new Map(undecided.map((f, i) => [f, keep!(f, fetched[i]) === true]));
+        for (const r of fetched) if (r) reverses.set(r.index, r);
+        for (const [i, f] of page.entries()) {
+          scanned++;
+          if (wanted.delete(f.index)) reverses.set(f.index, f);
+          if (kept.length > count) continue;
+          if (!(verdicts[i] ?? decided.get(f))) continue;
+          const reverse = reverseOf(f);
+          kept.push(f);
+          reverses.set(f.index, f);
+          if (needsReverse(f)) {
+            if (reverse) reverses.set(reverse.index, reverse);
+            else if (!reverses.has(f.rflow)) wanted.add(f.rflow);
+          }
+        }
+        if (slicer.due(page.length)) await yieldToLoop();
+        return kept.length <= count;
+      });
       // The client queues them (a few per compute at a time).
+      const flows = kept.slice(0, count);
+      const missing = [
+        ...new Set(flows.filter((f) => needsReverse(f) && !reverses.has(f.rflow)).map((f) => f.rflow)),
+      ];
       for (const r of await Promise.all(missing.map((i) => a.kflow(i)))) if (r) reverses.set(r.index, r);
-      for (const f of flows) reverses.set(f.index, f);
-      return { flows, more, reverses, asOf };
+      return {
+        flows,
+        more: kept.length > count || !ended,
+        scanned,
+        reverses,
+        asOf,
+      };
     });
   }
 

@@ -132,8 +132,12 @@ export const needsReverse = (f: KFlowInfo) => f.action === 'NAT' && f.rflow >= 0
 
 /** One flow's `flow -l` row, given its reverse flow (see flowRows). */
 export function flowRow(f: KFlowInfo, reverse: KFlowInfo | undefined): FlowRow {
+  return flowRowWith(f, reverse !== undefined && reverse.sport !== f.dport && needsReverse(f));
+}
+
+/** The row with the DPAT flag as given (a filter deciding before the reverse flow is read). */
+export function flowRowWith(f: KFlowInfo, dpat: boolean): FlowRow {
   if (f.action !== 'NAT') return f;
-  const dpat = reverse !== undefined && reverse.sport !== f.dport && needsReverse(f);
   return { ...f, fe_flags: flowFlags(f) | (dpat ? VR_FLOW_FLAG_DPAT : 0) };
 }
 

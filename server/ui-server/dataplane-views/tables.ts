@@ -31,12 +31,21 @@ import { flowActionText } from '@server/vrouter-cli/flow.ts';
 import { InvalidRequest, NotFound } from '../../errors.ts';
 import type { Compute } from './computes.ts';
 import { namesOfAddress, type ConfigNames, type NameIndex } from './names.ts';
-import { decodeCursor, encodeCursor, pageOf, type SortKey } from './pages.ts';
-import { interfaceIndex } from './vip-route.ts';
-import type { DataplaneReader } from './reader.ts';
+import { decodeCursor, encodeCursor, pageOf, Slicer, yieldToLoop, type SortKey } from './pages.ts';
+import { hostRoute, interfaceIndex, type InterfaceIndex } from './vip-route.ts';
+import type { DataplaneReader, FlowKeep } from './reader.ts';
 import type { Snapshot } from './snapshots.ts';
 import { itfJson, vrfJson } from '@model/dataplane/introspect-json.ts';
-import { flowJson, flowRow, flowRows, nhContext, nhJson, routeJson } from './records.ts';
+import {
+  flowJson,
+  flowRow,
+  flowRowWith,
+  needsReverse,
+  nhContext,
+  nhJson,
+  routeJson,
+  type NhContext,
+} from './records.ts';
 
 const ipNumber = (text: string) => tryParseIpv4(text) ?? 0;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,15 +73,103 @@ export class DataplaneTables {
     private readonly names: ConfigNames,
   ) {}
 
+  /**
+   * Per compute, where each next hop's routes are (nhRouteIndex) as of the last whole read of its
+   * routes: where to look for a page's next hops, never an answer by itself (see pageNaming).
+   */
+  private readonly nhRoutes = new Map<string, { from: readonly unknown[]; index: Map<number, NhRoutes> }>();
+
   /** Names of what a compute's tables mention, from its own interfaces and the config API. */
   private async context(c: Compute) {
-    const [itfs, routes, mpls, names] = await Promise.all([
+    const vrfs = (await this.reader.vrfs(c)).value;
+    const [itfs, tables, mpls, names] = await Promise.all([
       this.reader.interfaces(c),
-      this.reader.allRoutes(c),
+      Promise.all(vrfs.map((v) => this.reader.routes(c, v.ucindex))),
       this.reader.mpls(c),
       this.names.index(),
     ]);
+    const routes = tables.flatMap((t) => t.value);
+    // Once per snapshot of the routes (and the names it was read with).
+    const from = [...tables.map((t) => t.value), names.value];
+    const known = this.nhRoutes.get(c.url);
+    if (!known || known.from.length !== from.length || known.from.some((t, i) => t !== from[i]))
+      this.nhRoutes.set(c.url, {
+        from,
+        index: nhRouteIndex(
+          vrfs,
+          tables.map((t) => t.value),
+          names.value,
+        ),
+      });
     return { itfs: itfs.value, routes, nh: nhContext(itfs.value, routes, mpls.value), names: names.value };
+  }
+
+  /**
+   * What the next hops of one page need from the routes (a composite's VRF and hash fields, the VIP
+   * that names it), from the routes the index says use them — each read again by its exact prefix
+   * (Inet4UcRouteReq `src_ip` + `prefix_len`) and kept only if it still points at the next hop —
+   * instead of every route of every VRF. Undefined when that cannot answer (no index yet, a
+   * composite it does not know, a route that moved): then the page reads the whole context.
+   * Routes are the only source: NhSandeshData carries no VIP, VRF or hash fields for a composite,
+   * and Inet4UcRouteReq filters by `vrf_index`, `src_ip` and `prefix_len` only, not by next hop
+   * (tf-controller src/vnsw/agent/oper/agent.sandesh).
+   */
+  private async pageNaming(
+    c: Compute,
+    rows: readonly NhSandeshData[],
+  ): Promise<{ nh: NhContext; naming: (nh: NhSandeshData) => EntityNames } | undefined> {
+    const index = this.nhRoutes.get(c.url)?.index;
+    if (!index) return undefined;
+    const wanted = new Map<string, RouteAt>();
+    for (const n of rows) {
+      if (n.type === 'interface' || n.type === 'tunnel') continue;
+      const at = index.get(n.nh_index);
+      if (isComposite(n) && !at?.first) return undefined;
+      for (const r of [at?.first, at?.vip]) if (r) wanted.set(routeAtKey(r), r);
+    }
+    const [itfs, mpls, names, routes] = await Promise.all([
+      this.reader.interfaces(c),
+      this.reader.mpls(c),
+      this.names.index(),
+      Promise.all([...wanted.values()].map((r) => this.exactRoute(c, r))),
+    ]);
+    const read = new Map([...wanted.keys()].map((key, i) => [key, routes[i]!]));
+    const composites = new Map<number, { vrf: string; hashFields: string }>();
+    const vipOf = new Map<number, string>();
+    for (const n of rows) {
+      const at = index.get(n.nh_index);
+      if (!at) continue;
+      if (at.first && isComposite(n)) {
+        const r = read.get(routeAtKey(at.first));
+        const path = r?.path_list.find((p) => p.nh.nh_index === n.nh_index && isComposite(p.nh));
+        if (!r || !path) return undefined;
+        composites.set(n.nh_index, { vrf: r.src_vrf, hashFields: path.ecmp_hashing_fields ?? '' });
+      }
+      if (at.vip && n.type !== 'interface' && n.type !== 'tunnel') {
+        const r = read.get(routeAtKey(at.vip));
+        if (!r?.path_list.some((p) => p.nh.nh_index === n.nh_index) || !names.value.lbs.has(r.src_ip))
+          return undefined;
+        vipOf.set(n.nh_index, r.src_ip);
+      }
+    }
+    const nh: NhContext = {
+      interfaces: interfaceIndex(itfs.value),
+      composites,
+      labelled: new Set(mpls.value.map((m) => m.nh.nh_index)),
+    };
+    return { nh, naming: nhNamingOf(c, interfaceIndex(itfs.value), vipOf, names.value) };
+  }
+
+  /** One route by its exact prefix (Inet4UcRouteReq `src_ip` + `prefix_len`), shared per snapshot. */
+  private async exactRoute(c: Compute, at: RouteAt): Promise<RouteUcSandeshData | null> {
+    if (at.plen === 32) return hostRoute(this.reader, c, at.vrf, at.ip);
+    const read = await this.reader.cache.get(`${c.url}|route:${at.vrf}:${at.ip}/${at.plen}`, () =>
+      this.reader.read(
+        c,
+        async (a) => (await a.routes(at.vrf, { ip: at.ip, plen: at.plen })).items[0] ?? null,
+      ),
+    );
+    return read.value;
   }
 
   // ---- routes -------------------------------------------------------------------------------------
@@ -119,11 +216,18 @@ export class DataplaneTables {
 
   // ---- next hops ----------------------------------------------------------------------------------
 
+  /**
+   * A page of the next-hop table. Sorted and filtered by type, it needs only the next hops
+   * (NhListReq) and, for the page's rows, the routes that use them (pageNaming); a VIP or words
+   * filter needs every row's names, so it reads every route (context).
+   */
   async nexthopPage(c: Compute, q: NexthopPageQuery): Promise<NexthopPage> {
-    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
-    const vipNhs = q.vip === undefined ? undefined : behindVip(q.vip, ctx.routes, nhs.value, ctx.itfs);
     const words = wordsOf(q.q);
-    const naming = nhNaming(c, ctx.itfs, ctx.routes, ctx.names);
+    const whole = q.vip !== undefined || words.length > 0 || !this.nhRoutes.has(c.url);
+    const [nhs, full] = await Promise.all([this.reader.nexthops(c), whole ? this.context(c) : undefined]);
+    const vipNhs =
+      q.vip === undefined || !full ? undefined : behindVip(q.vip, full.routes, nhs.value, full.itfs);
+    const fullNaming = full && nhNaming(c, full.itfs, full.routes, full.names);
     const sort = q.sort ?? 'id';
     const key =
       sort === 'type'
@@ -145,13 +249,14 @@ export class DataplaneTables {
               (!vipNhs || vipNhs.has(n.nh_index)) &&
               matchesWords(
                 words,
-                () => `${n.nh_index} ${n.type} ${n.itf ?? ''} ${n.dip ?? ''} ${textOf(naming(n))}`,
+                () => `${n.nh_index} ${n.type} ${n.itf ?? ''} ${n.dip ?? ''} ${textOf(fullNaming!(n))}`,
               ),
           }
         : {}),
     });
+    const named = full ? { nh: full.nh, naming: fullNaming! } : await this.namingFor(c, cut.rows);
     return {
-      items: cut.rows.map((n) => ({ record: nhJson(n, ctx.nh), names: naming(n) })),
+      items: cut.rows.map((n) => ({ record: nhJson(n, named.nh), names: named.naming(n) })),
       total: cut.total,
       matched: cut.matched,
       cursor: cut.cursor,
@@ -159,12 +264,21 @@ export class DataplaneTables {
     };
   }
 
+  /** The rows' context and names: from their own routes when it can, else from every route. */
+  private async namingFor(c: Compute, rows: readonly NhSandeshData[]) {
+    const page = await this.pageNaming(c, rows);
+    if (page) return page;
+    const ctx = await this.context(c);
+    return { nh: ctx.nh, naming: nhNaming(c, ctx.itfs, ctx.routes, ctx.names) };
+  }
+
   /** One next hop with what it is (`nh` detail). */
   async nexthop(c: Compute, id: number): Promise<NhListResp & { names: EntityNames }> {
-    const [nhs, ctx] = await Promise.all([this.reader.nexthops(c), this.context(c)]);
+    const nhs = await this.reader.nexthops(c);
     const nh = nhs.value.find((n) => n.nh_index === id);
     if (!nh) throw new NotFound(`no next hop ${id} on ${c.name}`);
-    return { nh_list: [nhJson(nh, ctx.nh)], names: nhNaming(c, ctx.itfs, ctx.routes, ctx.names)(nh) };
+    const named = await this.namingFor(c, [nh]);
+    return { nh_list: [nhJson(nh, named.nh)], names: named.naming(nh) };
   }
 
   // ---- interfaces ---------------------------------------------------------------------------------
@@ -203,44 +317,47 @@ export class DataplaneTables {
   // ---- flows --------------------------------------------------------------------------------------
 
   /**
-   * A page of the flow table. The unfiltered table in the agent's own order (index ascending, what
-   * the Flows tab asks first) is read from the agent's first pages on (agentOrderPage); any other
-   * filter or sort needs every flow, so it reads the whole table into the shared snapshot (page by
-   * page, the event loop free between them: other requests go on meanwhile) and pages that.
+   * A page of the flow table. In the agent's own order (index ascending: what the Flows tab asks,
+   * with or without a filter) it is read from the agent's pages from the cursor on, only until the
+   * page is full of matches (agentOrderPage); another sort needs every flow, so it reads the whole
+   * table into the shared snapshot (page by page, the event loop free between them: other
+   * requests go on meanwhile) and pages that.
    */
   async flowPage(c: Compute, q: FlowPageQuery): Promise<FlowPage> {
-    const agentOrder =
-      (q.sort ?? 'index') === 'index' &&
-      (q.order ?? 'asc') === 'asc' &&
-      q.vip === undefined &&
-      q.ip === undefined &&
-      q.port === undefined &&
-      q.pod === undefined &&
-      q.service === undefined &&
-      wordsOf(q.q).length === 0;
-    if (!agentOrder) return this.snapshotFlowPage(c, q, undefined);
+    const names = await this.names.index();
+    const matches = flowFilter(q, names.value);
+    const agentOrder = (q.sort ?? 'index') === 'index' && (q.order ?? 'asc') === 'asc';
+    if (!agentOrder) return this.snapshotFlowPage(c, q, undefined, names.value, matches);
     const after = q.cursor === undefined ? undefined : flowIndexOf(q.cursor);
     // A whole table read moments ago answers with its counts; its cursors are the same `[index]`.
     const read = await this.reader.flowsIfRead(c);
-    return read ? this.snapshotFlowPage(c, q, read) : this.agentOrderPage(c, after, q.limit);
+    if (read) return this.snapshotFlowPage(c, q, read, names.value, matches);
+    return this.agentOrderPage(c, after, q.limit ?? DEFAULT_PAGE_LIMIT, names.value, matches);
   }
 
   /**
-   * The next `limit` flows in index order after the cursor's flow, from the introspect pages they
-   * are on (`NextKFlowReq` from the index after it): work and requests proportional to the page,
-   * not the table. The table is not walked, so `total` and `matched` are not known (null).
+   * The next `limit` flows in index order after the cursor's flow that pass the filters, from the
+   * introspect pages they are on (`NextKFlowReq` from the index after it): requests proportional
+   * to the flows up to the page's last match, not the table, and names and reverse flows for the
+   * rows returned only. Counted only when the scan walked the whole table (from its start to its
+   * end); otherwise `total` and `matched` are not known (null).
    */
-  private async agentOrderPage(c: Compute, after: number | undefined, limit?: number): Promise<FlowPage> {
-    const [read, names] = await Promise.all([
-      this.reader.flowsFrom(c, after === undefined ? 0 : after + 1, limit ?? DEFAULT_PAGE_LIMIT),
-      this.names.index(),
-    ]);
+  private async agentOrderPage(
+    c: Compute,
+    after: number | undefined,
+    limit: number,
+    index: NameIndex,
+    matches: FlowMatch | undefined,
+  ): Promise<FlowPage> {
+    const from = after === undefined ? 0 : after + 1;
+    const read = await this.reader.flowsFrom(c, from, limit, matches && keepOf(matches, index));
     const rows = read.flows.map((f) => flowRow(f, read.reverses.get(f.rflow)));
     const last = rows.at(-1);
+    const whole = from === 0 && !read.more;
     return {
-      items: rows.map((f) => ({ record: flowJson(f), names: flowNames(f, names.value) })),
-      total: null,
-      matched: null,
+      items: rows.map((f) => ({ record: flowJson(f), names: flowNames(f, index) })),
+      total: whole ? read.scanned : null,
+      matched: whole ? rows.length : null,
       cursor: read.more && last ? encodeCursor(flowKey(last)) : null,
       asOf: iso(read.asOf),
     };
@@ -250,23 +367,11 @@ export class DataplaneTables {
     c: Compute,
     q: FlowPageQuery,
     read: Snapshot<KFlowInfo[]> | undefined,
+    index: NameIndex,
+    matches: FlowMatch | undefined,
   ): Promise<FlowPage> {
-    const [flows, names] = await Promise.all([read ?? this.reader.flows(c), this.names.index()]);
-    const rows = rowsOf(flows.value);
-    const index = names.value;
-    const ends = new Set<string>();
-    if (q.pod !== undefined) {
-      for (const [ip, p] of index.pods) if (p.pod === q.pod) ends.add(ip);
-      if (ends.size === 0) throw new NotFound(`no pod ${q.pod} with an address in the config API`);
-    }
-    const vips = new Set<string>();
-    if (q.service !== undefined) {
-      for (const [ip, lb] of index.lbs) if (lb.service === q.service) vips.add(ip);
-      if (vips.size === 0)
-        throw new NotFound(`no Service ${q.service} with a load balancer in the config API`);
-    }
-    const words = wordsOf(q.q);
-    const naming = (f: FlowRow) => flowNames(f, index);
+    const flows = await (read ?? this.reader.flows(c));
+    const rows = await rowsOf(flows.value);
     const sort = q.sort ?? 'index';
     const cut = await pageOf({
       rows,
@@ -280,25 +385,10 @@ export class DataplaneTables {
       order: q.order ?? 'asc',
       limit: q.limit ?? DEFAULT_PAGE_LIMIT,
       cursor: q.cursor,
-      ...(q.vip !== undefined ||
-      q.ip !== undefined ||
-      q.port !== undefined ||
-      ends.size > 0 ||
-      vips.size > 0 ||
-      words.length > 0
-        ? {
-            matches: (f: FlowRow) =>
-              (q.vip === undefined || f.dip === q.vip || f.sip === q.vip) &&
-              (q.ip === undefined || f.dip === q.ip || f.sip === q.ip) &&
-              (q.port === undefined || f.dport === q.port || f.sport === q.port) &&
-              (ends.size === 0 || ends.has(f.sip) || ends.has(f.dip)) &&
-              (vips.size === 0 || vips.has(f.dip) || vips.has(f.sip)) &&
-              matchesWords(words, () => flowText(f, naming(f))),
-          }
-        : {}),
+      ...(matches ? { matches: (f: FlowRow) => matches(f, index) } : {}),
     });
     return {
-      items: cut.rows.map((f) => ({ record: flowJson(f), names: naming(f) })),
+      items: cut.rows.map((f) => ({ record: flowJson(f), names: flowNames(f, index) })),
       total: cut.total,
       matched: cut.matched,
       cursor: cut.cursor,
@@ -363,7 +453,7 @@ export class DataplaneTables {
   }
 
   async flowList(c: Compute): Promise<Omit<FlowList, 'counters'> & { next_cursor: null }> {
-    const rows = rowsOf((await this.reader.flows(c)).value);
+    const rows = await rowsOf((await this.reader.flows(c)).value);
     return { flow_list: rows.map(flowJson), flow_handle: '0', next_cursor: null };
   }
 }
@@ -382,12 +472,81 @@ function flowIndexOf(cursor: string): number {
   return index;
 }
 
-const flowRowCache = new WeakMap<readonly KFlowInfo[], FlowRow[]>();
+/** Whether a flow row passes a flow query's filters (its names from the index, only if the words need them). */
+type FlowMatch = (f: FlowRow, index: NameIndex) => boolean;
 
-/** The snapshot's flows as `flow -l` rows, once per snapshot. */
-export function rowsOf(flows: readonly KFlowInfo[]): FlowRow[] {
+/**
+ * The flow query's filters as one test (undefined: no filter), or NotFound for a pod or Service
+ * with no address in the config API. The same test for the whole-table read and the agent-order
+ * scan, so both keep the same flows.
+ */
+function flowFilter(q: FlowPageQuery, index: NameIndex): FlowMatch | undefined {
+  const ends = new Set<string>();
+  if (q.pod !== undefined) {
+    for (const [ip, p] of index.pods) if (p.pod === q.pod) ends.add(ip);
+    if (ends.size === 0) throw new NotFound(`no pod ${q.pod} with an address in the config API`);
+  }
+  const vips = new Set<string>();
+  if (q.service !== undefined) {
+    for (const [ip, lb] of index.lbs) if (lb.service === q.service) vips.add(ip);
+    if (vips.size === 0) throw new NotFound(`no Service ${q.service} with a load balancer in the config API`);
+  }
+  const words = wordsOf(q.q);
+  if (
+    q.vip === undefined &&
+    q.ip === undefined &&
+    q.port === undefined &&
+    ends.size === 0 &&
+    vips.size === 0 &&
+    words.length === 0
+  )
+    return undefined;
+  return (f, names) =>
+    (q.vip === undefined || f.dip === q.vip || f.sip === q.vip) &&
+    (q.ip === undefined || f.dip === q.ip || f.sip === q.ip) &&
+    (q.port === undefined || f.dport === q.port || f.sport === q.port) &&
+    (ends.size === 0 || ends.has(f.sip) || ends.has(f.dip)) &&
+    (vips.size === 0 || vips.has(f.dip) || vips.has(f.sip)) &&
+    matchesWords(words, () => flowText(f, flowNames(f, names)));
+}
+
+/**
+ * The agent-order scan's test of a kernel flow: its row needs the reverse flow only for a DNAT
+ * flow's DPAT flag, so without the reverse the flow is kept or left when the row with and without
+ * DPAT agree (every filter but words naming `Pd`), and the reverse is asked for only otherwise.
+ */
+function keepOf(matches: FlowMatch, index: NameIndex): FlowKeep {
+  return (f, reverse) => {
+    if (reverse !== undefined || !needsReverse(f)) return matches(flowRow(f, reverse ?? undefined), index);
+    const without = matches(flowRowWith(f, false), index);
+    return without === matches(flowRowWith(f, true), index) ? without : undefined;
+  };
+}
+
+const flowRowCache = new WeakMap<readonly KFlowInfo[], Promise<FlowRow[]>>();
+
+/**
+ * The snapshot's flows as `flow -l` rows (flowRows), once per snapshot, in slices: half a million
+ * flows at once would hold the event loop for every other request.
+ */
+export function rowsOf(flows: readonly KFlowInfo[]): Promise<FlowRow[]> {
   let rows = flowRowCache.get(flows);
-  if (!rows) flowRowCache.set(flows, (rows = flowRows(flows)));
+  if (!rows) flowRowCache.set(flows, (rows = rowsInSlices(flows)));
+  return rows;
+}
+
+async function rowsInSlices(flows: readonly KFlowInfo[]): Promise<FlowRow[]> {
+  const slicer = new Slicer();
+  const byIndex = new Map<number, KFlowInfo>();
+  for (const f of flows) {
+    byIndex.set(f.index, f);
+    if (slicer.due()) await yieldToLoop();
+  }
+  const rows: FlowRow[] = [];
+  for (const f of flows) {
+    rows.push(flowRow(f, f.rflow >= 0 ? byIndex.get(f.rflow) : undefined));
+    if (slicer.due()) await yieldToLoop();
+  }
   return rows;
 }
 
@@ -454,6 +613,49 @@ function behindVip(
   return ids;
 }
 
+/** A route the next-hop index points at: where to read it again (its VRF index and exact prefix). */
+interface RouteAt {
+  vrf: number;
+  ip: string;
+  plen: number;
+}
+
+const routeAtKey = (r: RouteAt) => `${r.vrf}:${r.ip}/${r.plen}`;
+
+/**
+ * Per next hop, in the agent's route order (VRFs as VrfListReq lists them, each table in its
+ * order): `first`, the first route with a path to it as a composite (its VRF and hash fields,
+ * nhContext's choice); `vip`, the first /32 route of a load balancer's address with a path to it
+ * (nhNaming's choice).
+ */
+interface NhRoutes {
+  first?: RouteAt;
+  vip?: RouteAt;
+}
+
+function nhRouteIndex(
+  vrfs: readonly VrfSandeshData[],
+  tables: readonly (readonly RouteUcSandeshData[])[],
+  names: NameIndex,
+): Map<number, NhRoutes> {
+  const index = new Map<number, NhRoutes>();
+  tables.forEach((routes, v) => {
+    const vrf = vrfs[v]!.ucindex;
+    for (const r of routes) {
+      const at = { vrf, ip: r.src_ip, plen: r.src_plen };
+      const lb = r.src_plen === 32 && names.lbs.has(r.src_ip);
+      for (const p of r.path_list) {
+        const id = p.nh.nh_index;
+        let entry = index.get(id);
+        if (!entry) index.set(id, (entry = {}));
+        if (!entry.first && isComposite(p.nh)) entry.first = at;
+        if (!entry.vip && lb) entry.vip = at;
+      }
+    }
+  });
+  return index;
+}
+
 /** What a next hop is: a composite's VIP and Service, an interface's pod, a tunnel's compute. */
 function nhNaming(
   c: Compute,
@@ -461,11 +663,19 @@ function nhNaming(
   routes: readonly RouteUcSandeshData[],
   names: NameIndex,
 ): (nh: NhSandeshData) => EntityNames {
-  const byItf = interfaceIndex(itfs);
   const vipOf = new Map<number, string>();
   for (const r of routes)
     if (r.src_plen === 32 && names.lbs.has(r.src_ip))
       for (const p of r.path_list) if (!vipOf.has(p.nh.nh_index)) vipOf.set(p.nh.nh_index, r.src_ip);
+  return nhNamingOf(c, interfaceIndex(itfs), vipOf, names);
+}
+
+function nhNamingOf(
+  c: Compute,
+  byItf: InterfaceIndex,
+  vipOf: ReadonlyMap<number, string>,
+  names: NameIndex,
+): (nh: NhSandeshData) => EntityNames {
   return (nh) => {
     if (nh.type === 'interface') {
       const itf = byItf.ofNexthop(nh);

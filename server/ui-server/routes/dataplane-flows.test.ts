@@ -1,11 +1,9 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowPage } from '@model/api/dataplane-views.ts';
 import { kflowRow } from '@server/dataplane/kstate.ts';
 import { buildUiServer } from '../app.ts';
 import { embeddedKubernetes } from '../kubernetes-client.ts';
+import { countingRelay, type CountingRelay } from '../testing/counting-relay.ts';
 import { startEmbedded, type Embedded } from '../testing/embedded.ts';
 
 // The flow table in the agent's own order (what the Flows tab asks first) is paged from the
@@ -17,30 +15,11 @@ const VR_FLOW_FLAG_EVICTED = 0x0800;
 const NODE = 'k8s-node1';
 
 let e: Embedded;
-let relay: Server;
+let relay: CountingRelay;
 let ui: Awaited<ReturnType<typeof buildUiServer>>;
+let dropSnapshots = () => {};
 /** The request line of every introspect request the UI server sent to NODE. */
-const sent: string[] = [];
-
-/** Forwards every request to `target`, noting its path and query. */
-async function countingRelay(target: string): Promise<Server> {
-  const to = new URL(target);
-  const server = createServer((req, res) => {
-    sent.push(req.url ?? '');
-    const upstream = httpRequest(
-      { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
-}
+let sent: string[] = [];
 
 /** The flows KFlowReq lists (evicted entries left out, show_evicted=0), in index order. */
 function listedFlows(): number[] {
@@ -74,6 +53,7 @@ beforeAll(async () => {
   expect(traffic.statusCode, traffic.body).toBe(200);
   const endpoints = e.sim.ports.introspect!();
   relay = await countingRelay(endpoints.find((p) => p.name === NODE)!.url);
+  sent = relay.sent;
   // A UI server of its own (its own snapshots) reading NODE through the relay.
   ui = await buildUiServer({
     configApiUrl: e.configApiUrl,
@@ -83,17 +63,20 @@ beforeAll(async () => {
     kubeManager: e.sim.kubeManager,
     dataplane: {
       ...e.sim.ports,
-      introspect: () =>
-        endpoints.map((p) =>
-          p.name === NODE ? { ...p, url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}` } : p,
-        ),
+      // No config change happens here: a test drops the UI server's snapshots by saying one did.
+      changes: {
+        subscribe: (listener) => {
+          dropSnapshots = () => listener({ kind: 'update', object: { type: 'loadbalancer', uuid: '' } });
+          return () => undefined;
+        },
+      },
+      introspect: () => endpoints.map((p) => (p.name === NODE ? { ...p, url: relay.url } : p)),
     },
   });
 }, 60_000);
 
 afterAll(async () => {
   await ui?.close();
-  relay?.closeAllConnections();
   relay?.close();
   await e?.close();
 });
@@ -130,6 +113,75 @@ describe('the flow table in the agent order', () => {
     // Each page read its own pages only: about one walk of the table in all, not one per page.
     expect(scans().length).toBeLessThanOrEqual(Math.ceil(listed.length / 100) + 2 * pages);
   }, 60_000);
+
+  it('reads only the pages up to a page of matches', async () => {
+    const base = `/api/dataplane/vrouters/${NODE}/flows`;
+    const router = e.sim.dataplane.router(NODE)!;
+    const client = (await get(`${base}?limit=300`)).items.find((i) => i.record.dport === 8888)!.record.sip;
+    const clientFlows = listedFlows().flatMap((index, at) => {
+      const f = kflowRow(router, index);
+      return f.sip === client || f.dip === client ? [at] : [];
+    });
+    sent.length = 0;
+    const first = await get(`${base}?q=${client}&limit=100`);
+    expect(first.items.map((i) => i.record.index)).toEqual(
+      clientFlows.slice(0, 100).map((at) => listedFlows()[at]),
+    );
+    expect(first.cursor).not.toBeNull();
+    expect(first.total).toBeNull();
+    expect(first.matched).toBeNull();
+    // The agent's pages of 100 up to the one holding the 101st match (it says more follow).
+    expect(scans()).toHaveLength(Math.floor(clientFlows[100]! / 100) + 1);
+  });
+
+  it("pages a filter in index order from the agent's pages: exactly the whole-table filter's rows, in order", async () => {
+    const base = `/api/dataplane/vrouters/${NODE}/flows`;
+    const listed = listedFlows();
+    /** Every page of `query` (index order unless it says otherwise), and the scans it cost. */
+    const walk = async (query: string, limit: number) => {
+      sent.length = 0;
+      const items: FlowPage['items'] = [];
+      const pages: FlowPage[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await get(`${base}?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        items.push(...page.items);
+        pages.push(page);
+        cursor = page.cursor;
+      } while (cursor !== null && pages.length < 2000);
+      return { items, pages, scans: scans().length };
+    };
+    const aForward = (await get(`${base}?limit=300`)).items.find((i) => i.record.dport === 8888)!.record;
+    // Dense: words every flow of the client has (its address); sparse: one random source port
+    // (a flow and its reverse); words naming the DPAT flag, which only a DNAT flow's reverse tells; a pod.
+    const pod = (await get(`${base}?limit=300`)).items.find((i) => i.names.pod)!.names.pod!;
+    const queries = [
+      `q=${aForward.sip}`,
+      `port=${aForward.sport}`,
+      `q=${encodeURIComponent('n(dpd)')}`,
+      `q=${encodeURIComponent(pod)}`,
+    ];
+    const scanned: Record<string, { items: FlowPage['items']; pages: FlowPage[]; scans: number }> = {};
+    // Every agent-order walk first: the whole-table reads below leave a snapshot the next page would use.
+    for (const query of queries) scanned[query] = await walk(query, 37);
+    for (const query of queries) {
+      const whole = await walk(`${query}&order=desc`, 1000);
+      const expected = whole.items.toReversed();
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect(scanned[query]!.items, query).toEqual(expected);
+    }
+    dropSnapshots();
+
+    // Dense matches: the first page cost the pages up to its last match, not the table.
+    expect(scanned[`q=${aForward.sip}`]!.pages[0]!.total).toBeNull();
+    // Sparse: one pair of flows, found by walking every page once; the first page says so.
+    const sparse = scanned[`port=${aForward.sport}`]!;
+    expect(sparse.pages).toHaveLength(1);
+    expect(sparse.pages[0]!.matched).toBe(sparse.items.length);
+    expect(sparse.pages[0]!.total).toBe(listed.length);
+    // (A full last page of 100 ends in a handle, so one more, empty, page may follow.)
+    expect(sparse.scans).toBeLessThanOrEqual(Math.ceil(listed.length / 100) + 1);
+  }, 120_000);
 
   it('renders the rows the whole-table path renders (DPAT restored from the reverse flow)', async () => {
     const base = `/api/dataplane/vrouters/${NODE}/flows`;

@@ -130,7 +130,7 @@ describe('dataplane routes', () => {
     const routeRequests = urls.filter((u) => u.includes('/routes?'));
     // The box is read once typing pauses: one request for the whole prefix, none per keystroke.
     expect(routeRequests.filter((u) => u.includes('prefix='))).toEqual([
-      `GET /api/dataplane/vrouters/k8s-node1/routes?vrf=${encodeURIComponent(POD_VRF).replace(/%20/g, '+')}&prefix=10.47.0.0%2F16&sort=prefix&order=asc&limit=200`,
+      `GET /api/dataplane/vrouters/k8s-node1/routes?vrf=${encodeURIComponent(POD_VRF).replace(/%20/g, '+')}&prefix=10.47.0.0%2F16&sort=prefix&order=asc&limit=50`,
     ]);
     await user.click(within(table).getByRole('button', { name: /^Destination/ }));
     await waitFor(() => expect(cellTexts(bodyRows(table)[0]!)[0]).toBe('10.47.255.254/32'));
@@ -160,14 +160,17 @@ describe('dataplane routes', () => {
     expect(table.getAttribute('aria-rowcount')).toBe('1006');
     expect(bodyRows(table).length).toBeLessThan(60);
     const pages = () => urls.filter((u) => u.includes('/routes?'));
-    expect(pages()).toHaveLength(1);
+    // A first page of a screenful and some, and at once the next, longer one (its end is near).
+    await waitFor(() => expect(pages()).toHaveLength(2));
+    expect(pages()[0]).toMatch(/&limit=50$/);
+    expect(pages()[1]).toMatch(/&limit=200&cursor=[^&]+$/);
     const scroller = table.querySelector<HTMLElement>('[data-scroll-container]')!;
     act(() => {
-      scroller.scrollTop = 190 * 36;
+      scroller.scrollTop = 240 * 36;
       fireEvent.scroll(scroller);
     });
-    await waitFor(() => expect(pages()).toHaveLength(2));
-    expect(pages()[1]).toMatch(/&limit=200&cursor=[^&]+$/);
+    await waitFor(() => expect(pages()).toHaveLength(3));
+    expect(pages()[2]).toMatch(/&limit=200&cursor=[^&]+$/);
     expect(bodyRows(table).length).toBeLessThan(60);
   });
 
@@ -386,7 +389,7 @@ describe('dataplane interfaces', () => {
     );
     await user.type(screen.getByRole('searchbox', { name: 'Filter interfaces' }), '8v79p');
     await waitFor(() => expect(bodyRows(table)).toHaveLength(1));
-    expect(urls.some((u) => u.endsWith('/interfaces?q=8v79p&limit=200'))).toBe(true);
+    expect(urls.some((u) => u.endsWith('/interfaces?q=8v79p&limit=50'))).toBe(true);
   });
 });
 
@@ -426,7 +429,7 @@ describe('dataplane flows', () => {
     await user.type(screen.getByRole('searchbox', { name: 'Filter flows' }), `${VIP}:8888`);
     await waitFor(() => expect(bodyRows(table)).toHaveLength(1));
     expect(screen.getByText('1 of 2 flows match')).toBeTruthy();
-    expect(urls.some((u) => u.includes(`/flows?ip=${VIP}&port=8888&sort=index&order=asc&limit=200`))).toBe(
+    expect(urls.some((u) => u.includes(`/flows?ip=${VIP}&port=8888&sort=index&order=asc&limit=50`))).toBe(
       true,
     );
   });
@@ -465,21 +468,22 @@ describe('dataplane flows', () => {
       const table = await screen.findByRole('table', { name: 'Flows on k8s-node1' });
       await waitFor(() => expect(screen.getByText('602 flows')).toBeTruthy());
       const flowPages = () => urls.filter((u) => u.includes('/flows?'));
-      expect(flowPages()).toHaveLength(1);
-      act(() => vi.advanceTimersByTime(5_000));
-      // The first page again, and only it: no second page was ever in view.
+      // The first page (a screenful and some) and the next one, asked at once.
       await waitFor(() => expect(flowPages()).toHaveLength(2));
-      expect(flowPages()[1]).toBe(flowPages()[0]);
+      act(() => vi.advanceTimersByTime(5_000));
+      // The first page again, and only it: the second page was never in view.
+      await waitFor(() => expect(flowPages()).toHaveLength(3));
+      expect(flowPages()[2]).toBe(flowPages()[0]);
       expect(bodyRows(table).length).toBeLessThan(60);
 
       visibility.mockReturnValue('hidden');
       act(() => void document.dispatchEvent(new Event('visibilitychange')));
       act(() => vi.advanceTimersByTime(20_000));
-      expect(flowPages()).toHaveLength(2);
+      expect(flowPages()).toHaveLength(3);
       visibility.mockReturnValue('visible');
       act(() => void document.dispatchEvent(new Event('visibilitychange')));
       // Back in view: refreshed at once.
-      await waitFor(() => expect(flowPages()).toHaveLength(3));
+      await waitFor(() => expect(flowPages()).toHaveLength(4));
     } finally {
       visibility.mockRestore();
       vi.useRealTimers();

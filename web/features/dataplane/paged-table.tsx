@@ -3,7 +3,7 @@
 // server for another order. Knows nothing of what a row is; each tab gives its columns.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import type { Annotated } from '@model/api/dataplane-views.ts';
 import { ErrorState, LoadingState } from '@web/components/error-state.tsx';
 import { VirtualRows } from '@web/components/virtual-rows.tsx';
@@ -39,6 +39,24 @@ export interface PagedTableProps<T> {
   empty: ReactNode;
   rowClassName?: (row: Annotated<T>) => string | undefined;
 }
+
+/**
+ * A row's cells, rendered again only when its record or the columns change: a page arriving (or a
+ * page in view refreshed to the same records) does not render the rows already on screen again.
+ */
+const RowCells = memo(function RowCells({
+  row,
+  columns,
+}: {
+  row: Annotated<unknown>;
+  columns: readonly TableColumn<unknown>[];
+}) {
+  return columns.map((c) => (
+    <span key={c.header} role="cell" className={c.className ?? 'cell'}>
+      {c.cell(row)}
+    </span>
+  ));
+}) as <T>(props: { row: Annotated<T>; columns: readonly TableColumn<T>[] }) => ReactNode;
 
 function ariaSort(column: { sort?: string }, sort: TableSort): 'ascending' | 'descending' | undefined {
   if (column.sort === undefined || column.sort !== sort.by) return undefined;
@@ -125,14 +143,7 @@ export function PagedTable<T>({
                 .filter(Boolean)
                 .join(' '),
             })}
-            renderRow={(item) => {
-              const { row } = rows[item.index]!;
-              return columns.map((c) => (
-                <span key={c.header} role="cell" className={c.className ?? 'cell'}>
-                  {c.cell(row)}
-                </span>
-              ));
-            }}
+            renderRow={(item) => <RowCells row={rows[item.index]!.row} columns={columns} />}
           />
         )}
       </div>

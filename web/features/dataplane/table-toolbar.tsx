@@ -49,13 +49,14 @@ export function useTableUrlState(defaultSort: string): TableUrlState {
 }
 
 /**
- * `12 of 11,102 routes match` / `11,102 routes`; `400+ flows` when the server did not count the
- * table (flows in the agent's order are read from its first pages only).
+ * `12 of 11,102 routes match` / `11,102 routes`; `400+ flows` (`200+ flows match`) when the server
+ * did not count the table (flows in the agent's order are read from its pages only as far as the
+ * rows shown).
  */
 export function countText(state: PagedTableState<unknown>, noun: string, filtered: boolean): string {
   if (state.total === null) {
     if (state.isPending || state.rows.length === 0) return '';
-    return `${state.rows.length.toLocaleString('en-US')}${state.hasMore ? '+' : ''} ${noun}`;
+    return `${state.rows.length.toLocaleString('en-US')}${state.hasMore ? '+' : ''} ${noun}${filtered ? ' match' : ''}`;
   }
   const total = state.total.toLocaleString('en-US');
   if (!filtered) return `${total} ${noun}`;
