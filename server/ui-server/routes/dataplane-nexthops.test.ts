@@ -71,7 +71,8 @@ async function fromEveryRoute(query: string): Promise<NexthopPage['items']> {
 const wholeRouteReads = () =>
   relay.sent.filter(
     (u) =>
-      (/^\/Snh_Inet4UcRouteReq/.test(u) && !/src_ip=\d/.test(u)) || /uc\.route/.test(decodeURIComponent(u)),
+      (u.startsWith('/Snh_Inet4UcRouteReq') && !/src_ip=\d/.test(u)) ||
+      /uc\.route/.test(decodeURIComponent(u)),
   );
 
 beforeAll(async () => {
