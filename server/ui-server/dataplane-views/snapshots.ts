@@ -1,7 +1,8 @@
 // Short-lived snapshots of what the agents said: each table of each compute is read once and
-// shared by every request within its TTL (pages, filters and sorts are answered from it), a read
-// in flight is joined rather than repeated, and a config change drops everything (the embedded
-// simulation's change feed). A failed read is not kept. Knows nothing of what the values are.
+// shared by every request within its TTL (pages, filters and sorts are answered from it). The TTL
+// runs from the end of the read, so a table whose read outlasts it is not read again back to back.
+// A read in flight is joined rather than repeated, and a config change drops everything (the
+// embedded simulation's change feed). A failed read is not kept. Knows nothing of the values.
 
 export interface Snapshot<T> {
   readonly value: T;
@@ -11,7 +12,7 @@ export interface Snapshot<T> {
 
 interface Entry {
   promise: Promise<Snapshot<unknown>>;
-  /** Set once the read succeeded. */
+  /** When the read succeeded: the TTL runs from here. */
   readAt: number | null;
 }
 
@@ -33,7 +34,7 @@ export class SnapshotCache {
       readAt: null,
       promise: load().then(
         (value) => {
-          fresh.readAt = asOf;
+          fresh.readAt = this.now();
           return { value, asOf };
         },
         (err: unknown) => {

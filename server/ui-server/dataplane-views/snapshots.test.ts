@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { SnapshotCache } from './snapshots.ts';
+
+/** A read the test finishes by hand, and a clock it moves by hand. */
+function harness(ttlMs: number) {
+  let now = 1_000;
+  const cache = new SnapshotCache(ttlMs, () => now);
+  let reads = 0;
+  const pending: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
+  const load = () => {
+    reads++;
+    return new Promise<string>((resolve, reject) => pending.push({ resolve, reject }));
+  };
+  return {
+    cache,
+    load,
+    reads: () => reads,
+    pending,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe('SnapshotCache', () => {
+  it('joins a read in flight and serves its value until the TTL runs out', async () => {
+    const h = harness(2_000);
+    const a = h.cache.get('t', h.load);
+    const b = h.cache.get('t', h.load);
+    expect(h.reads()).toBe(1);
+    h.pending[0]!.resolve('v1');
+    expect(await a).toEqual({ value: 'v1', asOf: 1_000 });
+    expect(await b).toBe(await a);
+    h.advance(1_999);
+    expect((await h.cache.get('t', h.load)).value).toBe('v1');
+    expect(await h.cache.peek('t')).toEqual({ value: 'v1', asOf: 1_000 });
+    h.advance(1);
+    expect(await h.cache.peek('t')).toBeUndefined();
+    void h.cache.get('t', h.load);
+    expect(h.reads()).toBe(2);
+  });
+
+  it('counts the TTL from the end of a read longer than the TTL, and keeps asOf at its start', async () => {
+    const h = harness(2_000);
+    const a = h.cache.get('t', h.load);
+    h.advance(5_000);
+    h.pending[0]!.resolve('slow');
+    expect(await a).toEqual({ value: 'slow', asOf: 1_000 });
+    // Served, not read again at once, though it began 5 s ago.
+    expect((await h.cache.get('t', h.load)).value).toBe('slow');
+    expect(h.reads()).toBe(1);
+    h.advance(2_000);
+    void h.cache.get('t', h.load);
+    expect(h.reads()).toBe(2);
+  });
+
+  it('keeps no failed read and drops everything on invalidate', async () => {
+    const h = harness(2_000);
+    const failed = h.cache.get('t', h.load);
+    h.pending[0]!.reject(new Error('agent down'));
+    await expect(failed).rejects.toThrow('agent down');
+    const next = h.cache.get('t', h.load);
+    expect(h.reads()).toBe(2);
+    h.pending[1]!.resolve('v2');
+    expect((await next).value).toBe('v2');
+    h.cache.invalidate();
+    expect(await h.cache.peek('t')).toBeUndefined();
+    void h.cache.get('t', h.load);
+    expect(h.reads()).toBe(3);
+  });
+});
