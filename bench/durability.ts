@@ -10,13 +10,12 @@
 // The event-loop delay during a 1M-flow traffic run (issue 8's fourth figure) belongs to the
 // dataplane's slicing work and is not measured here.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
@@ -26,6 +25,7 @@ import { ConfigStore } from '@server/config-api/store.ts';
 import { UserAgentKv } from '@server/config-api/useragent-kv.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { openDataDir } from '@server/persistence/data-dir.ts';
+import { LMDB_FILES, LmdbBackend } from '@server/persistence/lmdb-backend.ts';
 import { populate } from './config-populate.ts';
 
 const LOAD_BALANCERS = Number(process.env.BENCH_LOAD_BALANCERS ?? 10_000);
@@ -144,6 +144,33 @@ function probeFsync(dir: string): number[] {
   return samples.sort((a, b) => a - b);
 }
 
+/**
+ * The state directory's database alone, no HTTP: single-record commits through the server's own
+ * backend, each rewriting one saved object's record as a PUT does, back to back as the write
+ * benchmark sends them — the floor under a durable write on this disk (ms, sorted). Back-to-back
+ * commits are paced by the disk: with overlappingSync each one still waits for the sync of the one
+ * before.
+ */
+async function probeCommits(dir: string): Promise<number[]> {
+  const backend = new LmdbBackend(join(dir, LMDB_FILES[0]), ['config']);
+  const records: (readonly [string, unknown])[] = [];
+  let n = 0;
+  for (const entry of backend.entries('config')) if (n++ % 1000 === 0) records.push(entry);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < WARM_UP + WRITES; i++) {
+      const [key, record] = records[i % records.length]!;
+      const t = performance.now();
+      backend.put('config', key, record);
+      await backend.committed();
+      if (i >= WARM_UP) samples.push(performance.now() - t);
+    }
+  } finally {
+    await backend.close();
+  }
+  return samples.sort((a, b) => a - b);
+}
+
 /** Single PUTs from this process, alternating durable and volatile so both see the same load. */
 async function measureWrites(ready: Extract<Message, { kind: 'ready' }>) {
   const durable = new Pool(ready.durableUrl, { connections: 1 });
@@ -172,8 +199,21 @@ async function measureWrites(ready: Extract<Message, { kind: 'ready' }>) {
   return { on: on.sort((a, b) => a - b), off: off.sort((a, b) => a - b) };
 }
 
-function runChild(mode: string, dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), mode, dir], {
+/**
+ * This script prebuilt as `npm start` prebuilds the server (scripts/server-bundle.mjs): the
+ * restarted process loads its code the way the real server does.
+ */
+function bundleOfThisScript(): string {
+  const built = spawnSync(process.execPath, ['scripts/server-bundle.mjs', 'bench/durability.ts'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (built.status !== 0) throw new Error(`building the benchmark failed (${built.status})`);
+  return built.stdout.trim();
+}
+
+function runChild(bundle: string, mode: string, dir: string) {
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle, mode, dir], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const messages: Message[] = [];
@@ -197,7 +237,8 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'bench-durability-'));
   const dir = join(root, 'data');
   try {
-    const populating = runChild('populate', dir);
+    const bundle = bundleOfThisScript();
+    const populating = runChild(bundle, 'populate', dir);
     const populated = (await populating.next()) as Extract<Message, { kind: 'populated' }>;
     console.log(
       `populate ${populated.objects} objects: in memory ${(populated.memoryMs / 1000).toFixed(2)} s, durable ${(populated.durableMs / 1000).toFixed(2)} s (${(populated.durableMs / populated.memoryMs).toFixed(2)}×, goal ≤ 2×; ${(populated.syncMs / 1000).toFixed(2)} s on the main thread, the rest waiting for the commit)`,
@@ -208,7 +249,7 @@ async function main(): Promise<void> {
 
     const restartLoad = load();
     const wall = performance.now();
-    const serving = runChild('serve', dir);
+    const serving = runChild(bundle, 'serve', dir);
     const ready = (await serving.next()) as Extract<Message, { kind: 'ready' }>;
     const wallMs = performance.now() - wall;
     if (ready.objects !== populated.objects)
@@ -227,6 +268,7 @@ async function main(): Promise<void> {
     serving.child.send('report');
     const stats = (await serving.next()) as Extract<Message, { kind: 'server-stats' }>;
     await once(serving.child, 'exit');
+    const commits = await probeCommits(dir);
     const pauses = stats.gcPausesMs.sort((a, b) => a - b);
     const total = pauses.reduce((sum, p) => sum + p, 0);
     console.log(
@@ -234,6 +276,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `server during the writes: ${pauses.length} GC pauses, ${total.toFixed(0)} ms in all, longest ${(pauses.at(-1) ?? 0).toFixed(1)} ms; event-loop delay p99 ${stats.loopDelayP99Ms.toFixed(1)} ms, max ${stats.loopDelayMaxMs.toFixed(1)} ms`,
+    );
+    console.log(
+      `the database alone (no HTTP), ${WRITES} commits of one saved record back to back: p50 ${percentile(commits, 50).toFixed(2)} ms p99 ${percentile(commits, 99).toFixed(2)} ms; load average ${load().join(' ')}`,
     );
     console.log(
       JSON.stringify({
@@ -250,6 +295,8 @@ async function main(): Promise<void> {
         writeP99MsDurable: round(percentile(writes.on, 99), 2),
         writeP50MsMemory: round(percentile(writes.off, 50), 2),
         writeP99MsMemory: round(percentile(writes.off, 99), 2),
+        commitP50Ms: round(percentile(commits, 50), 2),
+        commitP99Ms: round(percentile(commits, 99), 2),
         fsyncP50Ms: round(percentile(fsync, 50), 2),
         fsyncP99Ms: round(percentile(fsync, 99), 2),
         serverGcPauses: pauses.length,
