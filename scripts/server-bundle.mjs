@@ -2,9 +2,10 @@
 // Builds a server entry (server/main.ts, or a bench that runs the server's code) into one ES
 // module under node_modules/.cache, rebuilding only when a source is newer, so a start loads one
 // prebuilt file instead of compiling ~200 TypeScript modules through tsx's loader (a fresh
-// `npm start` came up 0.5–1.4 s sooner here). Packages stay external; each module's `import.meta.url`
-// stays its source file's, so paths next to the sources (scenarios, dist/) resolve as under tsx.
-// Used by start.mjs; as a command, `node scripts/server-bundle.mjs <entry.ts>` prints the path.
+// `npm start` came up 0.5–1.4 s sooner here). Packages stay external; each module's
+// `import.meta.url` stays its source file's, so paths next to the sources (scenarios, dist/)
+// resolve as under tsx. Used by start.mjs; as a command, `node scripts/server-bundle.mjs
+// <entry.ts>` prints the bundle's path.
 
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -78,22 +78,30 @@ function toRecord(obj: StoredObject): ObjectRecord {
   ];
 }
 
-/** Objects of one owner mostly share one perms2: one immutable copy each, not one per object. */
-type Perms2Cache = Map<string, Perms2>;
+/**
+ * Objects of one owner mostly share one perms2: one immutable copy each, not one per object. Per
+ * owner, the copies by `owner_access * 8 + global_access` (each an access mask, 0–7).
+ */
+type Perms2Cache = Map<string, Perms2[]>;
+
+const isAccessMask = (n: number) => Number.isInteger(n) && n >= 0 && n <= 7;
 
 function perms2Of(cache: Perms2Cache, [owner, ownerAccess, globalAccess, share]: ObjectRecord[10]): Perms2 {
-  if (share.length > 0)
+  if (share.length > 0 || !isAccessMask(ownerAccess) || !isAccessMask(globalAccess))
     return {
       owner,
       ownerAccess,
       globalAccess,
       share: share.map(([tenant, tenantAccess]) => ({ tenant, tenantAccess })),
     };
-  const key = `${ownerAccess}${globalAccess}${owner}`;
-  let perms2 = cache.get(key);
-  if (!perms2)
-    cache.set(key, (perms2 = Object.freeze({ owner, ownerAccess, globalAccess, share: NO_SHARE })));
-  return perms2;
+  let byAccess = cache.get(owner);
+  if (!byAccess) cache.set(owner, (byAccess = []));
+  return (byAccess[ownerAccess * 8 + globalAccess] ??= Object.freeze({
+    owner,
+    ownerAccess,
+    globalAccess,
+    share: NO_SHARE,
+  }));
 }
 
 /** The schema's own type strings: restored objects carry these, so the store's per-type lookups and comparisons meet one string. */
