@@ -164,9 +164,9 @@ function probeFsync(dir: string): number[] {
 /**
  * The state directory's database alone, no HTTP: single-record commits through the server's own
  * backend, each rewriting one saved object's record as a PUT does, back to back as the write
- * benchmark sends them — the floor under a durable write on this disk (ms, sorted). Back-to-back
- * commits are paced by the disk: with overlappingSync each one still waits for the sync of the one
- * before.
+ * benchmark sends them — the floor under a durable write on this disk (ms, sorted). A commit
+ * writes several pages of the B-tree (leaf, branches, free list, meta), so its tail is longer
+ * than the 4 KiB fdatasync probe's.
  */
 async function probeCommits(dir: string): Promise<number[]> {
   const backend = new LmdbBackend(join(dir, LMDB_FILES[0]), ['config']);
