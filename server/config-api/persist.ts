@@ -104,7 +104,10 @@ function perms2Of(cache: Perms2Cache, [owner, ownerAccess, globalAccess, share]:
   }));
 }
 
-/** The schema's own type strings: restored objects carry these, so the store's per-type lookups and comparisons meet one string. */
+/**
+ * The schema's own type strings: restored objects carry these rather than decoded copies, so the
+ * store's per-type lookups and type comparisons meet one string.
+ */
 const TYPES: ReadonlyMap<string, ObjectType> = new Map(Object.keys(SCHEMA).map((t) => [t, t as ObjectType]));
 
 function typeOf(text: string, uuid: string): ObjectType {
