@@ -80,16 +80,30 @@ async function populateChild(dir: string): Promise<void> {
 }
 
 /**
- * Child 2: restore from `dir` and serve the config API twice over the restored store, answering
- * writes once committed (durable) and at once (volatile). On 'measure' it starts recording its GC
- * pauses and event-loop delay; on 'report' it sends them, closes and exits.
+ * Child 2: restore from `dir` and serve the config API twice over the restored store: durable
+ * (writes saved and answered once committed, as the server does) and volatile (durability off:
+ * nothing saved, answered at once). On 'measure' it starts recording its GC pauses and event-loop
+ * delay; on 'report' it sends them, closes and exits.
  */
 async function serveChild(dir: string): Promise<void> {
   const t0 = performance.now();
   const dataDir = openDataDir(dir);
   const store = new ConfigStore(undefined, sequentialIds('20000000-0000-4000-8000-'));
   const kv = new UserAgentKv();
-  attachJournal(store, kv, dataDir.journal('config'));
+  // The volatile API's writes are not saved: otherwise each would add a commit of its own that the
+  // next durable write queues behind. Requests come one at a time, so each API's requests setting
+  // the switch is exact.
+  const journal = dataDir.journal('config');
+  let saving = true;
+  attachJournal(store, kv, {
+    entries: () => journal.entries(),
+    put: (key, value) => {
+      if (saving) journal.put(key, value);
+    },
+    remove: (key) => {
+      if (saving) journal.remove(key);
+    },
+  });
   // How long each durable write waits for its commit inside the server, to set against the
   // latency the client sees.
   const commitWaitsMs: number[] = [];
@@ -100,6 +114,7 @@ async function serveChild(dir: string): Promise<void> {
     if (measuring) commitWaitsMs.push(performance.now() - t);
   };
   const durable = buildConfigApi({ store, kv, durable: committed });
+  durable.addHook('onRequest', async () => void (saving = true));
   const durableUrl = await durable.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool(durableUrl, { connections: 1 });
   const { statusCode, body } = await pool.request({ method: 'GET', path: '/loadbalancers?count=true' });
@@ -110,6 +125,7 @@ async function serveChild(dir: string): Promise<void> {
   const restoreMs = processMs - t0;
   await pool.close();
   const volatile = buildConfigApi({ store, kv });
+  volatile.addHook('onRequest', async () => void (saving = false));
   const volatileUrl = await volatile.listen({ host: '127.0.0.1', port: 0 });
   const loadBalancers = [...store.all('loadbalancer')].map((o) => o.uuid);
   send({ kind: 'ready', processMs, restoreMs, objects: store.size, durableUrl, volatileUrl, loadBalancers });
