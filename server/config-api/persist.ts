@@ -127,6 +127,8 @@ interface Restoring {
   readonly perms2: Perms2Cache;
   /** Per parent uuid, the link its children share (one frozen `{type, uuid}`) and its fq_name. */
   readonly parents: Map<string, Parent>;
+  /** Per target uuid, the frozen one-link list without attr that every object holding it shares. */
+  readonly loneRefs: Map<string, readonly StoredRef[]>;
 }
 
 interface Parent {
@@ -145,6 +147,23 @@ function parentOf(restoring: Restoring, [type, uuid]: [string, string]): Parent 
   }
   return parent;
 }
+
+/**
+ * One ref field's links, each naming its restored target's own uuid string. A single link without
+ * attr — how most objects refer to their network, security group or interface — is one frozen list
+ * shared by every object that has it (stored objects are immutable).
+ */
+function refListOf(restoring: Restoring, links: [string, unknown][]): readonly StoredRef[] {
+  if (links.length === 1 && links[0]![1] === null) {
+    const uuid = targetUuid(restoring, links[0]![0]);
+    let list = restoring.loneRefs.get(uuid);
+    if (!list) restoring.loneRefs.set(uuid, (list = Object.freeze([Object.freeze({ uuid, attr: null })])));
+    return list;
+  }
+  return links.map(([target, attr]): StoredRef => ({ uuid: targetUuid(restoring, target), attr }));
+}
+
+const targetUuid = (restoring: Restoring, uuid: string) => restoring.view.get(uuid)?.uuid ?? uuid;
 
 function fromRecord(record: ObjectRecord, restoring: Restoring): StoredObject {
   const [
@@ -179,13 +198,7 @@ function fromRecord(record: ObjectRecord, restoring: Restoring): StoredObject {
   let refs: ReadonlyMap<ObjectType, readonly StoredRef[]> = NO_REFS;
   if (refList.length > 0) {
     const byType = new Map<ObjectType, readonly StoredRef[]>();
-    for (const [refType, links] of refList) {
-      const list = links.map(([target, attr]): StoredRef => ({
-        uuid: restoring.view.get(target)?.uuid ?? target,
-        attr,
-      }));
-      byType.set(typeOf(refType, uuid), list);
-    }
+    for (const [refType, links] of refList) byType.set(typeOf(refType, uuid), refListOf(restoring, links));
     refs = byType;
   }
   const obj: StoredObject = {
@@ -215,7 +228,7 @@ function fromRecord(record: ObjectRecord, restoring: Restoring): StoredObject {
  */
 export function attachJournal(store: ConfigStore, kv: UserAgentKv, journal: RecordJournal): () => void {
   const values: [string, unknown][] = [];
-  const restoring: Restoring = { view: store, perms2: new Map(), parents: new Map() };
+  const restoring: Restoring = { view: store, perms2: new Map(), parents: new Map(), loneRefs: new Map() };
   // Decoded one at a time as the store takes them: each object sees the ones before it.
   store.restore(
     (function* () {
