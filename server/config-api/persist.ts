@@ -155,9 +155,12 @@ function parentOf(restoring: Restoring, [type, uuid]: [string, string]): Parent 
  */
 function refListOf(restoring: Restoring, links: [string, unknown][]): readonly StoredRef[] {
   if (links.length === 1 && links[0]![1] === null) {
-    const uuid = targetUuid(restoring, links[0]![0]);
-    let list = restoring.loneRefs.get(uuid);
-    if (!list) restoring.loneRefs.set(uuid, (list = Object.freeze([Object.freeze({ uuid, attr: null })])));
+    // Looked up by the decoded text (a Map compares strings by content): one lookup when shared.
+    let list = restoring.loneRefs.get(links[0]![0]);
+    if (!list) {
+      const uuid = targetUuid(restoring, links[0]![0]);
+      restoring.loneRefs.set(uuid, (list = Object.freeze([Object.freeze({ uuid, attr: null })])));
+    }
     return list;
   }
   return links.map(([target, attr]): StoredRef => ({ uuid: targetUuid(restoring, target), attr }));
