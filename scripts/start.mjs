@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// `npm start`: build the SPA when its sources are newer than dist/, then run the server
-// (embedded simulation + config API :8082 + UI :8080), pass signals through to it and exit with
-// its code. The server holds an IPC channel to this wrapper and stops when the wrapper is gone.
+// `npm start`: build the SPA when its sources are newer than dist/ and the server when its
+// sources are newer than its bundle (server-bundle.mjs), then run the server (embedded simulation
+// + config API :8082 + UI :8080), pass signals through to it and exit with its code. The server
+// holds an IPC channel to this wrapper and stops when the wrapper is gone.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverBundle } from './server-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const builtIndex = join(root, 'dist', 'index.html');
@@ -42,9 +44,10 @@ if (spaIsStale()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// Stack traces name the TypeScript sources.
 const server = spawn(
   process.execPath,
-  ['--import', 'tsx', join(root, 'server', 'main.ts'), ...process.argv.slice(2)],
+  ['--enable-source-maps', await serverBundle('server/main.ts'), ...process.argv.slice(2)],
   {
     cwd: root,
     // The IPC channel lets the server notice when this wrapper dies (main.ts 'disconnect').

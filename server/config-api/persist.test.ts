@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCHEMA, type ObjectType } from '@model/contrail/schema.ts';
 import { ManualClock } from '@server/clock.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { createDefaultObjects } from './bootstrap.ts';
@@ -85,6 +86,9 @@ describe('attachJournal', () => {
       'bbbbbbbb-0000-4000-8000-',
     );
     expect(again.size).toBe(store.size);
+    // The same stored objects, field for field (the restore shares strings, never changes them).
+    for (const type of Object.keys(SCHEMA) as ObjectType[])
+      expect([...again.all(type)]).toEqual([...store.all(type)]);
     for (const obj of before) {
       const restored = again.get(obj.uuid)!;
       expect(render(again, restored)).toEqual(render(store, obj));
@@ -137,5 +141,19 @@ describe('attachJournal', () => {
     );
     expect(third.get(second.uuid)?.props.instance_ip_address).toBe('10.8.0.251');
     expect(third.children(vn2.uuid, 'routing-instance')).toHaveLength(1);
+  });
+
+  it('refuses a record of a type the schema does not have, naming it', () => {
+    const journal = new MemoryJournal();
+    const { store } = started(journal);
+    const [key, record] = [...journal.records].find(
+      ([, r]) => (r as unknown[])[2] === store.all('domain').next().value!.uuid,
+    )!;
+    journal.put(key, [
+      ...(record as unknown[]).slice(0, 1),
+      'constructor',
+      ...(record as unknown[]).slice(2),
+    ]);
+    expect(() => started(journal)).toThrow(/^config record \S+ has an unknown type constructor$/);
   });
 });

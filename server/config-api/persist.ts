@@ -3,10 +3,11 @@
 // were made (children order, uuids, timestamps and ETags unchanged) without running any write
 // rule. The journal is any ordered key/value sink (server/persistence provides one).
 
-import type { ObjectType } from '@model/contrail/schema.ts';
+import { SCHEMA, type ObjectType } from '@model/contrail/schema.ts';
 import type { ConfigStore } from './store.ts';
-import type { Perms2, StoredObject, StoredRef } from './stored-object.ts';
+import type { Perms2, StoreView, StoredObject, StoredRef } from './stored-object.ts';
 import type { UserAgentKv } from './useragent-kv.ts';
+import { uuidLongs } from './uuid-longs.ts';
 import { DEFAULT_ID_PERMS, NO_REFS } from './write-rules.ts';
 
 /** Where saved records go, and where they are read back from in key order. */
@@ -40,6 +41,7 @@ type ObjectRecord = [
   lastModified: string,
   seq: number,
   listPositions: StoredObject['listPositions'] | null,
+  /** `uuid_mslong`, `uuid_lslong`: derived from the uuid, kept so the layout stays version 1. */
   uuidLongs: [string, string],
 ];
 
@@ -50,6 +52,7 @@ function toRecord(obj: StoredObject): ObjectRecord {
   const refs: [ObjectType, [string, unknown][]][] = [];
   for (const [type, list] of obj.refs) refs.push([type, list.map((r) => [r.uuid, r.attr])]);
   const id = obj.idPerms;
+  const longs = uuidLongs(obj.uuid);
   return [
     RECORD_VERSION,
     obj.type,
@@ -71,48 +74,107 @@ function toRecord(obj: StoredObject): ObjectRecord {
     obj.lastModified,
     obj.seq,
     obj.listPositions ?? null,
-    [obj.uuidMslong, obj.uuidLslong],
+    [longs.mslong, longs.lslong],
   ];
 }
 
-function parentOf(shared: Shared, [type, uuid]: [ObjectType, string]): StoredObject['parent'] {
-  let link = shared.parents.get(uuid);
-  if (!link) shared.parents.set(uuid, (link = Object.freeze({ type, uuid })));
-  return link;
-}
+/**
+ * Objects of one owner mostly share one perms2: one immutable copy each, not one per object. Per
+ * owner, the copies by `owner_access * 8 + global_access` (each an access mask, 0–7).
+ */
+type Perms2Cache = Map<string, Perms2[]>;
 
-/** Objects of one owner mostly share one perms2: one immutable copy each, not one per object. */
-type Perms2Cache = Map<string, Perms2>;
+const isAccessMask = (n: number) => Number.isInteger(n) && n >= 0 && n <= 7;
 
 function perms2Of(cache: Perms2Cache, [owner, ownerAccess, globalAccess, share]: ObjectRecord[10]): Perms2 {
-  if (share.length > 0)
+  if (share.length > 0 || !isAccessMask(ownerAccess) || !isAccessMask(globalAccess))
     return {
       owner,
       ownerAccess,
       globalAccess,
       share: share.map(([tenant, tenantAccess]) => ({ tenant, tenantAccess })),
     };
-  const key = `${ownerAccess}${globalAccess}${owner}`;
-  let perms2 = cache.get(key);
-  if (!perms2)
-    cache.set(key, (perms2 = Object.freeze({ owner, ownerAccess, globalAccess, share: NO_SHARE })));
-  return perms2;
+  let byAccess = cache.get(owner);
+  if (!byAccess) cache.set(owner, (byAccess = []));
+  return (byAccess[ownerAccess * 8 + globalAccess] ??= Object.freeze({
+    owner,
+    ownerAccess,
+    globalAccess,
+    share: NO_SHARE,
+  }));
 }
 
-/** Restore-time sharing of immutable pieces many objects have in common. */
-interface Shared {
+/**
+ * The schema's own type strings: restored objects carry these rather than decoded copies, so the
+ * store's per-type lookups and type comparisons meet one string.
+ */
+const TYPES: ReadonlyMap<string, ObjectType> = new Map(Object.keys(SCHEMA).map((t) => [t, t as ObjectType]));
+
+function typeOf(text: string, uuid: string): ObjectType {
+  const type = TYPES.get(text);
+  if (!type) throw new Error(`config record ${uuid} has an unknown type ${text}`);
+  return type;
+}
+
+/**
+ * A restore in progress. Records come in creation order, so an object's parent (and usually its
+ * ref targets) is already restored: the new object shares their strings (uuids, fq_name prefix)
+ * instead of keeping its own decoded copies, which keeps the restored heap small.
+ */
+interface Restoring {
+  /** The objects restored so far. */
+  readonly view: Pick<StoreView, 'get'>;
   readonly perms2: Perms2Cache;
-  /** Parent link per parent uuid: siblings share one frozen `{type, uuid}`. */
-  readonly parents: Map<string, StoredObject['parent']>;
+  /** Per parent uuid, the link its children share (one frozen `{type, uuid}`) and its fq_name. */
+  readonly parents: Map<string, Parent>;
+  /** Per target uuid, the frozen one-link list without attr that every object holding it shares. */
+  readonly loneRefs: Map<string, readonly StoredRef[]>;
 }
 
-function fromRecord(record: ObjectRecord, shared: Shared): StoredObject {
+interface Parent {
+  readonly link: NonNullable<StoredObject['parent']>;
+  readonly fqName: readonly string[] | undefined;
+}
+
+function parentOf(restoring: Restoring, [type, uuid]: [string, string]): Parent {
+  let parent = restoring.parents.get(uuid);
+  if (!parent) {
+    const obj = restoring.view.get(uuid);
+    parent = obj
+      ? { link: Object.freeze({ type: obj.type, uuid: obj.uuid }), fqName: obj.fqName }
+      : { link: Object.freeze({ type: typeOf(type, uuid), uuid }), fqName: undefined };
+    restoring.parents.set(parent.link.uuid, parent);
+  }
+  return parent;
+}
+
+/**
+ * One ref field's links, each naming its restored target's own uuid string. A single link without
+ * attr — how most objects refer to their network, security group or interface — is one frozen list
+ * shared by every object that has it (stored objects are immutable).
+ */
+function refListOf(restoring: Restoring, links: [string, unknown][]): readonly StoredRef[] {
+  if (links.length === 1 && links[0]![1] === null) {
+    // Looked up by the decoded text (a Map compares strings by content): one lookup when shared.
+    let list = restoring.loneRefs.get(links[0]![0]);
+    if (!list) {
+      const uuid = targetUuid(restoring, links[0]![0]);
+      restoring.loneRefs.set(uuid, (list = Object.freeze([Object.freeze({ uuid, attr: null })])));
+    }
+    return list;
+  }
+  return links.map(([target, attr]): StoredRef => ({ uuid: targetUuid(restoring, target), attr }));
+}
+
+const targetUuid = (restoring: Restoring, uuid: string) => restoring.view.get(uuid)?.uuid ?? uuid;
+
+function fromRecord(record: ObjectRecord, restoring: Restoring): StoredObject {
   const [
     version,
-    type,
+    typeText,
     uuid,
     fqName,
-    parent,
+    parentRecord,
     displayName,
     props,
     refList,
@@ -123,31 +185,41 @@ function fromRecord(record: ObjectRecord, shared: Shared): StoredObject {
     lastModified,
     seq,
     listPositions,
-    [uuidMslong, uuidLslong],
   ] = record;
   if (version !== RECORD_VERSION)
     throw new Error(`config record ${uuid} has version ${version}, expected ${RECORD_VERSION}`);
+  const type = typeOf(typeText, uuid);
+  const parent = parentRecord ? parentOf(restoring, parentRecord) : undefined;
+  // A child's fq_name is its parent's plus its name (write-rules prepareCreate): share the prefix.
+  const parentFq = parent?.fqName;
+  if (parentFq && parentFq.length === fqName.length - 1) {
+    // The decoded array is this object's own, not yet shared.
+    const names = fqName as string[];
+    for (let i = 0; i < parentFq.length; i++) if (names[i] === parentFq[i]) names[i] = parentFq[i]!;
+  }
+  const name = fqName[fqName.length - 1];
   let refs: ReadonlyMap<ObjectType, readonly StoredRef[]> = NO_REFS;
-  if (refList.length > 0)
-    refs = new Map(refList.map(([t, links]) => [t, links.map(([u, attr]) => ({ uuid: u, attr }))] as const));
+  if (refList.length > 0) {
+    const byType = new Map<ObjectType, readonly StoredRef[]>();
+    for (const [refType, links] of refList) byType.set(typeOf(refType, uuid), refListOf(restoring, links));
+    refs = byType;
+  }
   const obj: StoredObject = {
     type,
     uuid,
     fqName,
     fqKey: fqName.join(':'),
-    parent: parent ? parentOf(shared, parent) : null,
-    displayName,
+    parent: parent?.link ?? null,
+    displayName: displayName === name ? name : displayName,
     props,
     refs,
     annotations,
     idPerms: id
       ? { ...DEFAULT_ID_PERMS, enable: id[0], description: id[1], creator: id[2], userVisible: id[3] }
       : DEFAULT_ID_PERMS,
-    perms2: perms2Of(shared.perms2, perms2),
-    uuidMslong,
-    uuidLslong,
+    perms2: perms2Of(restoring.perms2, perms2),
     created,
-    lastModified,
+    lastModified: lastModified === created ? created : lastModified,
     seq,
   };
   return listPositions ? { ...obj, listPositions } : obj;
@@ -158,14 +230,17 @@ function fromRecord(record: ObjectRecord, shared: Shared): StoredObject {
  * into the journal. Returns a function that stops saving.
  */
 export function attachJournal(store: ConfigStore, kv: UserAgentKv, journal: RecordJournal): () => void {
-  const objects: StoredObject[] = [];
   const values: [string, unknown][] = [];
-  const shared: Shared = { perms2: new Map(), parents: new Map() };
-  for (const [key, value] of journal.entries()) {
-    if (key.startsWith(OBJECT_PREFIX)) objects.push(fromRecord(value as ObjectRecord, shared));
-    else if (key.startsWith(KV_PREFIX)) values.push([key.slice(KV_PREFIX.length), value]);
-  }
-  store.restore(objects);
+  const restoring: Restoring = { view: store, perms2: new Map(), parents: new Map(), loneRefs: new Map() };
+  // Decoded one at a time as the store takes them: each object sees the ones before it.
+  store.restore(
+    (function* () {
+      for (const [key, value] of journal.entries()) {
+        if (key.startsWith(OBJECT_PREFIX)) yield fromRecord(value as ObjectRecord, restoring);
+        else if (key.startsWith(KV_PREFIX)) values.push([key.slice(KV_PREFIX.length), value]);
+      }
+    })(),
+  );
   kv.restore(values);
   const stopObjects = store.subscribe((event) => {
     if (event.kind === 'delete') journal.remove(objectKey(event.object.seq));

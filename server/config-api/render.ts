@@ -14,6 +14,7 @@ import {
   type ObjectType,
 } from '@model/contrail/schema.ts';
 import type { ConfigStore, StoredObject } from './store.ts';
+import { uuidLongs } from './uuid-longs.ts';
 
 /** An unsigned 64-bit integer that must reach the JSON text exactly (see `toVncJson`). */
 export class U64 {
@@ -115,10 +116,12 @@ function renderProps(
 ): void {
   const want = (key: string) => fields === undefined || fields.has(key);
   if (want('display_name')) out.display_name = obj.displayName;
-  if (permsAlways || want('id_perms'))
+  if (permsAlways || want('id_perms')) {
+    // Derived from the uuid when rendered: two fewer strings kept per stored object.
+    const longs = uuidLongs(obj.uuid);
     out.id_perms = {
       enable: obj.idPerms.enable,
-      uuid: { uuid_mslong: new U64(obj.uuidMslong), uuid_lslong: new U64(obj.uuidLslong) },
+      uuid: { uuid_mslong: new U64(longs.mslong), uuid_lslong: new U64(longs.lslong) },
       created: obj.created,
       last_modified: obj.lastModified,
       description: obj.idPerms.description,
@@ -126,6 +129,7 @@ function renderProps(
       user_visible: obj.idPerms.userVisible,
       permissions: obj.idPerms.permissions,
     };
+  }
   if (permsAlways || want('perms2'))
     out.perms2 = {
       owner: obj.perms2.owner,

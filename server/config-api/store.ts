@@ -43,15 +43,22 @@ function stampMicros(stamp: string): number {
   return Number.isNaN(ms) ? 0 : ms * 1000 + Number(stamp.slice(20, 26) || 0);
 }
 
+/** The indexes of one object type: one lookup by type reaches all of them. */
+interface TypeIndex {
+  /** uuid → object, in insertion order. */
+  readonly objects: Map<string, StoredObject>;
+  /** fq_name joined by ':' → uuid. */
+  readonly byFq: Map<string, string>;
+  readonly sorted: SortedIndex;
+}
+
 export class ConfigStore implements StoreView {
   private readonly byUuid = new Map<string, StoredObject>();
-  private readonly byType = new Map<ObjectType, Map<string, StoredObject>>();
-  private readonly byFq = new Map<ObjectType, Map<string, string>>();
+  private readonly types = new Map<ObjectType, TypeIndex>();
   /** parent uuid → child type → child uuids, in creation order. */
   private readonly childIndex = new Map<string, Map<ObjectType, Set<string>>>();
   /** target uuid → referring type → referring objects. */
   private readonly backRefIndex = new Map<string, Map<ObjectType, BackRefBucket>>();
-  private readonly sortedIndex = new Map<ObjectType, SortedIndex>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly pending: ChangeEvent[] = [];
   private readonly addresses: AddressManager;
@@ -68,14 +75,10 @@ export class ConfigStore implements StoreView {
   ) {
     for (const type of Object.keys(SCHEMA) as ObjectType[]) {
       const objects = new Map<string, StoredObject>();
-      this.byType.set(type, objects);
-      this.byFq.set(type, new Map());
-      this.sortedIndex.set(
-        type,
-        new SortedIndex(function* () {
-          for (const obj of objects.values()) yield [listKey(obj), obj.uuid] as const;
-        }),
-      );
+      const sorted = new SortedIndex(function* () {
+        for (const obj of objects.values()) yield [listKey(obj), obj.uuid] as const;
+      });
+      this.types.set(type, { objects, byFq: new Map(), sorted });
     }
     this.addresses = new AddressManager(this);
     this.rules = {
@@ -139,7 +142,7 @@ export class ConfigStore implements StoreView {
   }
 
   uuidOf(type: ObjectType, fqName: readonly string[]): string | undefined {
-    return this.byFq.get(type)!.get(fqName.join(':'));
+    return this.types.get(type)!.byFq.get(fqName.join(':'));
   }
 
   byFqName(type: ObjectType, fqName: readonly string[]): StoredObject | undefined {
@@ -148,12 +151,12 @@ export class ConfigStore implements StoreView {
   }
 
   count(type: ObjectType): number {
-    return this.byType.get(type)!.size;
+    return this.types.get(type)!.objects.size;
   }
 
   /** Every object of a type, in insertion order (for in-process consumers). */
   all(type: ObjectType): IterableIterator<StoredObject> {
-    return this.byType.get(type)!.values();
+    return this.types.get(type)!.objects.values();
   }
 
   children(parentUuid: string, childType: ObjectType): StoredObject[] {
@@ -199,7 +202,7 @@ export class ConfigStore implements StoreView {
 
   /** The `GET /<type>s` selection as contrail-api makes it (list-selection.ts). */
   query(type: ObjectType, query: ListQuery = {}, page?: PageRequest): ListResult {
-    return selectList(this, this.sortedIndex.get(type)!, type, query, page);
+    return selectList(this, this.types.get(type)!.sorted, type, query, page);
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -366,9 +369,9 @@ export class ConfigStore implements StoreView {
 
   private insert(obj: StoredObject): void {
     this.byUuid.set(obj.uuid, obj);
-    this.byType.get(obj.type)!.set(obj.uuid, obj);
-    this.byFq.get(obj.type)!.set(obj.fqKey, obj.uuid);
-    const sorted = this.sortedIndex.get(obj.type)!;
+    const { objects, byFq, sorted } = this.types.get(obj.type)!;
+    objects.set(obj.uuid, obj);
+    byFq.set(obj.fqKey, obj.uuid);
     if (sorted.isBuilt) sorted.add(obj.uuid, listKey(obj));
     if (obj.parent) {
       let byType = this.childIndex.get(obj.parent.uuid);
@@ -386,16 +389,17 @@ export class ConfigStore implements StoreView {
     // An update that names no ref field keeps the very same refs map: nothing to re-index.
     if (previous.refs !== next.refs) this.unindexRefs(previous);
     this.byUuid.set(next.uuid, next);
-    this.byType.get(next.type)!.set(next.uuid, next);
+    this.types.get(next.type)!.objects.set(next.uuid, next);
     if (previous.refs !== next.refs) this.indexRefs(next);
     this.addresses.insert(next);
   }
 
   private remove(obj: StoredObject): void {
     this.byUuid.delete(obj.uuid);
-    this.byType.get(obj.type)!.delete(obj.uuid);
-    this.byFq.get(obj.type)!.delete(obj.fqKey);
-    this.sortedIndex.get(obj.type)!.remove(obj.uuid);
+    const { objects, byFq, sorted } = this.types.get(obj.type)!;
+    objects.delete(obj.uuid);
+    byFq.delete(obj.fqKey);
+    sorted.remove(obj.uuid);
     if (obj.parent) this.childIndex.get(obj.parent.uuid)?.get(obj.type)?.delete(obj.uuid);
     this.childIndex.delete(obj.uuid);
     this.backRefIndex.delete(obj.uuid);

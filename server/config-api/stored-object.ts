@@ -47,9 +47,6 @@ export interface StoredObject {
     readonly permissions: PermType;
   };
   readonly perms2: Perms2;
-  /** Decimal text of the uuid's two unsigned 64-bit halves (exceed 2^53: never a JS number). */
-  readonly uuidMslong: string;
-  readonly uuidLslong: string;
   readonly created: string;
   readonly lastModified: string;
   /** Creation order, used to render children lists as Contrail does. */

@@ -23,7 +23,6 @@ import { checkField, kindOf, type ErrorPrefix } from './field-check.ts';
 import { normaliseCollection } from './prop-collection.ts';
 import { pyPformat, pyRepr } from './python-format.ts';
 import type { ObjectBody, Perms2, Share, StoreView, StoredObject, StoredRef } from './stored-object.ts';
-import { uuidLongs } from './uuid-longs.ts';
 
 /** What the rules need besides the read view: allocators, ids and the store's clock. */
 export interface RuleContext {
@@ -213,7 +212,6 @@ export function prepareCreate(ctx: RuleContext, type: ObjectType, body: ObjectBo
       break;
   }
 
-  const longs = uuidLongs(uuid);
   const now = ctx.timestamp();
   return {
     type,
@@ -227,8 +225,6 @@ export function prepareCreate(ctx: RuleContext, type: ObjectType, body: ObjectBo
     annotations,
     idPerms: mergeIdPerms(idPermsBody, DEFAULT_ID_PERMS, true),
     perms2,
-    uuidMslong: longs.mslong,
-    uuidLslong: longs.lslong,
     created: now,
     lastModified: now,
     seq: ctx.nextSeq(),
