@@ -97,11 +97,14 @@ const kubeWrite = kubeWriteEnvironment(env, fail);
 const introspectSources = introspectEnvironment(env, fail);
 
 /** KUBECONFIG's current context, read as kubectl reads it; a file that cannot serve stops the start. */
-function realCluster(): KubernetesTarget | undefined {
+async function realCluster(): Promise<KubernetesTarget | undefined> {
   const value = env.KUBECONFIG;
   if (!value) return undefined;
   try {
-    return realKubernetes(kubeconfigConnection(loadKubeconfig(value), `KUBECONFIG=${value}`), kubeWrite);
+    return realKubernetes(
+      kubeconfigConnection(await loadKubeconfig(value), `KUBECONFIG=${value}`),
+      kubeWrite,
+    );
   } catch (err) {
     return fail(
       (err as Error).message.startsWith('KUBECONFIG=')
@@ -110,7 +113,7 @@ function realCluster(): KubernetesTarget | undefined {
     );
   }
 }
-const realKubernetesTarget = realCluster();
+const realKubernetesTarget = await realCluster();
 const dataDirPath = resolve(env.DATA_DIR || 'data');
 
 async function listen(app: FastifyInstance, portNumber: number, variable: string): Promise<string> {

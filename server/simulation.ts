@@ -110,7 +110,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
   const controlNode = master ? internalIp(master) : undefined;
   const dataplane = new Dataplane(store, { clock, ...(controlNode ? { controlNode } : {}) });
   const client = opts.kubeconfig
-    ? kubeClientFromKubeconfig(opts.kubeconfig)
+    ? await kubeClientFromKubeconfig(opts.kubeconfig)
     : httpKubeClient({
         server: kubeApiUrl,
         readOnly: false,

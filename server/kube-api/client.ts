@@ -4,7 +4,6 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
 import { collectionPath, type ApiResource } from '@model/kubernetes/resources.ts';
 import { KubeStatusError, type KubeClient, type RawWatchEvent } from '../kube-manager/kube-client.ts';
 
@@ -181,7 +180,9 @@ export function httpKubeClient(opts: HttpKubeClientOptions): KubeClient {
 }
 
 /** A read-only client for the current context of a kubeconfig file. */
-export function kubeClientFromKubeconfig(file: string): KubeClient {
+export async function kubeClientFromKubeconfig(file: string): Promise<KubeClient> {
+  // Loaded only here (half a second of import), so the embedded cluster never pays for it.
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   const cluster = kc.getCurrentCluster();

@@ -41,7 +41,7 @@ const second = file('second', [
 
 describe('loadKubeconfig and kubeconfigConnection', () => {
   it('merges a KUBECONFIG list as client-go does: the first file to name a thing wins, and its current-context', async () => {
-    const kc = loadKubeconfig(`${first}${delimiter}${second}`);
+    const kc = await loadKubeconfig(`${first}${delimiter}${second}`);
     expect(kc.getCurrentContext()).toBe('ctx-a');
     const connection = kubeconfigConnection(kc, 'KUBECONFIG=x');
     expect(connection.server).toBe('https://a.example:6443');
@@ -57,7 +57,7 @@ describe('loadKubeconfig and kubeconfigConnection', () => {
     });
   });
 
-  it('names the file and what is wrong', () => {
+  it('names the file and what is wrong', async () => {
     const missingCluster = file('no-cluster', [
       'apiVersion: v1',
       'kind: Config',
@@ -65,13 +65,13 @@ describe('loadKubeconfig and kubeconfigConnection', () => {
       'contexts: [{name: c, context: {cluster: gone, user: u}}]',
       'current-context: c',
     ]);
-    expect(() => kubeconfigConnection(loadKubeconfig(missingCluster), 'KUBECONFIG=f')).toThrow(
-      'KUBECONFIG=f: context "c" names cluster "gone", which is not defined',
-    );
+    await expect(
+      loadKubeconfig(missingCluster).then((kc) => kubeconfigConnection(kc, 'KUBECONFIG=f')),
+    ).rejects.toThrow('KUBECONFIG=f: context "c" names cluster "gone", which is not defined');
     const noContext = file('no-context', ['apiVersion: v1', 'kind: Config', 'clusters: []']);
-    expect(() => kubeconfigConnection(loadKubeconfig(noContext), 'KUBECONFIG=f')).toThrow(
-      'KUBECONFIG=f: no current-context',
-    );
+    await expect(
+      loadKubeconfig(noContext).then((kc) => kubeconfigConnection(kc, 'KUBECONFIG=f')),
+    ).rejects.toThrow('KUBECONFIG=f: no current-context');
     const halfCert = file('half-cert', [
       'apiVersion: v1',
       'kind: Config',
@@ -80,7 +80,9 @@ describe('loadKubeconfig and kubeconfigConnection', () => {
       'contexts: [{name: c, context: {cluster: a, user: u}}]',
       'current-context: c',
     ]);
-    expect(() => kubeconfigConnection(loadKubeconfig(halfCert), 'KUBECONFIG=f')).toThrow(
+    await expect(
+      loadKubeconfig(halfCert).then((kc) => kubeconfigConnection(kc, 'KUBECONFIG=f')),
+    ).rejects.toThrow(
       'KUBECONFIG=f: user "u" has a client certificate without its key, or a key without its certificate',
     );
     const proxied = file('proxied', [
@@ -91,9 +93,9 @@ describe('loadKubeconfig and kubeconfigConnection', () => {
       'contexts: [{name: c, context: {cluster: a, user: u}}]',
       'current-context: c',
     ]);
-    expect(() => kubeconfigConnection(loadKubeconfig(proxied), 'KUBECONFIG=f')).toThrow(
-      'KUBECONFIG=f: cluster "a" uses proxy-url, which the explorer does not support',
-    );
-    expect(() => loadKubeconfig(join(dir, 'absent'))).toThrow(/^.*absent: ENOENT/);
+    await expect(
+      loadKubeconfig(proxied).then((kc) => kubeconfigConnection(kc, 'KUBECONFIG=f')),
+    ).rejects.toThrow('KUBECONFIG=f: cluster "a" uses proxy-url, which the explorer does not support');
+    await expect(loadKubeconfig(join(dir, 'absent'))).rejects.toThrow(/^.*absent: ENOENT/);
   });
 });

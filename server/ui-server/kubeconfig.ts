@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import type { KubernetesConnection } from './kubernetes-client.ts';
 
 export class KubeconfigError extends Error {
@@ -23,7 +23,9 @@ export class KubeconfigError extends Error {
  * current-context. client-node's own merge lets later files win and refuses duplicates, so the
  * merge is done here and handed to it.
  */
-export function loadKubeconfig(value: string): KubeConfig {
+export async function loadKubeconfig(value: string): Promise<KubeConfig> {
+  // Loaded only here (half a second of import), so a start without KUBECONFIG never pays for it.
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const files = value.split(delimiter).filter((f) => f !== '');
   if (files.length === 0) throw new KubeconfigError('KUBECONFIG names no file');
   const clusters = new Map<string, Cluster>();

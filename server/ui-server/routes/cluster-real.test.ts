@@ -204,7 +204,7 @@ async function ui(
   const app = await buildUiServer({
     configApiUrl: 'http://127.0.0.1:9',
     kubernetes: realKubernetes(
-      kubeconfigConnection(loadKubeconfig(file), `KUBECONFIG=${file}`),
+      kubeconfigConnection(await loadKubeconfig(file), `KUBECONFIG=${file}`),
       opts.write ?? false,
     ),
     ...(opts.timeoutMs ? { upstreamTimeoutMs: opts.timeoutMs } : {}),
@@ -349,7 +349,7 @@ describe('/api/cluster on a real cluster (KUBECONFIG with a CA and a bearer toke
 
   it('answers 504 when the server does not answer within UPSTREAM_TIMEOUT_MS', async () => {
     const connection = kubeconfigConnection(
-      loadKubeconfig(kubeconfig(pki.dir, 'slow', `${server}/slow`, { token: TOKEN }, pki.caFile)),
+      await loadKubeconfig(kubeconfig(pki.dir, 'slow', `${server}/slow`, { token: TOKEN }, pki.caFile)),
       'KUBECONFIG=slow',
     );
     const app = await buildUiServer({
