@@ -8,7 +8,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { lazy, Suspense, useMemo, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ComputeTopology, VipTopology } from '@model/api/dataplane-views.ts';
 import type { MemberRow } from '@model/explorer.ts';
@@ -23,7 +23,8 @@ import { resolveSlot, type CompositeSlot } from './composite-slots.ts';
 import { computeLine, defaultOpen, percent, summarize, totalFlows, totalSlots } from './topology-model.ts';
 import { useLbMembers } from './vip-members.ts';
 
-const TopologyGraph = lazy(() => import('./topology-graph.tsx'));
+const loadGraph = () => import('./topology-graph.tsx');
+const TopologyGraph = lazy(loadGraph);
 
 const COLUMNS = ['Slot', 'Label', 'Next hop', 'Member', 'Pod', 'Node', 'Hole', 'Flows'];
 const ROW_HEIGHT_PX = 34;
@@ -39,6 +40,8 @@ function targetOf(params: URLSearchParams): TopologyTarget | null {
 }
 
 export function TopologyPage() {
+  // The graph's code loads while the topology is read, not after it arrives.
+  useEffect(() => void loadGraph(), []);
   const [params, setParams] = useSearchParams();
   const target = targetOf(params);
   const topology = useQuery({
