@@ -5,7 +5,7 @@
 // explained where the graph would be.
 
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Link } from 'react-router';
 import { serviceOfLbDisplayName } from '@model/contrail/names.ts';
 import type { MemberRow } from '@model/explorer.ts';
@@ -24,11 +24,14 @@ import { TableHead } from './table-head.tsx';
 import { useLbMembers } from './vip-members.ts';
 
 // React Flow is a large chunk that only the graphs need.
-const CompositeGraph = lazy(() => import('./composite-graph.tsx'));
+const loadGraph = () => import('./composite-graph.tsx');
+const CompositeGraph = lazy(loadGraph);
 
 const SLOT_COLUMNS = ['Slot', 'Label', 'Next hop', 'Member', 'Pod', 'Node', 'Hole', 'Flows'];
 
 export function CompositeDetail({ node, nhId }: { node: string; nhId: number }) {
+  // The graph's code loads while the next hop is read, not after it arrives.
+  useEffect(() => void loadGraph(), []);
   const nh = useQuery(dataplaneQueries.nexthop(node, nhId));
   const gone = nh.data === null || (nh.error instanceof ApiError && nh.error.status === 404);
   if (gone)
