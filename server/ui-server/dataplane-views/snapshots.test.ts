@@ -54,6 +54,44 @@ describe('SnapshotCache', () => {
     expect(h.reads()).toBe(2);
   });
 
+  it('answers with the expired snapshot while one read replaces it, and waits once it is too old', async () => {
+    const h = harness(2_000);
+    const first = h.cache.get('t', h.load);
+    h.pending[0]!.resolve('v1');
+    await first;
+    h.advance(2_500);
+    // Expired: the old snapshot answers at once, and one read starts behind it.
+    expect(await h.cache.get('t', h.load)).toEqual({ value: 'v1', asOf: 1_000 });
+    expect(await h.cache.get('t', h.load)).toEqual({ value: 'v1', asOf: 1_000 });
+    expect(h.reads()).toBe(2);
+    h.pending[1]!.resolve('v2');
+    await Promise.resolve();
+    expect(await h.cache.get('t', h.load)).toEqual({ value: 'v2', asOf: 3_500 });
+    expect(h.reads()).toBe(2);
+    // Five TTLs past its read, a snapshot no longer answers: the request waits for a new read.
+    h.advance(10_000);
+    const waiting = h.cache.get('t', h.load);
+    expect(h.reads()).toBe(3);
+    h.pending[2]!.resolve('v3');
+    expect((await waiting).value).toBe('v3');
+  });
+
+  it('drops an expired snapshot whose replacement failed: the next request reads and sees the failure', async () => {
+    const h = harness(2_000);
+    const first = h.cache.get('t', h.load);
+    h.pending[0]!.resolve('v1');
+    await first;
+    h.advance(2_000);
+    expect((await h.cache.get('t', h.load)).value).toBe('v1');
+    h.pending[1]!.reject(new Error('agent down'));
+    await Promise.resolve();
+    await Promise.resolve();
+    const next = h.cache.get('t', h.load);
+    expect(h.reads()).toBe(3);
+    h.pending[2]!.reject(new Error('agent still down'));
+    await expect(next).rejects.toThrow('agent still down');
+  });
+
   it('keeps no failed read and drops everything on invalidate', async () => {
     const h = harness(2_000);
     const failed = h.cache.get('t', h.load);

@@ -1,8 +1,11 @@
 // Short-lived snapshots of what the agents said: each table of each compute is read once and
 // shared by every request within its TTL (pages, filters and sorts are answered from it). The TTL
 // runs from the end of the read, so a table whose read outlasts it is not read again back to back.
-// A read in flight is joined rather than repeated, and a config change drops everything (the
-// embedded simulation's change feed). A failed read is not kept. Knows nothing of the values.
+// Once the TTL has run out, the snapshot still answers (its `asOf` says how old it is) while one
+// new read replaces it, so a page never waits for a whole table to be read again — up to a few
+// TTLs, after which a request waits for the new read. A read in flight is joined rather than
+// repeated, and a config change drops everything (the embedded simulation's change feed). A failed
+// read is not kept. Knows nothing of the values.
 
 export interface Snapshot<T> {
   readonly value: T;
@@ -14,7 +17,12 @@ interface Entry {
   promise: Promise<Snapshot<unknown>>;
   /** When the read succeeded: the TTL runs from here. */
   readAt: number | null;
+  /** The read that will replace this snapshot, once one is under way. */
+  next?: Entry;
 }
+
+/** How many TTLs past its read a snapshot may still answer while its replacement is read. */
+const STALE_TTLS = 5;
 
 export class SnapshotCache {
   private readonly entries = new Map<string, Entry>();
@@ -27,24 +35,42 @@ export class SnapshotCache {
   /** The snapshot under `key`, read with `load` when there is none younger than the TTL. */
   get<T>(key: string, load: () => Promise<T>): Promise<Snapshot<T>> {
     const entry = this.entries.get(key);
-    if (entry && (entry.readAt === null || this.now() - entry.readAt < this.ttlMs))
-      return entry.promise as Promise<Snapshot<T>>;
+    if (entry) {
+      const age = entry.readAt === null ? 0 : this.now() - entry.readAt;
+      if (age < this.ttlMs) return entry.promise as Promise<Snapshot<T>>;
+      if (age < this.ttlMs * STALE_TTLS) {
+        entry.next ??= this.read(key, load, entry);
+        return entry.promise as Promise<Snapshot<T>>;
+      }
+    }
+    return this.read(key, load).promise as Promise<Snapshot<T>>;
+  }
+
+  /**
+   * Starts a read of `key`. Without `replacing`, it is the entry at once; with it, it takes that
+   * entry's place when it succeeds (if nothing dropped the entry meanwhile), and on failure drops
+   * the entry so that the next request reads again and sees the failure.
+   */
+  private read(key: string, load: () => Promise<unknown>, replacing?: Entry): Entry {
     const asOf = this.now();
     const fresh: Entry = {
       readAt: null,
       promise: load().then(
         (value) => {
           fresh.readAt = this.now();
+          if (replacing && this.entries.get(key) === replacing) this.entries.set(key, fresh);
           return { value, asOf };
         },
         (err: unknown) => {
-          if (this.entries.get(key) === fresh) this.entries.delete(key);
+          const current = this.entries.get(key);
+          if (current === fresh || (replacing && current === replacing)) this.entries.delete(key);
           throw err;
         },
       ),
     };
-    this.entries.set(key, fresh);
-    return fresh.promise as Promise<Snapshot<T>>;
+    if (replacing) fresh.promise.catch(() => undefined);
+    else this.entries.set(key, fresh);
+    return fresh;
   }
 
   /** The snapshot under `key` when one is read and younger than the TTL; never starts a read. */
