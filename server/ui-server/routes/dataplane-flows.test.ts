@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowPage } from '@model/api/dataplane-views.ts';
 import { kflowRow } from '@server/dataplane/kstate.ts';
-import { buildUiServer } from '../app.ts';
-import { embeddedKubernetes } from '../kubernetes-client.ts';
 import { countingRelay, type CountingRelay } from '../testing/counting-relay.ts';
-import { startEmbedded, type Embedded } from '../testing/embedded.ts';
+import { startEmbedded, uiServerVia, type Embedded } from '../testing/embedded.ts';
 
 // The flow table in the agent's own order (what the Flows tab asks first) is paged from the
 // agent's first KFlowReq / NextKFlowReq pages, never by walking the whole table: the requests
@@ -16,7 +14,7 @@ const NODE = 'k8s-node1';
 
 let e: Embedded;
 let relay: CountingRelay;
-let ui: Awaited<ReturnType<typeof buildUiServer>>;
+let ui: Awaited<ReturnType<typeof uiServerVia>>;
 let dropSnapshots = () => {};
 /** The request line of every introspect request the UI server sent to NODE. */
 let sent: string[] = [];
@@ -51,26 +49,16 @@ beforeAll(async () => {
     payload: { from: 'ns-user-1/client', to: vip, protocol: 'TCP', port: 8888, flows: 1500 },
   });
   expect(traffic.statusCode, traffic.body).toBe(200);
-  const endpoints = e.sim.ports.introspect!();
-  relay = await countingRelay(endpoints.find((p) => p.name === NODE)!.url);
+  relay = await countingRelay(e.sim.ports.introspect!().find((p) => p.name === NODE)!.url);
   sent = relay.sent;
   // A UI server of its own (its own snapshots) reading NODE through the relay.
-  ui = await buildUiServer({
-    configApiUrl: e.configApiUrl,
-    plugins: e.sim.plugins,
-    info: e.sim.info,
-    kubernetes: embeddedKubernetes(e.sim.kubeApiUrl),
-    kubeManager: e.sim.kubeManager,
-    dataplane: {
-      ...e.sim.ports,
-      // No config change happens here: a test drops the UI server's snapshots by saying one did.
-      changes: {
-        subscribe: (listener) => {
-          dropSnapshots = () => listener({ kind: 'update', object: { type: 'loadbalancer', uuid: '' } });
-          return () => undefined;
-        },
+  ui = await uiServerVia(e, NODE, relay.url, {
+    // No config change happens here: a test drops the UI server's snapshots by saying one did.
+    changes: {
+      subscribe: (listener) => {
+        dropSnapshots = () => listener({ kind: 'update', object: { type: 'loadbalancer', uuid: '' } });
+        return () => undefined;
       },
-      introspect: () => endpoints.map((p) => (p.name === NODE ? { ...p, url: relay.url } : p)),
     },
   });
 }, 60_000);

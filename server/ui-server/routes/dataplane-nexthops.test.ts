@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NexthopPage } from '@model/api/dataplane-views.ts';
 import { until } from '@server/testing/until.ts';
-import { buildUiServer } from '../app.ts';
-import { embeddedKubernetes } from '../kubernetes-client.ts';
 import { countingRelay, type CountingRelay } from '../testing/counting-relay.ts';
-import { startEmbedded, type Embedded } from '../testing/embedded.ts';
+import { startEmbedded, uiServerVia, type Embedded } from '../testing/embedded.ts';
 
 // A page of next hops is named from the routes that use its rows (each read by its exact prefix)
 // once the compute's routes were read whole: the same rows and names as from every route, with
@@ -12,26 +10,13 @@ import { startEmbedded, type Embedded } from '../testing/embedded.ts';
 // one (no index yet) answers from every route, as a page did before.
 
 const NODE = 'k8s-node1';
-type Ui = Awaited<ReturnType<typeof buildUiServer>>;
+type Ui = Awaited<ReturnType<typeof uiServerVia>>;
 
 let e: Embedded;
 let relay: CountingRelay;
 let warm: Ui;
 
-function uiServer(): Promise<Ui> {
-  const endpoints = e.sim.ports.introspect!();
-  return buildUiServer({
-    configApiUrl: e.configApiUrl,
-    plugins: e.sim.plugins,
-    info: e.sim.info,
-    kubernetes: embeddedKubernetes(e.sim.kubeApiUrl),
-    kubeManager: e.sim.kubeManager,
-    dataplane: {
-      ...e.sim.ports,
-      introspect: () => endpoints.map((p) => (p.name === NODE ? { ...p, url: relay.url } : p)),
-    },
-  });
-}
+const uiServer = (): Promise<Ui> => uiServerVia(e, NODE, relay.url);
 
 const get = async (ui: Ui, url: string): Promise<NexthopPage> => {
   const res = await ui.inject(url);

@@ -8,6 +8,7 @@ import { buildConfigApi } from '@server/config-api/http.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { startSimulation, type Simulation, type SimulationOptions } from '@server/simulation.ts';
 import { buildUiServer, type UiServerOptions } from '../app.ts';
+import type { DataplaneSources } from '../dataplane-views/views.ts';
 import { embeddedKubernetes } from '../kubernetes-client.ts';
 
 export interface Embedded {
@@ -49,4 +50,29 @@ export async function startEmbedded(
       await sim.stop();
     },
   };
+}
+
+/**
+ * Another UI server over the same simulation, with snapshots of its own, that reads `node`'s
+ * introspect at `url` (a counting relay in front of it) and every other compute directly.
+ */
+export function uiServerVia(
+  e: Embedded,
+  node: string,
+  url: string,
+  dataplane: Partial<DataplaneSources> = {},
+): Promise<FastifyInstance> {
+  const endpoints = e.sim.ports.introspect!();
+  return buildUiServer({
+    configApiUrl: e.configApiUrl,
+    plugins: e.sim.plugins,
+    info: e.sim.info,
+    kubernetes: embeddedKubernetes(e.sim.kubeApiUrl),
+    kubeManager: e.sim.kubeManager,
+    dataplane: {
+      ...e.sim.ports,
+      ...dataplane,
+      introspect: () => endpoints.map((p) => (p.name === node ? { ...p, url } : p)),
+    },
+  });
 }
