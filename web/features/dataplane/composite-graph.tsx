@@ -6,23 +6,11 @@
 // their pod and pool members; the slot table beside it says the same in text (and is where the
 // keyboard goes). Lazy-loaded: the default export.
 
-import {
-  Controls,
-  MiniMap,
-  Position,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Edge,
-  type Node,
-} from '@xyflow/react';
-// React Flow's stylesheet ships with this lazy chunk (a separate CSS file, so CSP style-src 'self' holds).
-// oxlint-disable-next-line import/no-unassigned-import
-import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { MiniMap, Position, type Edge, type Node } from '@xyflow/react';
+import { useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { compositeGraph, type CompositeGraphInput, type GraphNodeSpec } from './composite-graph-model.ts';
-import { initialViewport } from './graph-viewport.ts';
+import { GraphFigure } from './graph-figure.tsx';
 
 const COMPOSITE_WIDTH_PX = 220;
 const SLOT_WIDTH_PX = 300;
@@ -122,69 +110,26 @@ function nodeContent(spec: GraphNodeSpec): ReactNode {
 
 export type CompositeGraphProps = CompositeGraphInput;
 
-function Graph(props: CompositeGraphProps) {
+export default function CompositeGraph(props: CompositeGraphProps) {
   // Callers rebuild slots on every refetch; lay out again only when the content changed.
   const key = JSON.stringify(props);
   const laid = useMemo(() => layout(JSON.parse(key) as CompositeGraphProps), [key]);
-  const boxRef = useRef<HTMLDivElement>(null);
-  const { setViewport } = useReactFlow();
-  const heightPx = Math.min(MAX_HEIGHT_PX, Math.max(220, laid.heightPx + 24));
   const slotCount = props.slots.length;
-
-  // Fits on first paint and whenever the member count changes (a scale up or down).
-  useEffect(() => {
-    const box = boxRef.current;
-    if (!box) return;
-    const frame = requestAnimationFrame(() => {
-      void setViewport(
-        initialViewport(
-          { widthPx: laid.widthPx, heightPx: laid.heightPx },
-          { widthPx: box.clientWidth || 640, heightPx },
-        ),
-      );
-      // Said on the figure, so a test or a benchmark can wait for the fit of a given count.
-      box.dataset.fittedSlots = String(slotCount);
-    });
-    return () => cancelAnimationFrame(frame);
-    // Only the member count and the graph's size call for a new fit, not every refetch.
-  }, [slotCount, laid.widthPx, laid.heightPx, heightPx, setViewport]);
-
   return (
-    // The container needs an explicit height: React Flow fills its parent and has none of its own.
-    <div
-      ref={boxRef}
+    <GraphFigure
+      label={`Composite next hop ${props.nhId} graph`}
       className="dp-graph"
-      role="figure"
-      aria-label={`Composite next hop ${props.nhId} graph`}
-      style={{ height: heightPx }}
+      nodes={laid.nodes}
+      edges={laid.edges}
+      graph={laid}
+      heightPx={Math.min(MAX_HEIGHT_PX, Math.max(220, laid.heightPx + 24))}
+      fallbackWidthPx={640}
+      // Only the member count (a scale up or down) calls for a new fit, not every refetch.
+      fitFor={`${slotCount} slots`}
     >
-      <ReactFlow
-        nodes={laid.nodes}
-        edges={laid.edges}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        zoomOnScroll={false}
-        preventScrolling={false}
-        colorMode="system"
-        minZoom={0.05}
-        maxZoom={1.5}
-      >
-        <Controls showInteractive={false} aria-label="Zoom" />
-        {slotCount > 6 && (
-          <MiniMap pannable zoomable ariaLabel={`Overview of composite next hop ${props.nhId}`} />
-        )}
-      </ReactFlow>
-    </div>
-  );
-}
-
-export default function CompositeGraph(props: CompositeGraphProps) {
-  return (
-    <ReactFlowProvider>
-      <Graph {...props} />
-    </ReactFlowProvider>
+      {slotCount > 6 && (
+        <MiniMap pannable zoomable ariaLabel={`Overview of composite next hop ${props.nhId}`} />
+      )}
+    </GraphFigure>
   );
 }

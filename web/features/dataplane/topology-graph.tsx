@@ -5,22 +5,10 @@
 // reach the rest). The slot table beside it is the keyboard's and the screen reader's way in.
 // Lazy-loaded: the default export.
 
-import {
-  Controls,
-  Handle,
-  Position,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Edge,
-  type Node,
-  type NodeProps,
-} from '@xyflow/react';
-// oxlint-disable-next-line import/no-unassigned-import
-import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { Handle, Position, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 import type { VipTopology } from '@model/api/dataplane-views.ts';
-import { initialViewport } from './graph-viewport.ts';
+import { GraphFigure } from './graph-figure.tsx';
 import { topologyGraph, totalSlots, type TopologyNodeSpec } from './topology-model.ts';
 
 const MAX_HEIGHT_PX = 640;
@@ -51,7 +39,7 @@ export interface TopologyGraphProps {
   onToggle: (node: string) => void;
 }
 
-function Graph({ topology, open, onToggle }: TopologyGraphProps) {
+export default function TopologyGraph({ topology, open, onToggle }: TopologyGraphProps) {
   const graph = useMemo(() => topologyGraph(topology, open), [topology, open]);
   const nodes = useMemo(
     () =>
@@ -85,67 +73,24 @@ function Graph({ topology, open, onToggle }: TopologyGraphProps) {
       })),
     [graph],
   );
-  const boxRef = useRef<HTMLDivElement>(null);
-  const { setViewport } = useReactFlow();
-  const heightPx = Math.min(MAX_HEIGHT_PX, Math.max(240, graph.heightPx + 24));
   const members = totalSlots(topology);
   const openKey = [...open].sort().join(',');
-
-  // Fit whenever the member count or the opened computes change, not on every refresh.
-  useEffect(() => {
-    const box = boxRef.current;
-    if (!box) return;
-    const frame = requestAnimationFrame(() => {
-      void setViewport(
-        initialViewport(
-          { widthPx: graph.widthPx, heightPx: graph.heightPx },
-          { widthPx: box.clientWidth || 900, heightPx },
-        ),
-      );
-      // Said on the figure, so a test or a benchmark can wait for the fit of a given graph.
-      box.dataset.fittedFor = `${members} slots; open ${openKey}`;
-    });
-    return () => cancelAnimationFrame(frame);
-    // A refresh with the same shape keeps the view the user moved to.
-  }, [members, openKey, graph.widthPx, graph.heightPx, heightPx, setViewport]);
-
   return (
-    <div
-      ref={boxRef}
+    <GraphFigure
+      label={`ECMP topology of ${topology.vip}${topology.port === null ? '' : `:${topology.port}`}`}
       className="dp-graph dp-topology-graph"
-      role="figure"
-      aria-label={`ECMP topology of ${topology.vip}${topology.port === null ? '' : `:${topology.port}`}`}
-      style={{ height: heightPx }}
-    >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        zoomOnScroll={false}
-        preventScrolling={false}
-        colorMode="system"
-        minZoom={0.05}
-        maxZoom={1.5}
-        onNodeClick={(_, node) => {
-          const compute = (node as TopoNode).data.spec.compute;
-          if (compute?.canOpen) onToggle(compute.node);
-        }}
-      >
-        <Controls showInteractive={false} aria-label="Zoom" />
-      </ReactFlow>
-    </div>
-  );
-}
-
-export default function TopologyGraph(props: TopologyGraphProps) {
-  return (
-    <ReactFlowProvider>
-      <Graph {...props} />
-    </ReactFlowProvider>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={NODE_TYPES}
+      onNodeClick={(_, node) => {
+        const compute = node.data.spec.compute;
+        if (compute?.canOpen) onToggle(compute.node);
+      }}
+      graph={graph}
+      heightPx={Math.min(MAX_HEIGHT_PX, Math.max(240, graph.heightPx + 24))}
+      fallbackWidthPx={900}
+      // The member count or the opened computes call for a new fit, not every refresh.
+      fitFor={`${members} slots; open ${openKey}`}
+    />
   );
 }
