@@ -4,10 +4,10 @@
 // lives only here and in the X-Auth-Token header of upstream requests: never sent to the browser,
 // never put in a URL, never logged (errors name the user and the Keystone URL, not secrets).
 
-import type { ConnectionOptions } from 'node:tls';
-import { Pool, errors as undiciErrors } from 'undici';
+import { type Pool, errors as undiciErrors } from 'undici';
 import type { Clock } from '../clock.ts';
 import { reasonPhrase, UpstreamError } from './errors.ts';
+import { upstreamPool } from './upstream-pool.ts';
 
 /** What the config API clients and the proxy need: a token now, and a way to say it was refused. */
 export interface ConfigApiAuth {
@@ -92,12 +92,9 @@ export class KeystoneSession implements ConfigApiAuth {
     this.v3 = keystoneV3Url(opts.authUrl);
     const url = new URL(this.v3);
     this.basePath = url.pathname;
-    this.pool = new Pool(url.origin, {
+    this.pool = upstreamPool(url, opts.timeoutMs, {
       connections: 2,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      connectTimeout: Math.min(opts.timeoutMs, 10_000),
-      ...(opts.ca ? { connect: { ca: opts.ca } satisfies ConnectionOptions } : {}),
+      tls: opts.ca ? { ca: opts.ca } : undefined,
     });
     this.description = `keystone v3 token (user ${opts.username}, project ${opts.projectName}, ${this.v3}), server side`;
   }

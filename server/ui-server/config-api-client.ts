@@ -4,11 +4,12 @@
 // JSON, 504 late, the upstream's 4xx passed on), counted in the metrics.
 // Knows nothing of rows or routes.
 
-import { errors as undiciErrors, Pool } from 'undici';
+import { errors as undiciErrors, type Pool } from 'undici';
 import type { JsonObject } from '@model/contrail/read.ts';
 import type { ConfigApiAuth } from './config-api-auth.ts';
 import type { UiInstruments } from './metrics.ts';
 import { reasonPhrase, UpstreamError } from './errors.ts';
+import { upstreamPool } from './upstream-pool.ts';
 
 export interface ConfigApiClientOptions {
   /** The config API base URL, e.g. `http://127.0.0.1:8082` or a real contrail-api. */
@@ -40,13 +41,7 @@ export class ConfigApiClient {
     const url = new URL(opts.url);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: 16,
-      keepAliveTimeout: 60_000,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      connectTimeout: Math.min(opts.timeoutMs, 10_000),
-    });
+    this.pool = upstreamPool(url, opts.timeoutMs, { connections: 16, keepAliveTimeoutMs: 60_000 });
   }
 
   close(): Promise<void> {

@@ -6,12 +6,13 @@
 // Knows nothing of routes or of the simulation.
 
 import type { ConnectionOptions } from 'node:tls';
-import { errors as undiciErrors, Pool } from 'undici';
+import { errors as undiciErrors, type Pool } from 'undici';
 import { RESOURCE_BY_KIND, collectionPath, type ApiResource } from '@model/kubernetes/resources.ts';
 import type { Deployment, Endpoints, KubeObject, Pod, Service } from '@model/kubernetes/types.ts';
 import { HttpError, UpstreamError, reasonPhrase } from './errors.ts';
 import type { UiInstruments } from './metrics.ts';
 import type { KubernetesReader } from './ports.ts';
+import { upstreamPool } from './upstream-pool.ts';
 
 /** The field manager of every write the explorer makes (managedFields, server-side apply). */
 export const FIELD_MANAGER = 'contrail-lb-explorer';
@@ -130,13 +131,10 @@ export class KubernetesClient implements KubernetesReader {
     this.server = opts.server;
     this.description = opts.description;
     this.basePath = url.pathname.replace(/\/$/, '');
-    this.pool = new Pool(url.origin, {
+    this.pool = upstreamPool(url, opts.timeoutMs, {
       connections: 16,
-      keepAliveTimeout: 60_000,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      connectTimeout: Math.min(opts.timeoutMs, 10_000),
-      ...(url.protocol === 'https:' && opts.tls ? { connect: opts.tls } : {}),
+      keepAliveTimeoutMs: 60_000,
+      tls: opts.tls,
     });
   }
 
