@@ -16,7 +16,7 @@ import type {
 } from '@model/dataplane/types.ts';
 import { defaultTraceSourcePort } from '@model/dataplane/trace-source-port.ts';
 import { parseIpv4 } from '@model/net/ipv4.ts';
-import { flowActionText } from '@server/vrouter-cli/flow.ts';
+import { traceFlowOf } from '@server/vrouter-cli/flow.ts';
 import { protocolNumber, type Dataplane } from './dataplane.ts';
 import { DROP_NONE } from './flow-table.ts';
 import { PacketResult, SHORT_FLOW_REASON, type FlowProcessor } from './flow-processor.ts';
@@ -79,25 +79,12 @@ export function tracePacket(dp: Dataplane, processor: FlowProcessor, req: TraceR
   const flows = res.flowIndexes.slice(0, res.flowCount).map((index, i): TraceFlow => {
     const router = res.flowRouters[i]!;
     const row = kflowRow(router, index);
-    return {
-      node: router.name,
-      index,
+    return traceFlowOf(router.name, row, {
       reverseIndex: evicted ? res.evictedSnapshots[i]!.reverseIndex : row.rflow,
-      action: flowActionText(row),
       direction: res.flowIsReverse[i] ? 'reverse' : 'forward',
-      sip: row.sip,
-      sport: row.sport,
-      dip: row.dip,
-      dport: row.dport,
-      proto: row.proto,
-      vrf: row.vrf_id,
-      ecmpIndex: row.ecmp_index ?? null,
-      keyNh: row.nhid,
       rpfNh: row.fe_src_nh_index ?? 0,
-      packets: row.pkts,
-      bytes: row.bytes,
       evicted,
-    };
+    });
   });
   const picks = picksOf(res, pkt);
   return {

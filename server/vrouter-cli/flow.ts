@@ -34,6 +34,7 @@ import {
   type FlowTableInfo,
 } from '@model/dataplane/vrouter-cli-input.ts';
 import { hostOrderIpv4, padEnd, padStart, spaces } from './printf.ts';
+import type { TraceFlow } from '@model/dataplane/types.ts';
 
 /** flow_get_drop_reason(): the kernel's VR_FLOW_DR_* codes by value. */
 const DROP_REASONS: readonly string[] = [
@@ -124,6 +125,37 @@ export function flowListHeader(t: FlowTableInfo): string {
     `    Index            ${spaces(4)}Source:Port/Destination:Port                  ${spaces(4)}Proto(V)\n` +
     `${'-'.repeat(83)}\n`
   );
+}
+
+/**
+ * A kernel flow row as the trace shows it: its key, action (as `flow -l` prints it), ECMP index,
+ * next hops and counters. How it is reached (its reverse, direction, RPF next hop, eviction) is
+ * the caller's: the simulation knows them, introspect says less.
+ */
+export function traceFlowOf(
+  node: string,
+  row: FlowRow,
+  how: Pick<TraceFlow, 'reverseIndex' | 'direction' | 'rpfNh' | 'evicted'>,
+): TraceFlow {
+  return {
+    node,
+    index: row.index,
+    reverseIndex: how.reverseIndex,
+    action: flowActionText(row),
+    direction: how.direction,
+    sip: row.sip,
+    sport: row.sport,
+    dip: row.dip,
+    dport: row.dport,
+    proto: row.proto,
+    vrf: row.vrf_id,
+    ecmpIndex: row.ecmp_index ?? null,
+    keyNh: row.nhid,
+    rpfNh: how.rpfNh,
+    packets: row.pkts,
+    bytes: row.bytes,
+    evicted: how.evicted,
+  };
 }
 
 /** The action letter with its NAT flags or drop reason (`N(DPd)`, `D(NoDstRt)`, `F`). */

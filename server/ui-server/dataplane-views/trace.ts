@@ -18,7 +18,7 @@ import { defaultTraceSourcePort } from '@model/dataplane/trace-source-port.ts';
 import type { TraceEcmp, TraceFlow, TraceMember, TraceRequest, TraceResult } from '@model/dataplane/types.ts';
 import { podKeyOfVmName } from '@model/contrail/names.ts';
 import { parseIpv4 } from '@model/net/ipv4.ts';
-import { flowActionText } from '@server/vrouter-cli/flow.ts';
+import { traceFlowOf } from '@server/vrouter-cli/flow.ts';
 import { NotFound } from '../../errors.ts';
 import type { Compute } from './computes.ts';
 import type { ConfigNames, NameIndex } from './names.ts';
@@ -285,26 +285,15 @@ export class TracePredictor {
       return {
         forward,
         reverse,
-        flows: rows.map((row, i): TraceFlow => ({
-          node: c.name,
-          index: row.index,
-          reverseIndex: row.rflow,
-          action: flowActionText(row),
-          direction: i === 0 ? 'forward' : 'reverse',
-          sip: row.sip,
-          sport: row.sport,
-          dip: row.dip,
-          dport: row.dport,
-          proto: row.proto,
-          vrf: row.vrf_id,
-          ecmpIndex: row.ecmp_index ?? null,
-          keyNh: row.nhid,
-          // KFlowInfo carries no RPF next hop.
-          rpfNh: 0,
-          packets: row.pkts,
-          bytes: row.bytes,
-          evicted: false,
-        })),
+        flows: rows.map((row, i) =>
+          traceFlowOf(c.name, row, {
+            reverseIndex: row.rflow,
+            direction: i === 0 ? 'forward' : 'reverse',
+            // KFlowInfo carries no RPF next hop.
+            rpfNh: 0,
+            evicted: false,
+          }),
+        ),
       };
     });
   }
