@@ -10,7 +10,7 @@ import { MiniMap, Position, type Edge, type Node } from '@xyflow/react';
 import { useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { compositeGraph, type CompositeGraphInput, type GraphNodeSpec } from './composite-graph-model.ts';
-import { GraphFigure } from './graph-figure.tsx';
+import { GraphFigure, graphEdge } from './graph-figure.tsx';
 
 const COMPOSITE_WIDTH_PX = 220;
 const SLOT_WIDTH_PX = 300;
@@ -54,15 +54,7 @@ function layout(input: CompositeGraphInput): Laid {
       data: { label: nodeContent(spec) },
     };
   });
-  const edges = graph.edges.map((e): Edge => ({
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    type: 'smoothstep',
-    className: e.isHole ? 'dp-edge-hole' : undefined,
-    focusable: false,
-    interactionWidth: 0,
-  }));
+  const edges = graph.edges.map(graphEdge);
   return { nodes, edges, widthPx: COMPOSITE_WIDTH_PX + COLUMN_GAP_PX + SLOT_WIDTH_PX, heightPx };
 }
 

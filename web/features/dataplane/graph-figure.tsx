@@ -36,6 +36,20 @@ export interface GraphFigureProps<N extends Node> {
   children?: ReactNode;
 }
 
+/** An edge as both graphs draw it: a smooth step, dashed into a hole, never focused or hit. */
+export function graphEdge(e: { id: string; source: string; target: string; isHole: boolean }): Edge {
+  return {
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    type: 'smoothstep',
+    className: e.isHole ? 'dp-edge-hole' : undefined,
+    focusable: false,
+    interactionWidth: 0,
+    ariaLabel: `${e.source} to ${e.target}`,
+  };
+}
+
 function Figure<N extends Node>(p: GraphFigureProps<N>) {
   const boxRef = useRef<HTMLDivElement>(null);
   const { setViewport } = useReactFlow();

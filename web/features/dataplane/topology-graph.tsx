@@ -5,10 +5,10 @@
 // reach the rest). The slot table beside it is the keyboard's and the screen reader's way in.
 // Lazy-loaded: the default export.
 
-import { Handle, Position, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import type { VipTopology } from '@model/api/dataplane-views.ts';
-import { GraphFigure } from './graph-figure.tsx';
+import { GraphFigure, graphEdge } from './graph-figure.tsx';
 import { topologyGraph, totalSlots, type TopologyNodeSpec } from './topology-model.ts';
 
 const MAX_HEIGHT_PX = 640;
@@ -59,20 +59,7 @@ export default function TopologyGraph({ topology, open, onToggle }: TopologyGrap
       })),
     [graph],
   );
-  const edges = useMemo(
-    () =>
-      graph.edges.map((e): Edge => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        type: 'smoothstep',
-        className: e.isHole ? 'dp-edge-hole' : undefined,
-        focusable: false,
-        interactionWidth: 0,
-        ariaLabel: `${e.source} to ${e.target}`,
-      })),
-    [graph],
-  );
+  const edges = useMemo(() => graph.edges.map(graphEdge), [graph]);
   const members = totalSlots(topology);
   const openKey = [...open].sort().join(',');
   return (
