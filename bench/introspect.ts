@@ -2,7 +2,8 @@
 // introspect over HTTP. Measures the `Snh_NhListReq` full walk (first page, then every
 // `Snh_PageReq` next_page link) and the `Snh_KFlowReq` → `Snh_NextKFlowReq` walk of 100k flows
 // per compute: time, bytes, MB/s of XML, and the heap while paging (it must stay flat: answers
-// are streamed, never built as one string). Also the XML rendering rate without HTTP.
+// are streamed, never built as one string). Also the XML rendering rate without HTTP, and the heap
+// one compute's flow table keeps once read and parsed by the UI server's introspect client.
 // Last line: one JSON object.
 
 import { Agent, request } from 'node:http';
@@ -16,6 +17,8 @@ import { FlowProcessor, PacketResult } from '@server/dataplane/flow-processor.ts
 import { DataplaneFixture } from '@server/dataplane/testing/fixture.ts';
 import { sequentialIds } from '@server/ids.ts';
 import { answer, type IntrospectTarget } from '@server/introspect/agent-requests.ts';
+import { AgentIntrospect } from '@server/introspect-client/agent.ts';
+import { IntrospectClient } from '@server/introspect-client/client.ts';
 import { IntrospectListeners } from '@server/introspect/listeners.ts';
 import { SandeshXmlWriter } from '@server/introspect/sandesh-xml.ts';
 
@@ -249,6 +252,23 @@ for (const node of [...ports.keys()].sort()) {
     `  ${node}: ${w.items} flows in ${w.requests} pages, ${round(mb(w.bytes), 1)} MB in ${round(w.ms)} ms → ${round(mb(w.bytes) / (w.ms / 1000), 1)} MB/s; heap ${round(w.heapMinMB)}-${round(w.heapMaxMB)} MiB while paging`,
   );
 }
+
+// What the UI server keeps of a flow table: one compute's flows read with its introspect client
+// (parsed Sandesh records, as a flow snapshot holds them), the heap they retain per flow.
+log('');
+const [firstNode, firstPort] = [...ports.entries()].sort(([a], [b]) => a.localeCompare(b))[0]!;
+const introspect = new IntrospectClient({ allows: () => true });
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
+t0 = performance.now();
+const kept = await new AgentIntrospect(introspect, `http://127.0.0.1:${firstPort}`, firstNode).kflows();
+const readMs = performance.now() - t0;
+gc();
+const bytesPerFlow = (process.memoryUsage().heapUsed - heapBefore) / kept.length;
+log(
+  `Introspect client: ${firstNode}'s ${kept.length} flows read and parsed in ${round(readMs)} ms, ${round(bytesPerFlow)} bytes of heap kept per flow`,
+);
+await introspect.close();
 agent.destroy();
 await listeners.close();
 
@@ -265,6 +285,7 @@ log(
   `  KFlowReq walks over HTTP: ${round(flowMBps, 1)} MB/s (${sum(flowWalks, 'requests')} requests, ${sum(flowWalks, 'items')} flows)`,
 );
 log(`  heap while paging: at most ${round(heapSpread, 1)} MiB between samples of one walk`);
+log(`  a parsed flow record kept by the UI server: ${round(bytesPerFlow)} bytes of heap`);
 
 log(
   JSON.stringify({
@@ -291,5 +312,6 @@ log(
       MBps: round(flowMBps, 1),
       heapSpreadMiB: round(heapSpread, 1),
     },
+    clientRead: { flows: kept.length, ms: round(readMs), heapBytesPerFlow: round(bytesPerFlow) },
   }),
 );

@@ -1,6 +1,7 @@
 // One page of a table snapshot: filtered, sorted and cut at an opaque keyset cursor (the sort key
-// of the last row given), so the work per request is the page plus one pass over the snapshot,
-// and no pass holds the event loop: sorts and filters run in slices with a yield between them.
+// of the last row given, found again by binary search), so the work per request is the page, plus
+// one pass over the snapshot when a filter counts its matches; no pass holds the event loop: sorts
+// and filters run in slices with a yield between them.
 // A sorted order is computed once per snapshot and sort, and reused by every page. Pure of HTTP.
 
 import { InvalidRequest } from '../../errors.ts';
@@ -136,28 +137,36 @@ export interface PageCut<T> {
   cursor: string | null;
 }
 
-/** The page after `cursor` of the rows that match, in the sort's order. */
+/**
+ * The page after `cursor` of the rows that match, in the sort's order. The cursor's place in the
+ * sorted view is a binary search, so a page without a filter costs its own rows; with a filter,
+ * one pass (in slices) counts the matches.
+ */
 export async function pageOf<T>(req: PageRequest<T>): Promise<PageCut<T>> {
   const sorted = await sortedView(req.rows, req.sort, req.key);
-  const after = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
-  const slicer = new Slicer();
-  const desc = req.order === 'desc';
-  const out: T[] = [];
-  let matched = 0;
-  let more = false;
   const n = sorted.length;
-  for (let step = 0; step < n; step++) {
-    const row = sorted[desc ? n - 1 - step : step]!;
-    if (slicer.due()) await yieldToLoop();
-    if (req.matches && !req.matches(row)) continue;
-    matched++;
-    if (after !== undefined && out.length === 0) {
-      const c = compareKeys(req.key(row), after);
-      if (desc ? c >= 0 : c <= 0) continue;
+  const desc = req.order === 'desc';
+  const at = (step: number) => sorted[desc ? n - 1 - step : step]!;
+  const start = req.cursor === undefined ? 0 : firstStepAfter(n, at, req.key, decodeCursor(req.cursor), desc);
+  const out: T[] = [];
+  let matched = n;
+  let more = false;
+  if (!req.matches) {
+    for (let step = start; step < n && out.length < req.limit; step++) out.push(at(step));
+    more = start + out.length < n;
+  } else {
+    const slicer = new Slicer();
+    matched = 0;
+    for (let step = 0; step < n; step++) {
+      if (slicer.due()) await yieldToLoop();
+      const row = at(step);
+      if (!req.matches(row)) continue;
+      matched++;
+      if (step < start) continue;
+      // Rows come in sort order: one that matches after a full page means there is a next page.
+      if (out.length >= req.limit) more = true;
+      else out.push(row);
     }
-    // Rows come in sort order: one that matches after a full page means there is a next page.
-    if (out.length >= req.limit) more = true;
-    else out.push(row);
   }
   const last = out.at(-1);
   return {
@@ -166,4 +175,23 @@ export async function pageOf<T>(req: PageRequest<T>): Promise<PageCut<T>> {
     matched,
     cursor: more && last ? encodeCursor(req.key(last)) : null,
   };
+}
+
+/** The first step of the walk (ascending, or descending from the end) whose row comes after `after`. */
+function firstStepAfter<T>(
+  n: number,
+  at: (step: number) => T,
+  key: (row: T) => SortKey,
+  after: SortKey,
+  desc: boolean,
+): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareKeys(key(at(mid)), after);
+    if (desc ? c < 0 : c > 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -40,16 +40,19 @@ describe('SnapshotCache', () => {
     expect(h.reads()).toBe(2);
   });
 
-  it('counts the TTL from the end of a read longer than the TTL, and keeps asOf at its start', async () => {
+  it('counts the TTL from the end of a read, and keeps a slow read fresh for four times its duration', async () => {
     const h = harness(2_000);
     const a = h.cache.get('t', h.load);
     h.advance(5_000);
     h.pending[0]!.resolve('slow');
     expect(await a).toEqual({ value: 'slow', asOf: 1_000 });
-    // Served, not read again at once, though it began 5 s ago.
+    // Served, not read again, though it began 5 s ago: fresh for 20 s from the end of its read.
+    h.advance(19_999);
     expect((await h.cache.get('t', h.load)).value).toBe('slow');
+    expect(await h.cache.peek('t')).toEqual({ value: 'slow', asOf: 1_000 });
     expect(h.reads()).toBe(1);
-    h.advance(2_000);
+    h.advance(1);
+    expect(await h.cache.peek('t')).toBeUndefined();
     void h.cache.get('t', h.load);
     expect(h.reads()).toBe(2);
   });

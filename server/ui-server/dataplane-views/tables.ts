@@ -77,7 +77,9 @@ export class DataplaneTables {
    * Per compute, where each next hop's routes are (nhRouteIndex) as of the last whole read of its
    * routes: where to look for a page's next hops, never an answer by itself (see pageNaming).
    */
-  private readonly nhRoutes = new Map<string, { from: readonly unknown[]; index: Map<number, NhRoutes> }>();
+  private readonly nhRoutes = new PerSnapshot<Map<number, NhRoutes>>();
+  /** What next-hop records need of a compute's tables (nhContext), once per snapshot of them. */
+  private readonly nhContexts = new PerSnapshot<NhContext>();
 
   /** Names of what a compute's tables mention, from its own interfaces and the config API. */
   private async context(c: Compute) {
@@ -88,20 +90,15 @@ export class DataplaneTables {
       this.reader.mpls(c),
       this.names.index(),
     ]);
-    const routes = tables.flatMap((t) => t.value);
-    // Once per snapshot of the routes (and the names it was read with).
-    const from = [...tables.map((t) => t.value), names.value];
-    const known = this.nhRoutes.get(c.url);
-    if (!known || known.from.length !== from.length || known.from.some((t, i) => t !== from[i]))
-      this.nhRoutes.set(c.url, {
-        from,
-        index: nhRouteIndex(
-          vrfs,
-          tables.map((t) => t.value),
-          names.value,
-        ),
-      });
-    return { itfs: itfs.value, routes, nh: nhContext(itfs.value, routes, mpls.value), names: names.value };
+    const routeTables = tables.map((t) => t.value);
+    const routes = routeTables.flat();
+    this.nhRoutes.get(c.url, [...routeTables, names.value], () =>
+      nhRouteIndex(vrfs, routeTables, names.value),
+    );
+    const nh = this.nhContexts.get(c.url, [itfs.value, mpls.value, ...routeTables], () =>
+      nhContext(itfs.value, routes, mpls.value),
+    );
+    return { itfs: itfs.value, routes, nh, names: names.value };
   }
 
   /**
@@ -118,7 +115,7 @@ export class DataplaneTables {
     c: Compute,
     rows: readonly NhSandeshData[],
   ): Promise<{ nh: NhContext; naming: (nh: NhSandeshData) => EntityNames } | undefined> {
-    const index = this.nhRoutes.get(c.url)?.index;
+    const index = this.nhRoutes.last(c.url);
     if (!index) return undefined;
     const wanted = new Map<string, RouteAt>();
     for (const n of rows) {
@@ -182,7 +179,9 @@ export class DataplaneTables {
       this.reader.mpls(c),
       this.names.index(),
     ]);
-    const ctx = nhContext(itfs.value, routes.value, mpls.value);
+    const ctx = this.nhContexts.get(`${c.url}|${vrf.ucindex}`, [itfs.value, mpls.value, routes.value], () =>
+      nhContext(itfs.value, routes.value, mpls.value),
+    );
     const prefix = q.prefix === undefined ? undefined : prefixFilter(q.prefix);
     const words = wordsOf(q.q);
     const rowNames = (r: RouteUcSandeshData) => routeNames(r, names.value);
@@ -223,7 +222,7 @@ export class DataplaneTables {
    */
   async nexthopPage(c: Compute, q: NexthopPageQuery): Promise<NexthopPage> {
     const words = wordsOf(q.q);
-    const whole = q.vip !== undefined || words.length > 0 || !this.nhRoutes.has(c.url);
+    const whole = q.vip !== undefined || words.length > 0 || this.nhRoutes.last(c.url) === undefined;
     const [nhs, full] = await Promise.all([this.reader.nexthops(c), whole ? this.context(c) : undefined]);
     const vipNhs =
       q.vip === undefined || !full ? undefined : behindVip(q.vip, full.routes, nhs.value, full.itfs);
@@ -714,4 +713,26 @@ function flowNames(f: FlowRow, names: NameIndex): EntityNames {
 
 function flowText(f: FlowRow, names: EntityNames): string {
   return `${f.index} ${f.sip}:${f.sport} ${f.dip}:${f.dport} ${f.proto} ${flowActionText(f)} ${f.ecmp_index !== undefined ? `E:${f.ecmp_index}` : ''} ${textOf(names)}`;
+}
+
+/**
+ * A value derived from snapshots (by array identity), kept per key until one of them is replaced:
+ * what every page of a table needs is built once per snapshot, not once per request.
+ */
+class PerSnapshot<T> {
+  private readonly kept = new Map<string, { from: readonly unknown[]; value: T }>();
+
+  get(key: string, from: readonly unknown[], build: () => T): T {
+    const known = this.kept.get(key);
+    if (known && known.from.length === from.length && known.from.every((x, i) => x === from[i]))
+      return known.value;
+    const value = build();
+    this.kept.set(key, { from, value });
+    return value;
+  }
+
+  /** The last value built under `key`, whatever snapshots it came from. */
+  last(key: string): T | undefined {
+    return this.kept.get(key)?.value;
+  }
 }
