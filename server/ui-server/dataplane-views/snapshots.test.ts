@@ -4,7 +4,7 @@ import { SnapshotCache } from './snapshots.ts';
 /** A read the test finishes by hand, and a clock it moves by hand. */
 function harness(ttlMs: number) {
   let now = 1_000;
-  const cache = new SnapshotCache(ttlMs, () => now);
+  const cache = new SnapshotCache(ttlMs, () => now, () => 0);
   let reads = 0;
   const pending: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
   const load = () => {
@@ -108,5 +108,27 @@ describe('SnapshotCache', () => {
     expect(await h.cache.peek('t')).toBeUndefined();
     void h.cache.get('t', h.load);
     expect(h.reads()).toBe(3);
+  });
+
+  it('adds up to a quarter of the freshness at random, so tables read together expire apart', async () => {
+    let now = 1_000;
+    const draws = [0, 0.5, 0.999];
+    const cache = new SnapshotCache(2_000, () => now, () => draws.shift()!);
+    for (const key of ['a', 'b', 'c']) await cache.get(key, async () => key);
+    const fresh = async () => {
+      const out: string[] = [];
+      for (const key of ['a', 'b', 'c']) if (await cache.peek(key)) out.push(key);
+      return out;
+    };
+    now += 1_999;
+    expect(await fresh()).toEqual(['a', 'b', 'c']);
+    now += 1; // 2 s: a's freshness (no jitter) is over
+    expect(await fresh()).toEqual(['b', 'c']);
+    now += 250; // 2.25 s: b's (an eighth more)
+    expect(await fresh()).toEqual(['c']);
+    now += 249; // just under c's 2.5 s (a quarter more)
+    expect(await fresh()).toEqual(['c']);
+    now += 1;
+    expect(await fresh()).toEqual([]);
   });
 });

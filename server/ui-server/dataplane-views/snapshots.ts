@@ -2,7 +2,8 @@
 // shared by every request within its TTL (pages, filters and sorts are answered from it). The TTL
 // runs from the end of the read, and a table that is slow to read stays fresh for a few times its
 // read (a 400k-flow table read in 4 s, 16 s): what a page costs the agent and this server stays a
-// small share of their time, however big the table.
+// small share of their time, however big the table; each freshness has a little random jitter so
+// that tables read together are not read again together.
 // Once the TTL has run out, the snapshot still answers (its `asOf` says how old it is) while one
 // new read replaces it, so a page never waits for a whole table to be read again — up to a few
 // TTLs, after which a request waits for the new read. A read in flight is joined rather than
@@ -29,6 +30,12 @@ interface Entry {
 const STALE_TTLS = 5;
 /** A snapshot stays fresh for at least this many times the duration of its read. */
 const READS_PER_TTL = 4;
+/**
+ * Up to this share of its freshness is added to each snapshot's at random: tables read together
+ * (a page's routes, interfaces, MPLS labels and names) would otherwise expire together and be read
+ * again together, every TTL, in one burst of work for the agent and this server.
+ */
+const JITTER = 0.25;
 
 export class SnapshotCache {
   private readonly entries = new Map<string, Entry>();
@@ -36,6 +43,8 @@ export class SnapshotCache {
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    /** In [0, 1): the jitter's draw (tests pass one that is always 0). */
+    private readonly random: () => number = Math.random,
   ) {}
 
   /** The snapshot under `key`, read with `load` when there is none younger than the TTL. */
@@ -65,7 +74,8 @@ export class SnapshotCache {
       promise: load().then(
         (value) => {
           fresh.readAt = this.now();
-          fresh.freshMs = Math.max(this.ttlMs, (fresh.readAt - asOf) * READS_PER_TTL);
+          fresh.freshMs =
+            Math.max(this.ttlMs, (fresh.readAt - asOf) * READS_PER_TTL) * (1 + JITTER * this.random());
           if (replacing && this.entries.get(key) === replacing) this.entries.set(key, fresh);
           return { value, asOf };
         },
