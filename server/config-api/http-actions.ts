@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ObjectType } from '@model/contrail/schema.ts';
 import { parseBody } from './body.ts';
 import { Invalid, NotFound } from './errors.ts';
-import { baseUrl, sendEmpty, sendJson, shown, typeParam } from './http-reply.ts';
+import { baseUrl, sendEmpty, sendJson, sendJsonText, shown, typeParam } from './http-reply.ts';
 import { parseBulkListRequest, type ListRequest, type QueryParams, param } from './list-query.ts';
 import { readCollections } from './prop-collection.ts';
 import { pyPformat, pyRepr } from './python-format.ts';
@@ -35,7 +35,8 @@ export interface ActionDeps {
   store: ConfigStore;
   kv: UserAgentKv;
   durable: () => Promise<void>;
-  listResponse: (type: ObjectType, list: ListRequest, base: string) => Record<string, unknown>;
+  /** The list answer's JSON text. */
+  listResponse: (type: ObjectType, list: ListRequest, base: string) => Promise<string>;
 }
 
 export function actionRoutes({ store, kv, durable, listResponse }: ActionDeps): FastifyPluginAsync {
@@ -104,7 +105,7 @@ export function actionRoutes({ store, kv, durable, listResponse }: ActionDeps): 
     app.post('/list-bulk-collection', async (req, reply) => {
       const body = parseBody(req.body);
       const type = typeParam(body.type);
-      return sendJson(reply, listResponse(type, parseBulkListRequest(body), baseUrl(req)));
+      return sendJsonText(reply, await listResponse(type, parseBulkListRequest(body), baseUrl(req)));
     });
 
     // prop_collection_http_post (AS:2997-3099).

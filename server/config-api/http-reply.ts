@@ -15,7 +15,12 @@ export function baseUrl(req: FastifyRequest): string {
 /** contrail-api's exact `application/json` (no charset; the text is ASCII): sent as bytes so
  * fastify does not append one. */
 export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
-  return reply.header('content-type', 'application/json').send(Buffer.from(toVncJson(value), 'latin1'));
+  return sendJsonText(reply, toVncJson(value));
+}
+
+/** JSON text already in contrail-api's form (`toVncJson`), sent as sendJson sends it. */
+export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.header('content-type', 'application/json').send(Buffer.from(text, 'latin1'));
 }
 
 /** A handler that returns nothing: bottle answers 200 with an empty body. */

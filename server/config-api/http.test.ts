@@ -786,3 +786,52 @@ describe('GET /<type>s', () => {
     );
   });
 });
+
+describe('a list longer than one slice of rendering', () => {
+  const COUNT = 2_500; // three slices of 1000
+  const names = Array.from({ length: COUNT }, (_, i) => `lb-${String(i).padStart(5, '0')}`);
+  beforeEach(() => {
+    for (const name of names)
+      store.create('loadbalancer', {
+        fq_name: [...PROJECT, name],
+        parent_type: 'project',
+        display_name: `équipe ${name}`,
+      });
+  });
+
+  it('is one well-formed answer, in order, ASCII-escaped as contrail-api sends it', async () => {
+    const res = await call('GET', '/loadbalancers?fields=display_name');
+    const body = res.json() as { loadbalancers: { fq_name: string[]; display_name: string }[] };
+    expect(body.loadbalancers.map((e) => e.fq_name.at(-1))).toEqual(names);
+    expect(body.loadbalancers[COUNT - 1]!.display_name).toBe(`équipe ${names.at(-1)}`);
+    // No U64 in these fields: the text is exactly what toVncJson makes of the whole answer.
+    expect(res.body).toBe(JSON.stringify(body).replace(/é/g, '\\u00e9'));
+  });
+
+  it('pages across a slice with its marker, by GET and by list-bulk-collection', async () => {
+    const page = (await call('GET', '/loadbalancers?page_marker=&page_limit=1500&exclude_hrefs')).json();
+    expect(page.loadbalancers).toHaveLength(1500);
+    expect(page.marker).toEqual(expect.any(String));
+    const bulk = await call('POST', '/list-bulk-collection', {
+      type: 'loadbalancer',
+      fields: 'display_name',
+    });
+    expect(bulk.statusCode).toBe(200);
+    expect(bulk.body).toBe((await call('GET', '/loadbalancers?fields=display_name')).body);
+  });
+
+  it('frees the event loop between slices, before the answer is sent', async () => {
+    const order: string[] = [];
+    app.addHook('onSend', async (req) => {
+      order.push(`sent ${req.url}`);
+    });
+    // Queued once the list's query has run, that is when its rendering starts.
+    const query = store.query.bind(store);
+    store.query = (...args) => {
+      setImmediate(() => order.push('event loop'));
+      return query(...args);
+    };
+    await call('GET', '/loadbalancers?detail=true');
+    expect(order).toEqual(['event loop', 'sent /loadbalancers?detail=true']);
+  });
+});

@@ -27,7 +27,7 @@ import type { KubernetesReader } from '../ports.ts';
 import type { Compute } from './computes.ts';
 import type { ConfigNames, LbName, NameIndex } from './names.ts';
 import { failureText, type DataplaneReader } from './reader.ts';
-import { Slicer, yieldToLoop } from './pages.ts';
+import { Slicer, yieldToLoop } from '../../slices.ts';
 
 type Unchecked = ConsistencyReport['unchecked'][number];
 

@@ -28,7 +28,7 @@ import { IntrospectError, type IntrospectClient } from '@server/introspect-clien
 import { NotFound } from '../../errors.ts';
 import { UpstreamError } from '../errors.ts';
 import type { Compute, ComputeDirectory } from './computes.ts';
-import { yieldToLoop, Slicer } from './pages.ts';
+import { Slicer, yieldToLoop } from '../../slices.ts';
 import { needsReverse } from './records.ts';
 import type { Snapshot, SnapshotCache } from './snapshots.ts';
 
