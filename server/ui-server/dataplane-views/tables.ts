@@ -93,6 +93,7 @@ export class DataplaneTables {
     ]);
     const routeTables = tables.map((t) => t.value);
     const routes = routeTables.flat();
+    // Built here, with every route at hand; later next-hop pages find it by `last` (pageNaming).
     this.nhRoutes.get(c.url, [...routeTables, names.value], () =>
       nhRouteIndex(vrfs, routeTables, names.value),
     );
